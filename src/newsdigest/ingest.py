@@ -1,0 +1,181 @@
+"""Ingest: find input files, decode them, and hand each to the reader for its kind.
+
+One bad file never sinks the build: every file that cannot be read becomes a
+``Problem`` naming the file and the reason, and every other file is still read.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from .model import Article, Problem
+from .readers import ReadContext, ReaderError, reader_for
+from .readers.jsonl import LineError
+
+MANIFEST_NAMES = ("sources.yml", "sources.yaml")
+# Larger files are not news articles (or are a mistake); reading them would only
+# slow the build down. A JSON Lines file holds many articles, so it may be larger.
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+MAX_JSONL_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class IngestResult:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0
+
+
+class DecodeError(Exception):
+    pass
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Decode file bytes to text; return (text, repair note or None).
+
+    UTF-8 is tried first (with or without a byte order mark); anything else is
+    detected with charset-normalizer, and the guess is reported as a repair.
+    """
+    if not data.strip():
+        raise DecodeError("empty file")
+    if b"\x00" in data[:8192]:
+        raise DecodeError("binary file (contains NUL bytes), not text")
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8 byte order mark removed"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    # Mostly-ASCII text with a few accented letters is ambiguous between the legacy
+    # single-byte encodings, and detectors guess wrong on short texts; Windows-1252
+    # (a superset of Latin-1's printable range) is by far the likeliest for news text.
+    ascii_share = sum(b < 0x80 for b in data) / len(data)
+    if ascii_share > 0.9:
+        try:
+            return data.decode("cp1252"), "not UTF-8; decoded as Windows-1252"
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DecodeError("not text in any known encoding")
+    return str(best), f"not UTF-8; decoded as {best.encoding}"
+
+
+def load_manifest(folder: Path, root: Path, problems: list[Problem]) -> dict[str, dict]:
+    """Read ``sources.yml`` in ``folder``: file name -> metadata mapping."""
+    for name in MANIFEST_NAMES:
+        path = folder / name
+        if path.is_file():
+            break
+    else:
+        return {}
+    origin = path.relative_to(root.parent).as_posix()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problems.append(Problem(f"{origin}{where}", f"manifest is not valid YAML: "
+                                f"{getattr(error, 'problem', None) or error}; its metadata is ignored"))
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        problems.append(Problem(origin, "manifest must map file names to key: value metadata "
+                                "(e.g. 'article.txt: {title: ..., source: ...}'); ignored"))
+        return {}
+    manifest = {str(k): v for k, v in data.items()}
+    for name in sorted(manifest):
+        if not (folder / name).is_file():
+            problems.append(Problem(origin, f"manifest names '{name}', which is not in the folder",
+                                    action="warning"))
+    return manifest
+
+
+def _input_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
+def ingest(inputs: Iterable[Path]) -> IngestResult:
+    """Read every supported file under the input folders (or the input files themselves)."""
+    result = IngestResult()
+    seen_ids: dict[str, str] = {}
+    for root in inputs:
+        root = Path(root)
+        if not root.exists():
+            result.problems.append(Problem(str(root), "input does not exist"))
+            continue
+        manifests: dict[Path, dict] = {}
+        for path in _input_files(root):
+            if path.name in MANIFEST_NAMES:
+                continue
+            rel = path.relative_to(root) if root.is_dir() else Path(path.name)
+            origin = (Path(root.name) / rel).as_posix() if root.is_dir() else path.as_posix()
+            reader = reader_for(path)
+            if reader is None:
+                result.problems.append(Problem(origin, f"unsupported file type '{path.suffix or path.name}'"))
+                continue
+            if path.parent not in manifests:
+                manifests[path.parent] = load_manifest(path.parent, root, result.problems)
+            # The id is the path inside the input folder: stable across builds and machines,
+            # and a.txt in two sub-folders stays two articles.
+            article_id = rel.with_suffix("").as_posix()
+            metadata = manifests[path.parent].get(path.name)
+            for item in _read_file(path, origin, article_id, reader, metadata, result):
+                result.articles.append(_unique(item, seen_ids, result.problems))
+    return result
+
+
+def _read_file(path: Path, origin: str, article_id: str, reader, metadata: dict | None,
+               result: IngestResult):
+    limit = MAX_JSONL_BYTES if path.suffix.lower() in (".jsonl", ".ndjson") else MAX_ARTICLE_BYTES
+    size = path.stat().st_size
+    if size > limit:
+        result.problems.append(Problem(origin, f"file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit"))
+        return
+    try:
+        text, repair = decode(path.read_bytes())
+    except DecodeError as error:
+        result.problems.append(Problem(origin, str(error)))
+        return
+    except OSError as error:
+        result.problems.append(Problem(origin, f"cannot be read: {error.strerror}"))
+        return
+    result.files_read += 1
+    if repair:
+        result.problems.append(Problem(origin, repair, action="repaired"))
+    ctx = ReadContext(article_id=article_id, origin=origin, metadata=metadata)
+    try:
+        for item in reader(path, text, ctx):
+            if isinstance(item, LineError):
+                result.problems.append(Problem(f"{origin}:{item.line_number}", str(item).split(": ", 1)[1]))
+            else:
+                yield item
+    except ReaderError as error:
+        result.problems.append(Problem(origin, str(error)))
+
+
+def _unique(article: Article, seen: dict[str, str], problems: list[Problem]) -> Article:
+    """Give an article whose id is already taken a suffixed id, and say so."""
+    if article.id not in seen:
+        seen[article.id] = article.origin
+        return article
+    number = 2
+    while f"{article.id}-{number}" in seen:
+        number += 1
+    new_id = f"{article.id}-{number}"
+    problems.append(Problem(article.origin, f"id '{article.id}' is already used by {seen[article.id]}; "
+                            f"renamed to '{new_id}'", action="repaired"))
+    seen[new_id] = article.origin
+    return replace(article, id=new_id)

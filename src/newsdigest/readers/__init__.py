@@ -1,0 +1,48 @@
+"""Readers: one small module per input format, registered by file extension.
+
+A reader takes a decoded input file and yields ``Article`` values. It raises
+``ReaderError`` with a message for a person when the file cannot be read; the
+ingest stage turns that into a one-line "skipped" report and goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..model import Article
+
+Reader = Callable[[Path, str, "ReadContext"], Iterator[Article]]
+
+
+class ReaderError(Exception):
+    """The file cannot be read as its kind; the message says why, for a person."""
+
+
+class ReadContext:
+    """What a reader may need besides the file: its id and the manifest's metadata."""
+
+    def __init__(self, article_id: str, origin: str, metadata: dict | None = None):
+        self.article_id = article_id
+        self.origin = origin
+        self.metadata = metadata or {}
+
+
+READERS: dict[str, Reader] = {}
+
+
+def register(*extensions: str) -> Callable[[Reader], Reader]:
+    def decorator(reader: Reader) -> Reader:
+        for extension in extensions:
+            READERS[extension] = reader
+        return reader
+
+    return decorator
+
+
+def reader_for(path: Path) -> Reader | None:
+    return READERS.get(path.suffix.lower())
+
+
+# Importing the modules registers their readers.
+from . import jsonl, markdown, text  # noqa: E402,F401

@@ -1,0 +1,88 @@
+"""Shared metadata handling for readers: field names, dates, URLs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from email.utils import parsedate_to_datetime
+
+from . import ReaderError
+
+# Accepted spellings in manifests, front matter and JSON Lines, mapped to Article fields.
+FIELD_ALIASES = {
+    "title": "title",
+    "headline": "title",
+    "source": "source",
+    "outlet": "source",
+    "publisher": "source",
+    "date": "date",
+    "published": "date",
+    "url": "url",
+    "link": "url",
+    "author": "author",
+    "language": "language",
+    "lang": "language",
+}
+
+
+def parse_date(value: object) -> datetime | None:
+    """A timezone-aware datetime from ISO 8601, RFC 2822 or a YAML date; UTC if none given.
+
+    Raises ReaderError for a value that is present but not a date.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time(0, 0))
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                parsed = parsedate_to_datetime(text)
+            except (TypeError, ValueError, IndexError):
+                raise ReaderError(
+                    f"date {value!r} is not a date (expected ISO 8601 such as 2025-10-15 "
+                    "or 2025-10-15T09:30:00+02:00)"
+                ) from None
+    else:
+        raise ReaderError(f"date {value!r} is a {type(value).__name__}, expected a date string")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def parse_url(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise ReaderError(f"url {value!r} is not an http(s) URL")
+    return value.strip()
+
+
+def article_fields(raw: dict, where: str) -> tuple[dict, dict]:
+    """Split a metadata mapping into Article keyword arguments and extras.
+
+    Raises ReaderError naming the key for a wrong type or a bad date or URL.
+    """
+    fields: dict = {}
+    extras: dict = {}
+    for key, value in raw.items():
+        name = FIELD_ALIASES.get(str(key).lower())
+        if name is None:
+            if value is not None and not isinstance(value, (dict, list)):
+                extras[str(key)] = str(value)
+            continue
+        if name == "date":
+            fields["date"] = parse_date(value)
+        elif name == "url":
+            fields["url"] = parse_url(value)
+        elif value is None:
+            continue
+        elif not isinstance(value, (str, int, float)):
+            raise ReaderError(f"{where}: '{key}' is a {type(value).__name__}, expected text")
+        else:
+            fields[name] = str(value).strip() or None
+    return fields, extras

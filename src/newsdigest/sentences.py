@@ -1,0 +1,34 @@
+"""Sentence splitting.
+
+blingfire's finite-state splitter handles the cases news text is full of
+(abbreviations such as "U.S.", "Mr.", "Jan. 5", "p.m.", initials, quotes and
+ellipses) and runs at ~170,000 sentences/s; it needs no downloaded model data.
+
+Line breaks are treated as hard boundaries first: in news text a line without a
+final full stop is a headline, a subheading or a caption, never the first half
+of the next line's sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import blingfire
+
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+# A "sentence" without a single letter or digit ("--", "***") is layout, not text.
+_HAS_WORD = re.compile(r"\w")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences, in order, each stripped of surrounding space."""
+    sentences: list[str] = []
+    for line in _LINE_BREAK.split(text):
+        line = line.strip()
+        if not line:
+            continue
+        for sentence in blingfire.text_to_sentences(line).split("\n"):
+            sentence = sentence.strip()
+            if sentence and _HAS_WORD.search(sentence):
+                sentences.append(sentence)
+    return sentences

@@ -1,0 +1,53 @@
+"""Digest settings: one YAML file (``newsdigest.yml``) over documented defaults.
+
+Every option is declared here, once, with its type, default and meaning; a user
+file overrides only the keys it sets, and an unknown or mistyped key is an error
+naming the file, line and key. Site name, URL and language belong to
+``mkdocs.yml`` and are not repeated here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
+
+SETTINGS_FILE = "newsdigest.yml"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    summary_sentences: int = Field(3, ge=1, le=20, description="sentences in each article's summary")
+    story_summary_sentences: int = Field(4, ge=1, le=20, description="sentences in each story's summary")
+    exclusive_sentences: int = Field(2, ge=0, le=10,
+                                     description="per article: sentences only that outlet reports")
+    home_stories: int = Field(30, ge=1, le=1000, description="stories on the home page")
+    timezone: str = Field("UTC", description="IANA time zone for dates on pages, e.g. Europe/London")
+    topics_dir: str = Field("topics", description="folder of editor topic YAML files")
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; expected an IANA name such as "
+                             "'UTC' or 'Europe/Berlin'") from None
+        return value
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Settings from ``path`` (defaults when it is None or absent); raises ConfigInvalid."""
+    if path is None or not path.exists():
+        return Settings()
+    data, lines = load_yaml(path)
+    if data is None:
+        return Settings()
+    if not isinstance(data, dict):
+        raise ConfigInvalid([ConfigError(path.as_posix(), 1, "", f"got {type(data).__name__}; "
+                                         "expected key: value lines")])
+    return validate(Settings, data, path.as_posix(), lines)

@@ -1,0 +1,222 @@
+"""Topics: editor-defined pages from YAML in ``topics/``, and automatic topics for the rest.
+
+A topic file holds one topic (a mapping) or several (a list of mappings):
+
+    name: Syria
+    description: Syria after Assad.
+    order: 10
+    match:
+      any: [al-Sharaa, Damascus, "Syrian president"]
+      exclude: [football]
+      outlets: [Al Jazeera]
+
+Keywords match whole words, ignoring case, with common English endings
+(s, es, 's, ed, ing) and an optional trailing ``*`` for any ending. They are
+compiled to simple anchored alternations that run in linear time on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from slugify import slugify
+
+from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
+
+TOPIC_FILE_SUFFIXES = (".yml", ".yaml")
+
+
+def _check_keyword(value: str) -> str:
+    keyword = value.strip()
+    if not re.search(r"\w", keyword):
+        raise ValueError(f"keyword {value!r} has no letters or digits; expected a word or phrase")
+    if "*" in keyword.rstrip("*") or keyword.count("*") > 1:
+        raise ValueError(f"keyword {value!r}: '*' may only end a keyword (e.g. 'elect*')")
+    return keyword
+
+
+# Validated one by one, so an error names the keyword's own position (match.any[1]).
+Keyword = Annotated[str, AfterValidator(_check_keyword)]
+
+
+class MatchRules(BaseModel):
+    """Which stories belong to the topic. A story matches when every given rule holds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    any: list[Keyword] = Field(default_factory=list, description="at least one of these keywords")
+    all: list[Keyword] = Field(default_factory=list, description="every one of these keywords")
+    exclude: list[Keyword] = Field(default_factory=list, description="none of these keywords")
+    outlets: list[str] = Field(default_factory=list, description="at least one article from these outlets")
+    since: date | None = Field(None, description="stories with an article on or after this date")
+    until: date | None = Field(None, description="stories with an article on or before this date")
+
+
+class TopicSpec(BaseModel):
+    """One topic page as an editor writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    description: str = ""
+    order: int = 100
+    match: MatchRules = Field(default_factory=MatchRules)
+    pinned: list[str] = Field(default_factory=list, description="story slugs listed first")
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        if value is not None and value != slugify(value):
+            raise ValueError(f"slug {value!r} is not URL-safe; expected lower-case words joined by "
+                             f"hyphens, such as {slugify(value)!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    name: str
+    description: str
+    order: int
+    automatic: bool
+    source: str  # the file that defined it, or "automatic"
+    spec: TopicSpec | None = None
+    pinned: tuple[str, ...] = ()
+
+
+def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
+    """One case-insensitive pattern matching any keyword as whole words, with endings."""
+    if not keywords:
+        return None
+    parts = []
+    for keyword in keywords:
+        wildcard = keyword.endswith("*")
+        words = keyword.rstrip("*").split()
+        body = r"\s+".join(re.escape(w) for w in words)
+        ending = r"\w*" if wildcard else r"(?:s|es|'s|ed|d|ing)?"
+        parts.append(body + ending)
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+
+def load_topics(folder: Path) -> list[Topic]:
+    """Every topic in ``folder``; raises ConfigInvalid listing all errors across files."""
+    errors: list[ConfigError] = []
+    topics: list[Topic] = []
+    if not folder.exists():
+        return []
+    for path in sorted(p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES):
+        display = path.as_posix()
+        try:
+            data, lines = load_yaml(path, display)
+        except ConfigInvalid as invalid:
+            errors.extend(invalid.errors)
+            continue
+        if data is None:
+            errors.append(ConfigError(display, None, "", "file is empty; expected a topic "
+                                      "(name:, match:, ...) or a list of topics", "warning"))
+            continue
+        items = data if isinstance(data, list) else [data]
+        for index, item in enumerate(items):
+            prefix = (index,) if isinstance(data, list) else ()
+            if not isinstance(item, dict):
+                errors.append(ConfigError(display, lines.get(prefix), "", f"got {type(item).__name__}; "
+                                          "expected a topic as key: value lines (name:, match:, ...)"))
+                continue
+            try:
+                spec = validate(TopicSpec, item, display, lines, prefix)
+            except ConfigInvalid as invalid:
+                errors.extend(invalid.errors)
+                continue
+            topics.append(Topic(slug=spec.slug or slugify(spec.name), name=spec.name,
+                                description=spec.description, order=spec.order, automatic=False,
+                                source=f"{display}:{lines.get(prefix, 1)}", spec=spec,
+                                pinned=tuple(spec.pinned)))
+    seen: dict[str, Topic] = {}
+    for topic in topics:
+        if topic.slug in seen:
+            path, _, line = topic.source.rpartition(":")
+            errors.append(ConfigError(path, int(line), "slug", f"slug '{topic.slug}' is already used "
+                                      f"by {seen[topic.slug].source}; give each topic its own slug"))
+        seen.setdefault(topic.slug, topic)
+    real_errors = [e for e in errors if e.severity == "error"]
+    if real_errors:
+        raise ConfigInvalid(errors)
+    return sorted(topics, key=lambda t: (t.order, t.slug))
+
+
+@dataclass(frozen=True)
+class StoryFacts:
+    """What a topic rule looks at in a story."""
+
+    slug: str
+    text: str  # titles and text of its articles
+    outlets: frozenset[str]
+    dates: tuple[date, ...]
+
+
+def topic_matches(spec: TopicSpec, story: StoryFacts) -> bool:
+    rules = spec.match
+    if not (rules.any or rules.all or rules.outlets or rules.since or rules.until):
+        return False  # a topic with no rules only holds pinned stories
+    if rules.any and not keyword_pattern(rules.any).search(story.text):
+        return False
+    for keyword in rules.all:
+        if not keyword_pattern([keyword]).search(story.text):
+            return False
+    if rules.exclude and keyword_pattern(rules.exclude).search(story.text):
+        return False
+    if rules.outlets and not ({o.casefold() for o in rules.outlets} & {o.casefold() for o in story.outlets}):
+        return False
+    if rules.since and not any(d >= rules.since for d in story.dates):
+        return False
+    if rules.until and not any(d <= rules.until for d in story.dates):
+        return False
+    return True
+
+
+# Automatic topics: stories that no editor's topic claims are grouped by their
+# words. Topic-level similarity is looser than story-level: same subject, not same event.
+AUTO_TOPIC_THRESHOLD = 0.12
+AUTO_TOPIC_TERMS = 3
+
+
+def automatic_topics(texts: Sequence[str]) -> list[tuple[tuple[str, ...], list[int]]]:
+    """Group story texts into automatic topics; return (top terms, member indices) per topic.
+
+    Stories join the topic of their most similar neighbour when the TF-IDF cosine is
+    at least AUTO_TOPIC_THRESHOLD (single link on a sparse graph, so it scales); a
+    topic is named by the terms with the highest summed weight across its stories.
+    """
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not texts:
+        return []
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5 if len(texts) > 4 else 1.0,
+                                 token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:
+        return [((), list(range(len(texts))))]
+    terms = vectorizer.get_feature_names_out()
+    similarity = matrix @ matrix.T
+    similarity.data[similarity.data < AUTO_TOPIC_THRESHOLD] = 0
+    similarity.eliminate_zeros()
+    count, labels = connected_components(similarity, directed=False)
+    groups: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(index)
+    result = []
+    for members in sorted(groups.values(), key=lambda m: m[0]):
+        weights = np.asarray(matrix[members].sum(axis=0)).ravel()
+        top = sorted(range(len(terms)), key=lambda t: (-weights[t], terms[t]))[:AUTO_TOPIC_TERMS]
+        result.append((tuple(str(terms[t]) for t in top if weights[t] > 0), members))
+    return result

@@ -1,0 +1,18 @@
+"""Small builders for tests: documents from the seeds or from text written here."""
+
+from pathlib import Path
+
+from newsdigest.clean import clean_article
+from newsdigest.model import Article, Document
+from newsdigest.sentences import split_sentences
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def document(text: str, id: str = "doc", **meta) -> Document:
+    article = clean_article(Article(id=id, text=text, origin=id, **meta))
+    return Document(article, tuple(split_sentences(article.text)))
+
+
+def seed_documents() -> list[Document]:
+    return [document(p.read_text(encoding="utf-8"), id=p.stem) for p in sorted(SEEDS.glob("*.txt"))]

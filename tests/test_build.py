@@ -1,0 +1,102 @@
+"""The whole pipeline on the seeds: golden Markdown, determinism, and a real MkDocs build.
+
+Set UPDATE_GOLDEN=1 to rewrite tests/golden/ after a deliberate change to the
+output; commit the new golden files with the change so reviews see the diff.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsdigest.cli import run
+
+GOLDEN = Path(__file__).parent / "golden" / "seeds"
+
+
+def build(root, out: Path, *extra: str) -> int:
+    return run(["build", "-q", "--input", str(root / "seeds"), "--out", str(out),
+                "--topics", str(root / "topics"), "--settings", str(out / "absent.yml"),
+                "--templates", str(root / "site_templates"), "--mkdocs", str(root / "mkdocs.yml"),
+                "--site-dir", str(out / "site"), *extra])
+
+
+def markdown_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.md"))}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, request):
+    root = Path(request.config.rootpath)
+    out = tmp_path_factory.mktemp("digest")
+    assert build(root, out) == 0
+    return out
+
+
+def test_output_matches_golden_files(built):
+    produced = markdown_files(built / "docs")
+    if os.environ.get("UPDATE_GOLDEN"):
+        for name, data in produced.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_bytes(data)
+        for stale in set(markdown_files(GOLDEN)) - set(produced):
+            (GOLDEN / stale).unlink()
+    expected = markdown_files(GOLDEN)
+    assert sorted(produced) == sorted(expected)
+    for name in expected:
+        assert produced[name].decode() == expected[name].decode(), name
+
+
+def test_second_build_is_byte_identical(root, built, tmp_path):
+    assert build(root, tmp_path) == 0
+    assert markdown_files(tmp_path / "docs") == markdown_files(built / "docs")
+
+
+def test_seeds_make_one_story_with_both_articles_and_no_boilerplate(built):
+    stories = list((built / "docs" / "stories").glob("*.md"))
+    assert len(stories) == 1
+    page = stories[0].read_text(encoding="utf-8")
+    assert "Al Jazeera" in page and "Outlet unknown" in page
+    assert page.count("\n### ") == 2  # one coverage entry per seed article
+    for name, text in markdown_files(built / "docs").items():
+        assert b"appeared first on" not in text and b"Bonus video" not in text, name
+
+
+def test_site_never_republishes_full_text(root, built):
+    page = next((built / "docs" / "stories").glob("*.md")).read_text(encoding="utf-8")
+    # The seed's closing sentence is neither summary nor exclusive material.
+    assert "The Tartus naval base and the Hmeimim air base" not in page
+
+
+def test_mkdocs_builds_strict_and_search_finds_the_names(built):
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+                             "-f", str(built / "mkdocs.yml")], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    story_docs = [d for d in index["docs"] if d["location"].startswith("stories/")]
+    text = " ".join(d["title"] + " " + d["text"] for d in story_docs)
+    for name in ("al-Sharaa", "al-Shareh", "Putin", "Kremlin"):
+        assert name in text, name
+    home = (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-color-scheme="slate"' in home  # the light/dark toggle
+    assert "fonts.googleapis.com" not in home
+
+
+def test_topics_from_yaml_hold_the_story(built):
+    topics = (built / "docs" / "topics")
+    assert {"middle-east.md", "russia.md", "index.md"} <= {p.name for p in topics.glob("*.md")}
+    assert "stories/" in (topics / "russia.md").read_text(encoding="utf-8")
+
+
+def test_report_and_exit_code_when_nothing_can_be_read(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    code = run(["build", "-q", "--input", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+                "--topics", str(tmp_path / "none"), "--report", str(tmp_path / "report.json")])
+    assert code == 1
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["skipped"] == 1 and report["problems"][0]["reason"] == "empty file"

@@ -1,0 +1,82 @@
+from datetime import datetime, timezone
+
+from newsdigest.ingest import ingest
+
+
+def test_seeds_are_read_as_two_articles(seeds):
+    result = ingest([seeds])
+    assert [a.id for a in result.articles] == ["000_de328b338cb2a0fb", "004_76282857abeab87d"]
+    assert result.problems == []
+
+
+def test_manifest_gives_text_files_metadata(tmp_path):
+    (tmp_path / "a.txt").write_text("Rain fell on the city. Streets flooded.", encoding="utf-8")
+    (tmp_path / "sources.yml").write_text(
+        "a.txt:\n  title: Rain floods city\n  source: Daily Planet\n  date: 2025-10-15\n"
+        "  url: https://example.org/rain\nmissing.txt:\n  title: Gone\n", encoding="utf-8")
+    result = ingest([tmp_path])
+    [article] = result.articles
+    assert (article.title, article.source, article.url) == ("Rain floods city", "Daily Planet", "https://example.org/rain")
+    assert article.date == datetime(2025, 10, 15, tzinfo=timezone.utc)
+    [problem] = result.problems
+    assert problem.action == "warning" and "missing.txt" in problem.message
+
+
+def test_markdown_front_matter(tmp_path):
+    (tmp_path / "b.md").write_text("---\ntitle: Budget passes\noutlet: The Ledger\n"
+                                   "date: 2025-10-14T09:30:00+02:00\n---\nThe budget passed today.\n",
+                                   encoding="utf-8")
+    [article] = ingest([tmp_path]).articles
+    assert article.title == "Budget passes" and article.source == "The Ledger"
+    assert article.date.isoformat() == "2025-10-14T09:30:00+02:00"
+    assert article.text.strip() == "The budget passed today."
+
+
+def test_bad_front_matter_is_skipped_with_its_reason(tmp_path):
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    (tmp_path / "baddate.md").write_text("---\ndate: next tuesday\n---\nText.\n", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("A good article stays.", encoding="utf-8")
+    result = ingest([tmp_path])
+    assert [a.id for a in result.articles] == ["good"]
+    reasons = {p.origin: p.message for p in result.problems}
+    assert "not valid YAML on line 2" in reasons[f"{tmp_path.name}/bad.md"]
+    assert "'next tuesday' is not a date" in reasons[f"{tmp_path.name}/baddate.md"]
+
+
+def test_jsonl_reads_each_line_and_reports_bad_ones(tmp_path):
+    (tmp_path / "wire.jsonl").write_text(
+        '{"id": "x1", "title": "T", "text": "One.", "source": "Wire", "date": null, "url": null, "label": "L"}\n'
+        "not json\n"
+        '{"id": "x2", "text": "Two."}\n', encoding="utf-8")
+    result = ingest([tmp_path])
+    assert [a.id for a in result.articles] == ["x1", "x2"]
+    assert result.articles[0].extra("label") == "L"
+    assert [p.origin for p in result.problems] == [f"{tmp_path.name}/wire.jsonl:2"]
+
+
+def test_bad_files_are_skipped_or_repaired_never_fatal(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 au lait co\xfbte cher \x96 dit-il.".encode("latin-1"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfWith a byte order mark.")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    result = ingest([tmp_path])
+    ids = sorted(a.id for a in result.articles)
+    assert ids == ["bom", "latin1"]
+    latin = next(a for a in result.articles if a.id == "latin1")
+    assert latin.text == "Café au lait coûte cher – dit-il."
+    actions = {p.origin.split("/")[-1]: (p.action, p.message) for p in result.problems}
+    assert actions["empty.txt"] == ("skipped", "empty file")
+    assert actions["binary.txt"][0] == "skipped" and "binary" in actions["binary.txt"][1]
+    assert actions["latin1.txt"][0] == "repaired" and "Windows-1252" in actions["latin1.txt"][1]
+    assert actions["bom.txt"][0] == "repaired"
+    assert actions["image.png"][0] == "skipped" and "unsupported" in actions["image.png"][1]
+
+
+def test_same_id_in_two_inputs_is_renamed_not_dropped(tmp_path):
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text(f"Text from {folder}.", encoding="utf-8")
+    result = ingest([tmp_path / "one", tmp_path / "two"])
+    assert [a.id for a in result.articles] == ["story", "story-2"]
+    assert result.problems[0].action == "repaired" and "story-2" in result.problems[0].message

@@ -1,0 +1,80 @@
+from helpers import document, seed_documents
+
+from newsdigest.summarise import Length, exclusive_sentences, summarise_document, summarise_story
+
+FLOOD = """Heavy rain flooded the river town of Marlow on Tuesday, forcing 300 residents from their homes.
+The river rose two metres overnight after a week of storms, the county council said.
+Firefighters used boats to reach families trapped on upper floors.
+A local bakery handed out free bread to volunteers.
+The council has opened the town hall as an emergency shelter for flooded residents.
+Forecasters expect more rain on Thursday, and the river may rise again."""
+
+
+def test_summary_is_the_articles_own_sentences_in_document_order():
+    doc = document(FLOOD)
+    summary = summarise_document(doc)
+    assert len(summary.sentences) == 3
+    indices = [s.index for s in summary.sentences]
+    assert indices == sorted(indices)
+    for ref in summary.sentences:
+        assert doc.sentences[ref.index] == ref.text
+    assert summary.sentences[0].text.startswith("Heavy rain flooded")  # the lead carries the event
+    assert "bakery" not in summary.text  # a side detail is not summary material
+
+
+def test_length_in_sentences_and_words():
+    doc = document(FLOOD)
+    assert len(summarise_document(doc, Length(sentences=1)).sentences) == 1
+    assert len(summarise_document(doc, Length(sentences=50)).sentences) == len(doc.sentences)
+    by_words = summarise_document(doc, Length(words=30))
+    assert 1 <= len(by_words.sentences) and sum(len(s.text.split()) for s in by_words.sentences) <= 30
+    # A budget smaller than any sentence still gives one whole sentence.
+    assert len(summarise_document(doc, Length(words=3)).sentences) == 1
+
+
+def test_empty_and_tiny_documents():
+    assert summarise_document(document("")).sentences == ()
+    one = document("Only one sentence here.")
+    assert [s.text for s in summarise_document(one).sentences] == ["Only one sentence here."]
+    two = document("The first. The second.")
+    assert [s.text for s in summarise_document(two).sentences] == ["The first.", "The second."]
+    stop_words_only = document("It is what it is. And so on.")
+    assert len(summarise_document(stop_words_only).sentences) == 2
+
+
+def test_summary_depends_only_on_its_article():
+    # Each summary is fitted on its own article, so other input cannot change it.
+    seeds = seed_documents()
+    alone = [summarise_document(d) for d in seeds]
+    with_others = [summarise_document(d) for d in [document(FLOOD, id="flood"), *seeds]][1:]
+    assert alone == with_others
+
+
+def test_story_summary_draws_on_both_seeds_without_repeating_them():
+    docs = seed_documents()
+    summary = summarise_story(docs, Length(sentences=4))
+    sources = {s.article_id for s in summary.sentences}
+    assert sources == {d.id for d in docs}
+    texts = [s.text for s in summary.sentences]
+    assert len(texts) == len(set(texts)) == 4
+    # Both outlets report the same lead, the same quote and the same "pragmatic
+    # approach" line in other words; only one version of each may appear.
+    paraphrases = [("Interim Syrian President Ahmad", "Syria's President Ahmed al-Sharaa has told"),
+                   ("renew and redefine the new nature", "restore and redefine in a new way"),
+                   ("took a pragmatic approach", "have taken a pragmatic approach")]
+    for one, other in paraphrases:
+        assert not (any(one in t for t in texts) and any(other in t for t in texts)), (one, other)
+    # Order follows the sources: the articles in story order, sentences in document order.
+    keys = [([d.id for d in docs].index(s.article_id), s.index) for s in summary.sentences]
+    assert keys == sorted(keys)
+
+
+def test_exclusive_sentences_are_not_in_the_other_report():
+    docs = seed_documents()
+    only = exclusive_sentences(docs)
+    jazeera = " ".join(s.text for s in only["004_76282857abeab87d"])
+    other = " ".join(s.text for s in only["000_de328b338cb2a0fb"])
+    assert jazeera and other
+    assert "al-Julani" in jazeera or "CBS" in jazeera or "parliamentary elections" in jazeera or "honour" in jazeera
+    assert "Agence France-Presse" not in jazeera
+    assert exclusive_sentences(docs[:1]) == {}

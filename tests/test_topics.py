@@ -1,0 +1,107 @@
+import textwrap
+
+import pytest
+
+from newsdigest.cli import run
+from newsdigest.configfile import ConfigInvalid
+from newsdigest.topics import StoryFacts, keyword_pattern, load_topics, topic_matches
+
+
+def write(folder, name, text):
+    (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def errors_for(folder):
+    with pytest.raises(ConfigInvalid) as caught:
+        load_topics(folder)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_shipped_topics_are_valid(root):
+    topics = load_topics(root / "topics")
+    assert topics and all(not t.automatic for t in topics)
+
+
+def test_unknown_key_names_file_line_and_nearest_key(tmp_path):
+    write(tmp_path, "syria.yml", """\
+        name: Syria
+        match:
+          any: [Damascus]
+          exclued: [football]
+        """)
+    [error] = errors_for(tmp_path)
+    assert error.startswith(f"{tmp_path.as_posix()}/syria.yml:4: match.exclued: unknown key; did you mean 'exclude'?")
+    assert "expected one of: all, any, exclude, outlets, since, until" in error
+
+
+def test_wrong_types_and_missing_name(tmp_path):
+    write(tmp_path, "a.yml", """\
+        description: no name here
+        order: first
+        match:
+          any: Damascus
+        """)
+    errors = errors_for(tmp_path)
+    assert any(":1: name: required key is missing" in e for e in errors)
+    assert any(":2: order: got 'first'; expected a whole number" in e for e in errors)
+    assert any(":4: match.any: got 'Damascus'; expected a list" in e for e in errors)
+
+
+def test_bad_yaml_gives_line_not_traceback(tmp_path):
+    write(tmp_path, "broken.yml", "name: Syria\nmatch:\n  any: [Damascus\n")
+    [error] = errors_for(tmp_path)
+    assert "broken.yml:" in error and "not valid YAML" in error
+
+
+def test_bad_keyword_slug_and_date(tmp_path):
+    write(tmp_path, "k.yml", """\
+        name: Odd
+        slug: Not A Slug
+        match:
+          any: ["el*ect", "!!"]
+          since: yesterday
+        """)
+    errors = errors_for(tmp_path)
+    assert any(":2: slug: slug 'Not A Slug' is not URL-safe" in e and "'not-a-slug'" in e for e in errors)
+    assert any(":4: match.any[0]: keyword 'el*ect'" in e for e in errors)
+    assert any(":4: match.any[1]: keyword '!!' has no letters" in e for e in errors)
+    assert any(":5: match.since: got 'yesterday'; expected a date" in e for e in errors)
+
+
+def test_duplicate_slugs_across_files_and_duplicate_keys(tmp_path):
+    write(tmp_path, "a.yml", "name: Syria\n")
+    write(tmp_path, "b.yml", "- name: Other\n- name: Syria\n")
+    write(tmp_path, "c.yml", "name: One\nname: Two\n")
+    errors = errors_for(tmp_path)
+    assert any("b.yml:2: slug: slug 'syria' is already used by" in e and "a.yml:1" in e for e in errors)
+    assert any("c.yml:2: name: key given twice" in e for e in errors)
+
+
+def test_check_command_reports_errors_with_exit_code_3(tmp_path, capsys):
+    write(tmp_path, "bad.yml", "name: X\nmatch:\n  anyy: [a]\n")
+    assert run(["check", "--topics", str(tmp_path), "--settings", str(tmp_path / "none.yml")]) == 3
+    err = capsys.readouterr().err
+    assert "bad.yml:3: match.anyy: unknown key; did you mean 'any'?" in err
+    assert "Traceback" not in err
+
+
+def test_keywords_match_whole_words_with_endings_and_ignore_case():
+    pattern = keyword_pattern(["election", "Putin", "human right", "elect*"])
+    assert pattern.search("Two ELECTIONS were held")
+    assert pattern.search("Putin's visit")
+    assert pattern.search("human  rights groups")
+    assert pattern.search("the electorate")
+    assert not keyword_pattern(["Putin"]).search("Putinism aside")
+    assert not keyword_pattern(["art"]).search("a party started")
+
+
+def test_rules_combine():
+    from newsdigest.topics import TopicSpec
+    facts = StoryFacts(slug="s", text="Putin met al-Sharaa in Moscow.", outlets=frozenset({"Al Jazeera"}), dates=())
+    spec = lambda **match: TopicSpec(name="T", match=match)  # noqa: E731
+    assert topic_matches(spec(any=["Moscow", "Paris"]), facts)
+    assert not topic_matches(spec(all=["Moscow", "Paris"]), facts)
+    assert not topic_matches(spec(any=["Moscow"], exclude=["Putin"]), facts)
+    assert topic_matches(spec(outlets=["al jazeera"]), facts)
+    assert not topic_matches(spec(any=["Moscow"], outlets=["Reuters"]), facts)
+    assert not topic_matches(TopicSpec(name="Empty"), facts)
