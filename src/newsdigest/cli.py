@@ -216,6 +216,24 @@ def _emit(record: dict, jsonl: bool, heading: str) -> None:
         click.echo(f"# {heading}\n" + "\n".join(f"- {s}" for s in record["sentences"]) + "\n")
 
 
+# --- grouping commands (group, explain) ------------------------------------
+
+
+# --- ingest commands (fetch) ------------------------------------------------
+
+
+# --- evaluation: `newsdigest eval summaries|stories|topics` -----------------
+@main.group(name="eval")
+def eval_group() -> None:
+    """Measure summary and grouping quality against gold data (e.g. ../shared/corpus/)."""
+
+
+# --- eval summaries ---
+
+
+# --- eval stories / topics ---
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI in-process (for tests); return the exit code."""
     try:
