@@ -46,6 +46,45 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\ufeff]
 _SPACES = re.compile(r"[ \t]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
+# Language by stop-word share: the commonest function words of each language make
+# up a third or more of running text in that language and almost none of another's.
+# Cheap, deterministic and needs no model; it only answers when the text is long
+# enough and one language clearly leads, and stays None otherwise.
+_STOP_WORDS = {
+    "en": "the of and to in a is that for on was with he it as at by from said his are be has have"
+          " this not but an they were had which their been who will would its after",
+    "fr": "le la les de des du et en un une est que qui dans pour pas sur au aux par il elle a ont"
+          " ce cette son sa ses plus avec été sont",
+    "de": "der die das und in den von zu mit sich des auf für ist im dem nicht ein eine als auch"
+          " es an er hat aus bei sie nach wird wurde",
+    "es": "el la los las de del y en que un una es por con para se su al lo como más pero sus le"
+          " ha fue son han",
+    "it": "il la le di del della e in che un una è per con non si da al alla sono ha come più anche"
+          " nel gli dei delle",
+    "pt": "o a os as de do da dos das e em que um uma é para com não se por no na ao mais foi como"
+          " seu sua",
+    "nl": "de het een en van in is dat op te met voor niet zijn aan er ook als bij door om maar"
+          " werd heeft",
+}
+_STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()}
+_WORDS = re.compile(r"[^\W\d_]+")
+LANGUAGE_MIN_WORDS = 20
+
+
+def guess_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language when stop words make it plain, else None."""
+    words = [w.lower() for w in _WORDS.findall(text[:20_000])]
+    if len(words) < LANGUAGE_MIN_WORDS:
+        return None
+    shares = sorted(((sum(w in stops for w in words) / len(words), lang)
+                     for lang, stops in _STOP_SETS.items()), reverse=True)
+    (best, lang), (second, _) = shares[0], shares[1]
+    # Related languages share some function words ("de", "a", "in"): ask for a clear lead.
+    if best >= 0.15 and best >= 1.5 * second:
+        return lang
+    return None
+
+
 # A title taken from the first sentence is cut at a word boundary near this length.
 DERIVED_TITLE_CHARS = 100
 
@@ -112,4 +151,8 @@ def clean_article(article: Article) -> Article:
             changes.update(title=derived, title_derived=True)
     if not article.source and trailer:
         changes["source"] = trailer.outlet
+    if not article.language:
+        changes["language"] = guess_language(text)
+    else:
+        changes["language"] = article.language.strip().lower().replace("_", "-")
     return replace(article, **changes)

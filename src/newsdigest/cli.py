@@ -105,10 +105,11 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
         console.error(str(problem))
     pages = write_site(digest, out, templates, settings, mkdocs_file, site_dir)
     counts = {action: sum(p.action == action for p in digest.problems)
-              for action in ("skipped", "repaired", "warning")}
+              for action in ("skipped", "repaired", "merged", "warning")}
     console.info(f"read {digest.files_read} files: {len(digest.articles)} articles in "
                  f"{len(digest.stories)} stories, {len(digest.topics)} topics; "
-                 f"{counts['repaired']} repaired, {counts['skipped']} skipped; {len(pages)} pages in {out}/docs")
+                 f"{counts['repaired']} repaired, {counts['skipped']} skipped, {counts['merged']} merged as copies; "
+                 f"{len(pages)} pages in {out}/docs")
     if report:
         report.write_text(json.dumps({
             "files_read": digest.files_read, "articles": len(digest.articles),

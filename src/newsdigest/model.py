@@ -39,6 +39,7 @@ class Article:
     author: str | None = None
     language: str | None = None
     extras: tuple[tuple[str, str], ...] = ()  # other metadata kept verbatim (label, ...)
+    also_in: tuple[str, ...] = ()  # other outlets that ran the same text (see dedupe.py)
 
     def extra(self, key: str) -> str | None:
         return dict(self.extras).get(key)
@@ -94,7 +95,7 @@ class Problem:
 
     origin: str
     message: str
-    action: str = "skipped"  # "skipped" | "repaired" | "warning"
+    action: str = "skipped"  # "skipped" | "repaired" | "merged" | "warning"
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.action}: {self.message}"

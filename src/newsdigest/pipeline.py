@@ -14,6 +14,7 @@ from pathlib import Path
 from slugify import slugify
 
 from .clean import clean_article
+from .dedupe import collapse_duplicates
 from .group import GroupSettings, group_documents
 from .ingest import ingest
 from .model import Article, Document, Problem, SentenceRef, Story, Summary
@@ -46,7 +47,8 @@ class Digest:
 
 
 def prepare_documents(articles: Sequence[Article], problems: list[Problem]) -> list[Document]:
-    """Clean and split each article; an article with nothing left is reported, not kept."""
+    """Clean and split each article; an article with nothing left is reported, not kept,
+    and syndicated copies of one text become one document listing every outlet."""
     documents = []
     for article in articles:
         cleaned = clean_article(article)
@@ -55,7 +57,7 @@ def prepare_documents(articles: Sequence[Article], problems: list[Problem]) -> l
             problems.append(Problem(article.origin, "no text left after removing boilerplate"))
             continue
         documents.append(Document(cleaned, sentences))
-    return documents
+    return collapse_duplicates(documents, problems)
 
 
 def _date_key(article: Article) -> tuple:
@@ -63,8 +65,17 @@ def _date_key(article: Article) -> tuple:
     return (article.date is None, article.date or datetime.min, article.id)
 
 
+# Slugs become file names: never one that a file system or the site reserves
+# (Windows device names, the section index pages).
+RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", "index", "search", "assets", "sitemap",
+                            *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+
+
 def make_slug(title: str, taken: set[str]) -> str:
+    """A URL- and file-safe slug: [a-z0-9-] only, so no '..', '/' or absolute path survives."""
     base = slugify(title, max_length=SLUG_MAX_CHARS, word_boundary=True) or "story"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-story"
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1

@@ -66,7 +66,8 @@ def make_environment(templates: Path, settings: Settings) -> Environment:
 
 
 def outlet_names(articles: list[Article]) -> list[str]:
-    return sorted({a.source for a in articles if a.source})
+    """Every outlet that ran an article of the story, syndicated copies included."""
+    return sorted({a.source for a in articles if a.source} | {o for a in articles for o in a.also_in})
 
 
 def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Settings,

@@ -45,4 +45,4 @@ def reader_for(path: Path) -> Reader | None:
 
 
 # Importing the modules registers their readers.
-from . import jsonl, markdown, text  # noqa: E402,F401
+from . import feed, html, jsonl, markdown, text  # noqa: E402,F401

@@ -1,0 +1,100 @@
+"""RSS 2.0 and Atom feed files, read with feedparser: one article per entry.
+
+The entry's full content when the feed carries it (``content:encoded``, Atom
+``<content>``), else its description/summary; the entry's link, date and author;
+the feed's own title as the outlet. feedparser already strips scripts and event
+handlers from entry HTML; what is left is turned into plain text here.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..model import Article
+from . import ReadContext, ReaderError, register
+from .jsonl import LineError
+from .metadata import article_fields
+
+# Elements after which a line break belongs in the plain text.
+_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+           "tr", "section", "article", "figcaption", "dd", "dt", "hr"}
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, one line per block element."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment.strip()
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in root.iter("script", "style", "noscript"):
+        element.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+    return root.text_content().strip()
+
+
+def _entry_date(entry) -> datetime | None:
+    # feedparser normalises RFC 822 and ISO dates (with their offsets) to UTC structs.
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    return None
+
+
+def _entry_text(entry) -> str:
+    contents = [c.get("value", "") for c in entry.get("content", []) if c.get("value")]
+    if contents:
+        return html_to_text(max(contents, key=len))
+    return html_to_text(entry.get("summary", "") or entry.get("description", ""))
+
+
+@register(".rss", ".atom", ".xml")
+def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | LineError]:
+    import feedparser
+
+    parsed = feedparser.parse(content, sanitize_html=True, resolve_relative_uris=False)
+    if parsed.get("bozo") and not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        raise ReaderError(f"not an RSS or Atom feed ({str(reason).splitlines()[0] if reason else 'not XML'})")
+    if not parsed.get("version") and not parsed.entries:
+        raise ReaderError("not an RSS or Atom feed (no <rss>, <feed> or <rdf:RDF> root element)")
+    feed_title = html_to_text(parsed.feed.get("title", "")) or None
+    language = parsed.feed.get("language") or None
+    base_meta = {"source": feed_title, "language": language, **ctx.metadata}
+    for number, entry in enumerate(parsed.entries, start=1):
+        text = _entry_text(entry)
+        if not text:
+            yield LineError(number, "feed entry has neither content nor description")
+            continue
+        link = entry.get("link") or None
+        meta = dict(base_meta)
+        meta.update({"title": html_to_text(entry.get("title", "")) or None,
+                     "author": entry.get("author") or None})
+        if link and link.startswith(("http://", "https://")):
+            meta["url"] = link
+        try:
+            fields, extras = article_fields(meta, f"entry {number}")
+        except ReaderError as error:
+            yield LineError(number, str(error))
+            continue
+        fields["date"] = _entry_date(entry)
+        # An entry's own id (Atom <id>, RSS <guid>) keeps it the same article across fetches.
+        entry_key = entry.get("id") or link or str(number)
+        yield Article(id=f"{ctx.article_id}/{_short_hash(entry_key)}", text=text,
+                      origin=f"{ctx.origin}:entry {number}", extras=tuple(sorted(extras.items())), **fields)
+
+
+def _short_hash(value: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
