@@ -128,7 +128,7 @@ def test_fetch_saves_feed_then_uses_etag_and_the_build_reads_it(server, tmp_path
     [article] = ingest([tmp_path]).articles  # the hidden state file is not an input
     assert (article.title, article.source, article.url) == ("Tram line opens", "Local Gazette",
                                                              "http://127.0.0.1/tram")
-    assert article.date.isoformat() == "2025-10-14T07:00:00+00:00"
+    assert article.date.isoformat() == "2025-10-14T09:00:00+02:00"  # the publisher's own offset kept
 
 
 def test_404_500_slow_and_non_feed_fail_without_stopping_the_others(server, tmp_path):

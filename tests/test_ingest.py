@@ -32,15 +32,19 @@ def test_markdown_front_matter(tmp_path):
     assert article.text.strip() == "The budget passed today."
 
 
-def test_bad_front_matter_is_skipped_with_its_reason(tmp_path):
+def test_bad_front_matter_yaml_is_skipped_and_a_bad_value_is_dropped(tmp_path):
     (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
-    (tmp_path / "baddate.md").write_text("---\ndate: next tuesday\n---\nText.\n", encoding="utf-8")
+    (tmp_path / "baddate.md").write_text("---\ntitle: Kept\ndate: next tuesday\n---\nText.\n", encoding="utf-8")
     (tmp_path / "good.txt").write_text("A good article stays.", encoding="utf-8")
     result = ingest([tmp_path])
-    assert [a.id for a in result.articles] == ["good"]
-    reasons = {p.origin: p.message for p in result.problems}
-    assert "not valid YAML on line 2" in reasons[f"{tmp_path.name}/bad.md"]
-    assert "'next tuesday' is not a date" in reasons[f"{tmp_path.name}/baddate.md"]
+    assert [a.id for a in result.articles] == ["baddate", "good"]
+    assert result.articles[0].title == "Kept" and result.articles[0].date is None
+    reasons = {p.origin: (p.action, p.message) for p in result.problems}
+    assert reasons[f"{tmp_path.name}/bad.md"][0] == "skipped"
+    assert "not valid YAML on line 2" in reasons[f"{tmp_path.name}/bad.md"][1]
+    assert reasons[f"{tmp_path.name}/baddate.md"] == (
+        "repaired", "front matter: date 'next tuesday' is not a date (expected ISO 8601 such as "
+        "2025-10-15 or 2025-10-15T09:30:00+02:00); ignored")
 
 
 def test_jsonl_reads_each_line_and_reports_bad_ones(tmp_path):

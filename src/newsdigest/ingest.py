@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .model import Article, Problem
-from .readers import ReadContext, ReaderError, reader_for
+from .readers import Note, ReadContext, ReaderError, reader_for
 from .readers.jsonl import LineError
 
 MANIFEST_NAMES = ("sources.yml", "sources.yaml")
@@ -82,7 +82,7 @@ def load_manifest(folder: Path, root: Path, problems: list[Problem]) -> dict[str
     origin = path.relative_to(root.parent).as_posix()
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         problems.append(Problem(f"{origin}{where}", f"manifest is not valid YAML: "
@@ -160,6 +160,8 @@ def _read_file(path: Path, origin: str, article_id: str, reader, metadata: dict 
         for item in reader(path, text, ctx):
             if isinstance(item, LineError):
                 result.problems.append(Problem(f"{origin}:{item.line_number}", str(item).split(": ", 1)[1]))
+            elif isinstance(item, Note):
+                result.problems.append(Problem(f"{origin}{item.where}", item.message, action=item.action))
             else:
                 yield item
     except ReaderError as error:

@@ -2,21 +2,36 @@
 
 A reader takes a decoded input file and yields ``Article`` values. It raises
 ``ReaderError`` with a message for a person when the file cannot be read; the
-ingest stage turns that into a one-line "skipped" report and goes on.
+ingest stage turns that into a one-line "skipped" report and goes on. A reader
+that repairs part of a file (drops a bad date, say) yields a ``Note`` saying so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Article
 
-Reader = Callable[[Path, str, "ReadContext"], Iterator[Article]]
+Reader = Callable[[Path, str, "ReadContext"], Iterator["Article | Note"]]
 
 
 class ReaderError(Exception):
     """The file cannot be read as its kind; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a reader repaired or skipped inside a file that is otherwise read.
+
+    Readers yield these between articles; ingest reports each as one line naming the
+    file (plus ``where``, e.g. ``:3`` for a line or ``:entry 3`` for a feed entry).
+    """
+
+    message: str
+    action: str = "repaired"  # "repaired" | "skipped" | "warning"
+    where: str = ""
 
 
 class ReadContext:

@@ -14,9 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..model import Article
-from . import ReadContext, ReaderError, register
-from .jsonl import LineError
-from .metadata import article_fields
+from . import Note, ReadContext, ReaderError, register
+from .metadata import article_fields, parse_date
 
 # Elements after which a line break belongs in the plain text.
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -43,9 +42,16 @@ def html_to_text(fragment: str) -> str:
 
 
 def _entry_date(entry) -> datetime | None:
-    # feedparser normalises RFC 822 and ISO dates (with their offsets) to UTC structs.
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+    for key in ("published", "updated", "created"):
+        # The date as written keeps the publisher's UTC offset; feedparser's parsed
+        # form (UTC) covers the odd formats our parser does not know.
+        try:
+            parsed = parse_date(entry.get(key))
+        except ReaderError:
+            parsed = None
+        if parsed is not None:
+            return parsed
+        value = entry.get(f"{key}_parsed")
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
     return None
@@ -59,7 +65,7 @@ def _entry_text(entry) -> str:
 
 
 @register(".rss", ".atom", ".xml")
-def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | LineError]:
+def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | Note]:
     import feedparser
 
     parsed = feedparser.parse(content, sanitize_html=True, resolve_relative_uris=False)
@@ -71,10 +77,16 @@ def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | 
     feed_title = html_to_text(parsed.feed.get("title", "")) or None
     language = parsed.feed.get("language") or None
     base_meta = {"source": feed_title, "language": language, **ctx.metadata}
+    if not parsed.entries:
+        yield Note("the feed has no entries", action="warning")
+    if parsed.get("bozo"):
+        reason = str(parsed.get("bozo_exception", "")).splitlines()[0] if parsed.get("bozo_exception") else ""
+        yield Note(f"the feed is not well-formed XML ({reason}); read the entries a lenient parser found")
     for number, entry in enumerate(parsed.entries, start=1):
+        where = f":entry {number}"
         text = _entry_text(entry)
         if not text:
-            yield LineError(number, "feed entry has neither content nor description")
+            yield Note("feed entry has neither content nor description", action="skipped", where=where)
             continue
         link = entry.get("link") or None
         meta = dict(base_meta)
@@ -82,16 +94,14 @@ def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | 
                      "author": entry.get("author") or None})
         if link and link.startswith(("http://", "https://")):
             meta["url"] = link
-        try:
-            fields, extras = article_fields(meta, f"entry {number}")
-        except ReaderError as error:
-            yield LineError(number, str(error))
-            continue
+        repairs: list[str] = []
+        fields, extras = article_fields(meta, "entry", repairs)
+        yield from (Note(message, where=where) for message in repairs)
         fields["date"] = _entry_date(entry)
         # An entry's own id (Atom <id>, RSS <guid>) keeps it the same article across fetches.
         entry_key = entry.get("id") or link or str(number)
         yield Article(id=f"{ctx.article_id}/{_short_hash(entry_key)}", text=text,
-                      origin=f"{ctx.origin}:entry {number}", extras=tuple(sorted(extras.items())), **fields)
+                      origin=f"{ctx.origin}{where}", extras=tuple(sorted(extras.items())), **fields)
 
 
 def _short_hash(value: str) -> str:

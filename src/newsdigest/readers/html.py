@@ -8,11 +8,12 @@ the manifest gives wins over the page's own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import Article
-from . import ReadContext, ReaderError, register
+from . import Note, ReadContext, ReaderError, register
 from .metadata import article_fields
 
 # Only the date the page declares in its metadata (no guessing from the text or the
@@ -29,7 +30,7 @@ def extract_page(content: str):
 
 
 @register(".html", ".htm", ".xhtml")
-def read_html(path: Path, content: str, ctx: ReadContext) -> Iterator[Article]:
+def read_html(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | Note]:
     if "<" not in content:
         raise ReaderError("no HTML markup; expected a web page")
     page = extract_page(content)
@@ -44,13 +45,13 @@ def read_html(path: Path, content: str, ctx: ReadContext) -> Iterator[Article]:
         text = rest.strip()
     page_meta = {"title": title, "source": page.sitename, "author": page.author,
                  "url": page.url if (page.url or "").startswith(("http://", "https://")) else None}
-    try:
-        date_fields, _ = article_fields({"date": page.date}, "page metadata")
-    except ReaderError:
-        date_fields = {}  # an unreadable page date is treated as no date, not a broken page
-    fields, extras = article_fields({k: v for k, v in page_meta.items() if v}, "page metadata")
-    fields.update(date_fields)
-    manifest_fields, manifest_extras = article_fields(ctx.metadata, f"manifest entry for {path.name}")
+    repairs: list[str] = []
+    fields, extras = article_fields({**{k: v for k, v in page_meta.items() if v}, "date": page.date},
+                                    "page metadata", repairs)
+    manifest_fields, manifest_extras = article_fields(ctx.metadata, f"manifest entry for {path.name}", repairs)
+    yield from (Note(message) for message in repairs)
+    if not re.search(r"</(?:body|html)\s*>\s*$", content.strip()[-200:], re.IGNORECASE):
+        yield Note("the page ends without </body> or </html> (cut off?); read the text it has")
     fields.update(manifest_fields)
     extras.update(manifest_extras)
     yield Article(id=ctx.article_id, text=text, origin=ctx.origin,

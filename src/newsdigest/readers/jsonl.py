@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import Article
-from . import ReadContext, ReaderError, register
+from . import Note, ReadContext, ReaderError, register
 from .metadata import article_fields
 
 
@@ -39,7 +39,7 @@ def iter_items(content: str) -> Iterator[tuple[int, dict | LineError]]:
 
 
 @register(".jsonl", ".ndjson")
-def read_jsonl(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | LineError]:
+def read_jsonl(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | LineError | Note]:
     for number, item in iter_items(content):
         if isinstance(item, LineError):
             yield item
@@ -50,10 +50,8 @@ def read_jsonl(path: Path, content: str, ctx: ReadContext) -> Iterator[Article |
             continue
         item_id = str(item.get("id") or f"{ctx.article_id}-{number}")
         meta = {k: v for k, v in item.items() if k not in ("id", "text")}
-        try:
-            fields, extras = article_fields(meta, f"line {number}")
-        except ReaderError as error:
-            yield LineError(number, str(error))
-            continue
+        repairs: list[str] = []
+        fields, extras = article_fields(meta, "metadata", repairs)
+        yield from (Note(message, where=f":{number}") for message in repairs)
         yield Article(id=item_id, text=text, origin=f"{ctx.origin}:{number}",
                       extras=tuple(sorted(extras.items())), **fields)

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Article
-from . import ReadContext, ReaderError, register
+from . import Note, ReadContext, ReaderError, register
 from .metadata import article_fields
 
 
@@ -26,6 +26,8 @@ def split_front_matter(content: str) -> tuple[dict, str, int]:
         raise ReaderError("front matter starts with '---' on line 1 but has no closing '---'")
     try:
         data = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except ValueError as error:  # a YAML timestamp that is not a real date: "2025-02-31"
+        raise ReaderError(f"front matter has an impossible date ({error})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f" on line {mark.line + 2}" if mark else ""
@@ -37,8 +39,10 @@ def split_front_matter(content: str) -> tuple[dict, str, int]:
 
 
 @register(".md", ".markdown")
-def read_markdown(path: Path, content: str, ctx: ReadContext) -> Iterator[Article]:
+def read_markdown(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | Note]:
     front, body, _ = split_front_matter(content)
-    fields, extras = article_fields({**ctx.metadata, **front}, "front matter")
+    repairs: list[str] = []
+    fields, extras = article_fields({**ctx.metadata, **front}, "front matter", repairs)
+    yield from (Note(message) for message in repairs)
     yield Article(id=ctx.article_id, text=body, origin=ctx.origin,
                   extras=tuple(sorted(extras.items())), **fields)

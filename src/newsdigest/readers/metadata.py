@@ -42,7 +42,7 @@ def parse_date(value: object) -> datetime | None:
         except ValueError:
             try:
                 parsed = parsedate_to_datetime(text)
-            except (TypeError, ValueError, IndexError):
+            except (TypeError, ValueError, IndexError, OverflowError):
                 raise ReaderError(
                     f"date {value!r} is not a date (expected ISO 8601 such as 2025-10-15 "
                     "or 2025-10-15T09:30:00+02:00)"
@@ -57,16 +57,32 @@ def parse_date(value: object) -> datetime | None:
 def parse_url(value: object) -> str | None:
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+    if not isinstance(value, str) or not value.strip().startswith(("http://", "https://")):
         raise ReaderError(f"url {value!r} is not an http(s) URL")
     return value.strip()
 
 
-def article_fields(raw: dict, where: str) -> tuple[dict, dict]:
+def article_fields(raw: dict, where: str, repairs: list[str] | None = None) -> tuple[dict, dict]:
     """Split a metadata mapping into Article keyword arguments and extras.
 
-    Raises ReaderError naming the key for a wrong type or a bad date or URL.
+    A wrong type or a bad date or URL raises ReaderError naming the key; with a
+    ``repairs`` list, the bad value is dropped instead (the article is still worth
+    publishing without it) and a message saying so is appended.
     """
+    if repairs is None:
+        return _article_fields(raw, where)
+    good: dict = {}
+    for key, value in raw.items():
+        try:
+            _article_fields({key: value}, where)
+        except ReaderError as error:
+            repairs.append(f"{error}; ignored")
+        else:
+            good[key] = value
+    return _article_fields(good, where)
+
+
+def _article_fields(raw: dict, where: str) -> tuple[dict, dict]:
     fields: dict = {}
     extras: dict = {}
     for key, value in raw.items():
@@ -76,9 +92,15 @@ def article_fields(raw: dict, where: str) -> tuple[dict, dict]:
                 extras[str(key)] = str(value)
             continue
         if name == "date":
-            fields["date"] = parse_date(value)
+            try:
+                fields["date"] = parse_date(value)
+            except ReaderError as error:
+                raise ReaderError(f"{where}: {error}") from None
         elif name == "url":
-            fields["url"] = parse_url(value)
+            try:
+                fields["url"] = parse_url(value)
+            except ReaderError as error:
+                raise ReaderError(f"{where}: {error}") from None
         elif value is None:
             continue
         elif not isinstance(value, (str, int, float)):

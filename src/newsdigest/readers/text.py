@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import Article
-from . import ReadContext, register
+from . import Note, ReadContext, register
 from .metadata import article_fields
 
 
 @register(".txt", ".text")
-def read_text(path: Path, content: str, ctx: ReadContext) -> Iterator[Article]:
-    fields, extras = article_fields(ctx.metadata, f"manifest entry for {path.name}")
+def read_text(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | Note]:
+    repairs: list[str] = []
+    fields, extras = article_fields(ctx.metadata, f"manifest entry for {path.name}", repairs)
+    yield from (Note(message) for message in repairs)
     yield Article(id=ctx.article_id, text=content, origin=ctx.origin,
                   extras=tuple(sorted(extras.items())), **fields)
