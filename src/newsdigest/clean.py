@@ -141,14 +141,19 @@ def clean_article(article: Article) -> Article:
     """
     text, trailer = strip_boilerplate(normalise_text(article.text))
     changes: dict = {"text": text}
-    if article.title:
-        changes["title"] = normalise_text(article.title)
+    title = " ".join(normalise_text(article.title).split()) if article.title else ""
+    if title:
+        changes["title"] = title
     elif trailer:
         changes["title"] = trailer.title
     else:
         derived = derive_title(text)
         if derived:
             changes.update(title=derived, title_derived=True)
+    for name in ("source", "author"):  # metadata is shown on one line, like the title
+        value = getattr(article, name)
+        if value:
+            changes[name] = " ".join(normalise_text(value).split()) or None
     if not article.source and trailer:
         changes["source"] = trailer.outlet
     if not article.language:

@@ -93,8 +93,8 @@ def collapse_duplicates(documents: Sequence[Document], problems: list[Problem]) 
         kept[keeper_index] = replace(documents[keeper_index],
                                      article=replace(keeper, also_in=tuple(sorted(outlets))))
         for other in sorted(others, key=lambda a: a.id):
-            problems.append(Problem(other.origin, f"same text as {keeper.origin}"
-                                    f"{f' ({other.source})' if other.source else ''}; merged into one entry",
+            listed = f"; '{other.source}' listed under 'also in'" if other.source and other.source != keeper.source else ""
+            problems.append(Problem(other.origin, f"same text as {keeper.origin}: merged into its entry{listed}",
                                     action="merged"))
         dropped.update(i for i in group if i != keeper_index)
     return [kept.get(i, d) for i, d in enumerate(documents) if i not in dropped]
