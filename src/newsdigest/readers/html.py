@@ -16,6 +16,8 @@ from ..model import Article
 from . import Note, ReadContext, ReaderError, register
 from .metadata import article_fields
 
+MIN_WORDS = 8
+
 # Only the date the page declares in its metadata (no guessing from the text or the
 # URL), with its time and offset when the page gives them.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
@@ -35,8 +37,11 @@ def read_html(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | 
         raise ReaderError("no HTML markup; expected a web page")
     page = extract_page(content)
     text = (page.text or "").strip() if page is not None else ""
-    if not text:
-        raise ReaderError("no article text found in the page (only navigation or markup?)")
+    words = len(text.split())
+    if words < MIN_WORDS:
+        # On a page without an article, the extractor falls back to whatever text is
+        # left (a "Home" link); that is not news.
+        raise ReaderError(f"no article text found in the page ({words} words; only navigation or markup?)")
     title = page.title
     # trafilatura keeps the page's <h1> as the first line of the text; the title
     # field already has it, and the summariser should not pick it as a sentence.

@@ -24,10 +24,14 @@ def split_front_matter(content: str) -> tuple[dict, str, int]:
             break
     else:
         raise ReaderError("front matter starts with '---' on line 1 but has no closing '---'")
+    block = "\n".join(lines[1:end])
     try:
-        data = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except ValueError as error:  # a YAML timestamp that is not a real date: "2025-02-31"
-        raise ReaderError(f"front matter has an impossible date ({error})") from None
+        try:
+            data = yaml.safe_load(block) or {}
+        except ValueError:
+            # A YAML timestamp that is no real date ("2025-02-31") fails while loading;
+            # read every value as text instead, so the date check can name and drop it.
+            data = yaml.load(block, Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f" on line {mark.line + 2}" if mark else ""

@@ -48,10 +48,19 @@ def parse_date(value: object) -> datetime | None:
                     "or 2025-10-15T09:30:00+02:00)"
                 ) from None
     else:
-        raise ReaderError(f"date {value!r} is a {type(value).__name__}, expected a date string")
+        raise ReaderError(f"date {value!r} is a {_kind(value)}, expected a date string")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
+
+
+def _kind(value: object) -> str:
+    """A value's YAML/JSON kind in words a person uses."""
+    if isinstance(value, bool):
+        return "true/false value"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {dict: "mapping", list: "list"}.get(type(value), type(value).__name__)
 
 
 def parse_url(value: object) -> str | None:
@@ -104,7 +113,7 @@ def _article_fields(raw: dict, where: str) -> tuple[dict, dict]:
         elif value is None:
             continue
         elif not isinstance(value, (str, int, float)):
-            raise ReaderError(f"{where}: '{key}' is a {type(value).__name__}, expected text")
+            raise ReaderError(f"{where}: '{key}' is a {_kind(value)}, expected text")
         else:
             fields[name] = str(value).strip() or None
     return fields, extras
