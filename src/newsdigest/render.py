@@ -25,7 +25,11 @@ from .settings import Settings
 
 # Characters Python-Markdown lets a backslash escape; '<', '>' and '&' become entities.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
-_LINE_START = re.compile(r"^([-=.:>~])")
+# At the start of a line these begin a list item, a setext heading or a definition:
+# '-' and '.' take a backslash, the rest are not backslash-escapable in
+# Python-Markdown, so they become character references (shown as the character).
+_LINE_START = re.compile(r"^(?:([-.])|([=:~]))")
+_ORDERED_ITEM = re.compile(r"^(\d+)\.")
 
 
 def md_escape(value: object) -> str:
@@ -33,7 +37,8 @@ def md_escape(value: object) -> str:
     text = " ".join(str(value).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(r"\\\1", text)
+    text = _ORDERED_ITEM.sub(r"\1\\.", text)  # "2025. The year" is not list item 2025
+    return _LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else f"&#{ord(m.group(2))};", text)
 
 
 def safe_url(value: str | None) -> str | None:
