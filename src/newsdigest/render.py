@@ -43,7 +43,7 @@ def md_escape(value: object) -> str:
 
 def safe_url(value: str | None) -> str | None:
     """Only http(s) URLs become links; anything else (javascript:, data:) is dropped."""
-    if value and re.match(r"^https?://[^\s<>\"')]+$", value):
+    if value and re.fullmatch(r"https?://[^\s<>\"')]+", value):  # fullmatch: "$" would allow a final "\n"
         return value.replace("(", "%28").replace(")", "%29")
     return None
 

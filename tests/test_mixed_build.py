@@ -1,0 +1,42 @@
+"""`newsdigest build --input` on a folder mixing every input format, through `mkdocs build`."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from newsdigest.cli import run
+from newsdigest.render import md_escape
+
+MIXED = Path(__file__).parent / "fixtures" / "mixed"
+
+
+def test_mixed_folder_builds_end_to_end(root, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = run(["build", "--input", str(MIXED), "--out", str(out), "--topics", str(root / "topics"),
+                "--settings", str(tmp_path / "none.yml"), "--templates", str(root / "site_templates"),
+                "--mkdocs", str(root / "mkdocs.yml"), "--site-dir", str(out / "site"),
+                "--report", str(tmp_path / "report.json"), "--fail-on-skip"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "read 6 files: 8 articles" in err and "0 skipped, 1 merged as copies" in err
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert (report["skipped"], report["repaired"], report["merged"]) == (0, 0, 1)
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (out / "docs" / "stories").glob("*.md"))
+    for title in ["Ferry crews strike, cutting off the northern islands", "Old mill becomes the town's new library",
+                  "Harbour bridge reopens after repairs", "Wildfire forces evacuation of hill villages",
+                  "Riverside market returns on Saturday", "Ski resort opens early after heavy snowfall",
+                  "Energy prices fall for third month", "La ville ouvre une nouvelle piste cyclable"]:
+        linked = f"### [{md_escape(title)}](http" in pages  # linked to its own URL when it has one
+        assert linked or f"### {md_escape(title)}\n" in pages, title
+    assert "### La ville ouvre une nouvelle piste cyclable\n" in pages  # no URL: no link
+    assert "Riverside Gazette · also in Mountain Tribune" in pages
+    assert "Hill villages evacuated as wildfire spreads" not in pages  # the copy is one entry, not two
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out / "mkdocs.yml")],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    search = json.loads((out / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(d["text"] for d in search["docs"])
+    assert "Mountain Tribune" in text and "Larch Valley" in text
