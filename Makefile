@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # mkdocs-material 9.7+ prints a notice about MkDocs 2 on every build; we pin mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site digest test serve eval bench e2e clean lock
+.PHONY: site digest test serve eval bench e2e clean lock fetch
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ site: digest  ## the static site in site/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+FEEDS  ?= feeds.yml
+FETCHED ?= fetched
+fetch: $(STAMP)  ## download the feeds listed in $(FEEDS) into $(FETCHED)/ (then: make site INPUT=$(FETCHED))
+	$(BIN)/newsdigest fetch $(FEEDS) --out $(FETCHED)
 
 serve: digest
 	$(BIN)/mkdocs serve -f $(OUT)/mkdocs.yml

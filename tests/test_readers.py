@@ -88,7 +88,7 @@ def test_language_from_stop_words(mixed):
 
 def test_syndicated_copy_becomes_one_entry_listing_both_outlets(mixed):
     problems: list[Problem] = []
-    documents = prepare_documents(list(mixed[0].values()), problems)
+    documents = collapse_duplicates(prepare_documents(list(mixed[0].values()), problems), problems)
     fire = [d.article for d in documents if "wildfire" in (d.article.url or "")]
     assert len(fire) == 1
     assert fire[0].source == "Riverside Gazette" and fire[0].also_in == ("Mountain Tribune",)

@@ -47,8 +47,7 @@ class Digest:
 
 
 def prepare_documents(articles: Sequence[Article], problems: list[Problem]) -> list[Document]:
-    """Clean and split each article; an article with nothing left is reported, not kept,
-    and syndicated copies of one text become one document listing every outlet."""
+    """Clean and split each article; an article with nothing left is reported, not kept."""
     documents = []
     for article in articles:
         cleaned = clean_article(article)
@@ -57,7 +56,7 @@ def prepare_documents(articles: Sequence[Article], problems: list[Problem]) -> l
             problems.append(Problem(article.origin, "no text left after removing boilerplate"))
             continue
         documents.append(Document(cleaned, sentences))
-    return collapse_duplicates(documents, problems)
+    return documents
 
 
 def _date_key(article: Article) -> tuple:
@@ -164,7 +163,9 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     read = ingest(inputs)
     problems = list(read.problems)
     progress(f"clean: {len(read.articles)} articles")
-    documents = prepare_documents(read.articles, problems)
+    # Syndicated copies become one entry listing every outlet (the digest only: a
+    # per-article command such as `summarize` still sees every article).
+    documents = collapse_duplicates(prepare_documents(read.articles, problems), problems)
     progress(f"summarise: {len(documents)} articles")
     length = Length(sentences=settings.summary_sentences)
     summaries = {d.id: summarise_document(d, length) for d in documents}
