@@ -142,6 +142,7 @@ def clean_article(article: Article) -> Article:
     text, trailer = strip_boilerplate(normalise_text(article.text))
     changes: dict = {"text": text}
     title = " ".join(normalise_text(article.title).split()) if article.title else ""
+    changes["title"] = None  # a blank title is no title
     if title:
         changes["title"] = title
     elif trailer:
@@ -159,5 +160,5 @@ def clean_article(article: Article) -> Article:
     if not article.language:
         changes["language"] = guess_language(text)
     else:
-        changes["language"] = article.language.strip().lower().replace("_", "-")
+        changes["language"] = article.language.strip().lower().replace("_", "-") or None
     return replace(article, **changes)
