@@ -84,3 +84,35 @@ def test_same_id_in_two_inputs_is_renamed_not_dropped(tmp_path):
     result = ingest([tmp_path / "one", tmp_path / "two"])
     assert [a.id for a in result.articles] == ["story", "story-2"]
     assert result.problems[0].action == "repaired" and "story-2" in result.problems[0].message
+
+
+def test_dates_become_timezone_aware_and_absurd_ones_are_dropped(tmp_path):
+    lines = ['{"id": "iso", "text": "One.", "date": "2025-10-14T09:30:00+02:00"}',
+             '{"id": "naive", "text": "Two.", "date": "2025-10-14 09:30"}',
+             '{"id": "rfc", "text": "Three.", "date": "Tue, 14 Oct 2025 09:30:00 -0400"}',
+             '{"id": "zulu", "text": "Four.", "date": "2025-10-14T07:30:00Z"}',
+             '{"id": "year1", "text": "Five.", "date": "0001-01-01T00:00:00+05:00"}',
+             '{"id": "far", "text": "Six.", "date": "9999-12-31T23:59:59-05:00"}']
+    (tmp_path / "dates.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = ingest([tmp_path])
+    dates = {a.id: a.date.isoformat() if a.date else None for a in result.articles}
+    assert dates == {"iso": "2025-10-14T09:30:00+02:00", "naive": "2025-10-14T09:30:00+00:00",
+                     "rfc": "2025-10-14T09:30:00-04:00", "zulu": "2025-10-14T07:30:00+00:00",
+                     "year1": None, "far": None}
+    assert [p.action for p in result.problems] == ["repaired", "repaired"]
+    assert "out of range" in result.problems[0].message
+
+
+def test_an_unexpected_parser_error_skips_only_that_file(tmp_path, monkeypatch):
+    from newsdigest.readers import html as html_reader
+
+    def broken(content):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(html_reader, "extract_page", broken)
+    (tmp_path / "page.html").write_text("<html><body><p>Some text.</p></body></html>", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("A good article stays.", encoding="utf-8")
+    result = ingest([tmp_path])
+    assert [a.id for a in result.articles] == ["good"]
+    [problem] = result.problems
+    assert problem.action == "skipped" and "RecursionError" in problem.message and "\n" not in problem.message

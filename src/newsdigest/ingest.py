@@ -166,6 +166,10 @@ def _read_file(path: Path, origin: str, article_id: str, reader, metadata: dict 
                 yield item
     except ReaderError as error:
         result.problems.append(Problem(origin, str(error)))
+    except Exception as error:  # noqa: BLE001 - a parser's bug must not sink the whole build
+        reason = " ".join(str(error).split())[:200]
+        result.problems.append(Problem(origin, f"could not be read: {type(error).__name__}: {reason} "
+                                       "(a bug in newsdigest or a parser it uses; please report it)"))
 
 
 def _unique(article: Article, seen: dict[str, str], problems: list[Problem]) -> Article:

@@ -53,7 +53,10 @@ def _entry_date(entry) -> datetime | None:
             return parsed
         value = entry.get(f"{key}_parsed")
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            try:
+                return parse_date(datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc))
+            except (ReaderError, OverflowError, ValueError, OSError):
+                return None
     return None
 
 

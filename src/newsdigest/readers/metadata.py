@@ -7,6 +7,8 @@ from email.utils import parsedate_to_datetime
 
 from . import ReaderError
 
+MIN_YEAR, MAX_YEAR = 1800, 2200
+
 # Accepted spellings in manifests, front matter and JSON Lines, mapped to Article fields.
 FIELD_ALIASES = {
     "title": "title",
@@ -51,6 +53,10 @@ def parse_date(value: object) -> datetime | None:
         raise ReaderError(f"date {value!r} is a {_kind(value)}, expected a date string")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
+    # A news date outside these years is a typo or a placeholder (0001-01-01), and at
+    # the ends of datetime's range a time-zone conversion would overflow.
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ReaderError(f"date {value!r} is out of range (expected a year from {MIN_YEAR} to {MAX_YEAR})")
     return parsed
 
 
