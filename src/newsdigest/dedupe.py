@@ -7,18 +7,21 @@ headline, byline or an added paragraph does not hide a copy, while two reports o
 the same event in different words share almost no 5-grams. The kept entry lists
 every other outlet that ran the text in ``also_in``.
 
-Candidate pairs come from an inverted index of shingles, so the cost grows with
-the number of shared shingles, not with the square of the article count.
+Shared shingles are counted with one sparse matrix product, over shingles that
+occur in more than one and at most ``MAX_POSTINGS`` documents, so the cost grows
+with the number of shared shingles, not with the square of the article count.
 """
 
 from __future__ import annotations
 
-import re
-import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from .model import Document, Problem
 
@@ -31,29 +34,32 @@ MIN_SHINGLES = 8
 # A shingle in more documents than this is stock phrasing, useless for finding pairs.
 MAX_POSTINGS = 50
 
-_WORD = re.compile(r"\w+")
-
-
-def shingles(text: str) -> frozenset[int]:
-    words = _WORD.findall(text.lower())
-    return frozenset(zlib.crc32(" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8"))
-                     for i in range(max(len(words) - SHINGLE_WORDS + 1, 0)))
+# Word 5-grams hashed into 2**26 buckets: with a million shingles, few collide, and a
+# collision can only add a shared shingle or two, far from the 80% threshold.
+_SHINGLER = HashingVectorizer(analyzer="word", ngram_range=(SHINGLE_WORDS, SHINGLE_WORDS), n_features=2**26,
+                              binary=True, norm=None, alternate_sign=False, lowercase=True,
+                              token_pattern=r"(?u)\b\w+\b", dtype=np.int32)
 
 
 def duplicate_groups(texts: Sequence[str], min_containment: float = MIN_CONTAINMENT) -> list[list[int]]:
     """Groups (of two or more indices, ascending) of texts that are copies of each other."""
-    sets = [shingles(t) for t in texts]
-    postings: dict[int, list[int]] = defaultdict(list)
-    for index, shingle_set in enumerate(sets):
-        if len(shingle_set) >= MIN_SHINGLES:
-            for shingle in shingle_set:
-                postings[shingle].append(index)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for members in postings.values():
-        if 1 < len(members) <= MAX_POSTINGS:
-            for a_pos, a in enumerate(members):
-                for b in members[a_pos + 1:]:
-                    shared[a, b] += 1
+    if len(texts) < 2:
+        return []
+    matrix = _SHINGLER.transform(texts).tocsr()
+    sizes = np.diff(matrix.indptr)  # distinct shingles per text
+    # Pairs sharing a shingle, and how many: one sparse product over the shingles found
+    # in more than one text but no more than MAX_POSTINGS (stock phrasing finds no copies).
+    shingle_ids, counts = np.unique(matrix.indices, return_counts=True)
+    useful = shingle_ids[(counts > 1) & (counts <= MAX_POSTINGS)]
+    if not len(useful):
+        return []
+    # Renumber the useful shingles 0..k-1 (slicing 2**26 columns would allocate that many).
+    position = np.searchsorted(useful, matrix.indices)
+    keep = useful[np.minimum(position, len(useful) - 1)] == matrix.indices
+    rows = np.repeat(np.arange(len(texts)), sizes)[keep]
+    compact = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.int32), (rows, position[keep])),
+                                shape=(len(texts), len(useful)))
+    shared = sparse.triu(compact @ compact.T, k=1).tocoo()
     parent = list(range(len(texts)))
 
     def root(i: int) -> int:
@@ -62,8 +68,9 @@ def duplicate_groups(texts: Sequence[str], min_containment: float = MIN_CONTAINM
             i = parent[i]
         return i
 
-    for (a, b), count in sorted(shared.items()):
-        if count / min(len(sets[a]), len(sets[b])) >= min_containment:
+    for a, b, count in sorted(zip(shared.row.tolist(), shared.col.tolist(), shared.data.tolist())):
+        smaller = min(sizes[a], sizes[b])
+        if smaller >= MIN_SHINGLES and count / smaller >= min_containment:
             parent[max(root(a), root(b))] = min(root(a), root(b))
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(texts)):
