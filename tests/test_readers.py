@@ -121,3 +121,19 @@ def test_same_outlet_fetched_twice_is_one_entry_without_also_in():
     [kept] = collapse_duplicates([one, two], problems)
     assert kept.id == "a" and kept.article.also_in == ()
     assert problems[0].origin == "b" and "also in" not in problems[0].message
+
+
+def test_declared_encodings_of_pages_and_feeds_are_honoured(tmp_path):
+    (tmp_path / "ru.html").write_bytes(
+        ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+         "<title>Новый мост</title></head><body><article><p>Новый мост через реку открыли во вторник после "
+         "двух лет строительства, сообщили в городской администрации.</p></article></body></html>").encode("cp1251"))
+    (tmp_path / "fr.rss").write_bytes(
+        ('<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>Le Journal du Café</title>'
+         "<item><title>Café crème</title><description>Le café a coûté plus cher cette année à Paris, "
+         "selon les patrons des brasseries.</description></item></channel></rss>").encode("latin-1"))
+    result = ingest([tmp_path])
+    assert result.problems == []  # a declared encoding is not a repair
+    texts = {a.source or a.title: a for a in result.articles}
+    assert texts["Новый мост"].text.startswith("Новый мост через реку открыли")
+    assert texts["Le Journal du Café"].title == "Café crème"

@@ -102,9 +102,22 @@ def feed_filename(url: str) -> str:
     return f"{readable}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:10]}.xml"
 
 
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects (at most urllib's 10) only to http(s): never to ftp:// or file://."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlsplit(newurl).scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(newurl, code, f"redirect to a non-HTTP URL refused: {newurl}",
+                                         headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+
+
 class _Response:
-    def __init__(self, status: int, body: bytes, headers: dict[str, str], url: str):
-        self.status, self.body, self.headers, self.url = status, body, headers, url
+    def __init__(self, status: int, body: bytes, headers: dict[str, str], url: str, reason: str = ""):
+        self.status, self.body, self.headers, self.url, self.reason = status, body, headers, url, reason
 
 
 class Fetcher:
@@ -134,12 +147,14 @@ class Fetcher:
                                                                  "application/xml;q=0.9, */*;q=0.5",
                                                        **headers})
         try:
-            with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
+            with _OPENER.open(request, timeout=self.settings.timeout) as response:
                 body = response.read(self.settings.max_bytes + 1)
                 return _Response(response.status, body, dict(response.headers.items()), response.url)
         except urllib.error.HTTPError as error:
             with error:
-                return _Response(error.code, b"", dict(error.headers.items()) if error.headers else {}, url)
+                reason = " ".join(str(error.reason or "").split()).split(". ")[0]
+                return _Response(error.code, b"", dict(error.headers.items()) if error.headers else {}, url,
+                                 reason if 300 <= error.code < 400 else "")
         except http.client.HTTPException as error:  # a broken response, e.g. cut off mid-body
             raise ConnectionError(f"broken HTTP response: {type(error).__name__}") from None
 
@@ -244,7 +259,8 @@ def _fetch_one(url: str, out_dir: Path, state: dict, fetcher: Fetcher) -> FeedRe
     if response.status == 304:
         return FeedResult(url, "unchanged", name)
     if response.status != 200:
-        return FeedResult(url, "failed", message=f"HTTP {response.status}; expected 200")
+        detail = f" ({response.reason})" if response.reason else ""
+        return FeedResult(url, "failed", message=f"HTTP {response.status}{detail}; expected 200")
     if len(response.body) > fetcher.settings.max_bytes:
         return FeedResult(url, "failed", message=f"larger than {fetcher.settings.max_bytes // 1_000_000} MB")
     if not _looks_like_feed(response.body):

@@ -7,6 +7,7 @@ One bad file never sinks the build: every file that cannot be read becomes a
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +30,11 @@ class IngestResult:
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+
+
+# <?xml ... encoding="..."?> or <meta charset="..."> / content="text/html; charset=...".
+_DECLARED_ENCODING = re.compile(rb"""(?:<\?xml[^>]{0,200}?encoding|<meta[^>]{0,200}?charset)\s*=\s*["']?([A-Za-z0-9._-]{1,40})""",
+                                re.IGNORECASE)
 
 
 class DecodeError(Exception):
@@ -54,6 +60,16 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    # A web page or feed that declares its encoding is not broken: honour the declaration.
+    declared = _DECLARED_ENCODING.search(data[:2048])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        # As browsers do (WHATWG Encoding): "latin-1" on the web means Windows-1252.
+        codec = "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else name
+        try:
+            return data.decode(codec), None
+        except (LookupError, UnicodeDecodeError):
+            pass
     # Mostly-ASCII text with a few accented letters is ambiguous between the legacy
     # single-byte encodings, and detectors guess wrong on short texts; Windows-1252
     # (a superset of Latin-1's printable range) is by far the likeliest for news text.
