@@ -125,3 +125,19 @@ def test_file_names_from_titles_stay_inside_the_output(site):
         assert name[:-3] not in ("con", "index", "nul")
     assert not (site / "etc").exists() and not Path("/absolute/path/evil.md").exists()
     assert {"con-story.md", "index-story.md"} <= set(stories)
+
+
+def test_site_config_enables_nothing_that_article_text_could_use_to_include_files_or_run_code(root):
+    import yaml
+
+    class AnyTag(yaml.SafeLoader):
+        pass
+
+    AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)  # !!python/name: etc.
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=AnyTag)
+    names = [next(iter(e)) if isinstance(e, dict) else e for e in config.get("markdown_extensions", [])]
+    names += [next(iter(p)) if isinstance(p, dict) else p for p in config.get("plugins", [])]
+    # Each of these reads files, runs code or evaluates templates named in page text.
+    forbidden = {"pymdownx.snippets", "markdown_include.include", "macros", "mkdocs-macros", "exec",
+                 "markdown-exec", "include-markdown", "mkdocs-include-markdown-plugin"}
+    assert not forbidden & set(names), forbidden & set(names)
