@@ -137,3 +137,15 @@ def test_declared_encodings_of_pages_and_feeds_are_honoured(tmp_path):
     texts = {a.source or a.title: a for a in result.articles}
     assert texts["Новый мост"].text.startswith("Новый мост через реку открыли")
     assert texts["Le Journal du Café"].title == "Café crème"
+
+
+def test_outlets_of_copies_count_for_ranking_and_topic_rules():
+    from helpers import document
+
+    from newsdigest.pipeline import story_facts
+    from newsdigest.model import Story
+
+    kept = collapse_duplicates([document(WIRE, "a", source="Example Wire"),
+                                document(WIRE, "b", source="Hill Post")], [])
+    facts = story_facts(Story(slug="s", title="t", article_ids=("a",)), {d.id: d for d in kept})
+    assert facts.outlets == {"Example Wire", "Hill Post"}

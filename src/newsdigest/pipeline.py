@@ -105,7 +105,7 @@ def make_stories(documents: Sequence[Document], clusters: Sequence[Sequence[int]
 def _story_rank(story: Story, documents: Sequence[Document]) -> tuple:
     by_id = {d.id: d.article for d in documents}
     articles = [by_id[i] for i in story.article_ids]
-    outlets = {a.source for a in articles if a.source}
+    outlets = {a.source for a in articles if a.source} | {o for a in articles for o in a.also_in}
     newest = max((a.date for a in articles if a.date), default=None)
     return (-max(len(outlets), 1), -len(articles), newest is None,
             -(newest.timestamp() if newest else 0), story.slug)
@@ -115,7 +115,8 @@ def story_facts(story: Story, documents: dict[str, Document]) -> StoryFacts:
     articles = [documents[i].article for i in story.article_ids]
     text = "\n".join(part for a in articles for part in (a.title or "", a.text))
     return StoryFacts(slug=story.slug, text=text,
-                      outlets=frozenset(a.source for a in articles if a.source),
+                      outlets=frozenset({a.source for a in articles if a.source}
+                                        | {o for a in articles for o in a.also_in}),
                       dates=tuple(a.date.date() for a in articles if a.date))
 
 
