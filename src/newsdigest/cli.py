@@ -256,8 +256,6 @@ def fetch(subscriptions, out, timeout, retries, delay, quiet, verbose):
         sys.exit(EXIT_FAILED)
 
 
-
-
 # --- evaluation: `newsdigest eval summaries|stories|topics` -----------------
 @main.group(name="eval")
 def eval_group() -> None:

@@ -9,6 +9,7 @@ handlers from entry HTML; what is left is turned into plain text here.
 from __future__ import annotations
 
 import calendar
+import hashlib
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +34,7 @@ def html_to_text(fragment: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
         return ""
-    for element in root.iter("script", "style", "noscript"):
+    for element in list(root.iter("script", "style", "noscript")):  # a list: dropping while iterating skips
         element.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
@@ -108,6 +109,4 @@ def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | 
 
 
 def _short_hash(value: str) -> str:
-    import hashlib
-
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
