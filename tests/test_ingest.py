@@ -116,3 +116,14 @@ def test_an_unexpected_parser_error_skips_only_that_file(tmp_path, monkeypatch):
     assert [a.id for a in result.articles] == ["good"]
     [problem] = result.problems
     assert problem.action == "skipped" and "RecursionError" in problem.message and "\n" not in problem.message
+
+
+def test_odd_file_names_and_deeply_nested_json_stay_one_line_problems(tmp_path):
+    (tmp_path / "new\nline.png").write_bytes(b"x")
+    (tmp_path / "deep.jsonl").write_text("[" * 100_000 + "\n" + '{"id": "ok", "text": "Fine."}\n', encoding="utf-8")
+    result = ingest([tmp_path])
+    assert [a.id for a in result.articles] == ["ok"]
+    messages = [str(p) for p in result.problems]
+    assert all("\n" not in m for m in messages)
+    assert any("new\\x0aline.png" in m for m in messages)
+    assert any(m.startswith(f"{tmp_path.name}/deep.jsonl:1: skipped: JSON nested too deeply") for m in messages)

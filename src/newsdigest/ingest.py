@@ -116,6 +116,11 @@ def load_manifest(folder: Path, root: Path, problems: list[Problem]) -> dict[str
     return manifest
 
 
+def _printable(name: str) -> str:
+    """A file name fit for a one-line message: control characters (a newline in a name) escaped."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", name)
+
+
 def _input_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
@@ -137,7 +142,7 @@ def ingest(inputs: Iterable[Path]) -> IngestResult:
             if path.name in MANIFEST_NAMES:
                 continue
             rel = path.relative_to(root) if root.is_dir() else Path(path.name)
-            origin = (Path(root.name) / rel).as_posix() if root.is_dir() else path.as_posix()
+            origin = _printable((Path(root.name) / rel).as_posix() if root.is_dir() else path.as_posix())
             reader = reader_for(path)
             if reader is None:
                 result.problems.append(Problem(origin, f"unsupported file type '{path.suffix or path.name}'"))
@@ -150,17 +155,19 @@ def ingest(inputs: Iterable[Path]) -> IngestResult:
             metadata = manifests[path.parent].get(path.name)
             for item in _read_file(path, origin, article_id, reader, metadata, result):
                 result.articles.append(_unique(item, seen_ids, result.problems))
+    # One problem, one line: a parser's message may carry line breaks of its own.
+    result.problems = [replace(p, message=" ".join(p.message.split())) for p in result.problems]
     return result
 
 
 def _read_file(path: Path, origin: str, article_id: str, reader, metadata: dict | None,
                result: IngestResult):
     limit = MAX_JSONL_BYTES if path.suffix.lower() in (".jsonl", ".ndjson") else MAX_ARTICLE_BYTES
-    size = path.stat().st_size
-    if size > limit:
-        result.problems.append(Problem(origin, f"file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit"))
-        return
     try:
+        size = path.stat().st_size
+        if size > limit:
+            result.problems.append(Problem(origin, f"file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit"))
+            return
         text, repair = decode(path.read_bytes())
     except DecodeError as error:
         result.problems.append(Problem(origin, str(error)))

@@ -32,6 +32,9 @@ def iter_items(content: str) -> Iterator[tuple[int, dict | LineError]]:
         except json.JSONDecodeError as error:
             yield number, LineError(number, f"not JSON ({error.msg})")
             continue
+        except RecursionError:
+            yield number, LineError(number, "JSON nested too deeply to be an article")
+            continue
         if not isinstance(item, dict):
             yield number, LineError(number, f"a JSON {type(item).__name__}, expected an object")
             continue
