@@ -218,3 +218,14 @@ def test_fetch_command(server, tmp_path, capsys):
     assert "missing.xml: failed: HTTP 404" in err and "1 new" in err and "1 failed" in err
     subs.write_text(f"- {server.base}/missing.xml\n", encoding="utf-8")
     assert run(["fetch", str(subs), "--out", str(out), "--retries", "0", "--delay", "0"]) == 1
+
+
+def test_oversized_feed_is_refused_and_bad_subscriptions_exit_3(server, tmp_path, capsys):
+    small = FetchSettings(timeout=1, retries=0, delay=0, max_bytes=100)
+    [result] = fetch_feeds([f"{server.base}/feed.xml"], tmp_path, small)
+    assert result.status == "failed" and "larger than" in result.message
+    assert not [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    subs = tmp_path / "feeds.yml"
+    subs.write_text("feeds: [not a url]\n", encoding="utf-8")
+    assert run(["fetch", str(subs), "--out", str(tmp_path / "in")]) == 3
+    assert "feed 1: 'not a url' is not an http(s) URL" in capsys.readouterr().err

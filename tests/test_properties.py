@@ -89,6 +89,19 @@ def test_escaped_text_renders_as_literal_text(text):
 
 @FAST
 @given(TEXT)
+def test_escaped_text_in_a_heading_or_list_item_is_literal_too(text):
+    value = " ".join(normalise_text(text).split())
+    if not value:
+        return
+    for prefix, tag in (("# ", "h1"), ("### ", "h3"), ("- ", "li")):
+        rendered = _MARKDOWN.reset().convert(prefix + md_escape(value))
+        match = re.fullmatch(rf"(?:<ul>\n)?<{tag}[^>]*>(.*)</{tag}>(?:\n</ul>)?", rendered, re.S)
+        assert match, rendered
+        assert html.unescape(match.group(1)) == value
+
+
+@FAST
+@given(TEXT)
 def test_safe_url_only_passes_plain_http_links(text):
     for candidate in (text, "https://" + text, "javascript:" + text):
         url = safe_url(candidate)

@@ -262,7 +262,7 @@ def _fetch_one(url: str, out_dir: Path, state: dict, fetcher: Fetcher) -> FeedRe
         detail = f" ({response.reason})" if response.reason else ""
         return FeedResult(url, "failed", message=f"HTTP {response.status}{detail}; expected 200")
     if len(response.body) > fetcher.settings.max_bytes:
-        return FeedResult(url, "failed", message=f"larger than {fetcher.settings.max_bytes // 1_000_000} MB")
+        return FeedResult(url, "failed", message=f"larger than the {fetcher.settings.max_bytes:,}-byte limit")
     if not _looks_like_feed(response.body):
         return FeedResult(url, "failed", message="the response is not an RSS or Atom feed; previous copy kept")
     existed = path.exists()
