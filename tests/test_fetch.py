@@ -92,6 +92,9 @@ class Server:
     def route_loop_xml(self, h):
         self.send(h, 302, Location=f"{self.base}/loop.xml")
 
+    def route_sneaky_xml(self, h):
+        self.send(h, 302, Location=f"{self.base}/private/feed.xml")
+
     def route_ftp_xml(self, h):
         self.send(h, 302, Location="ftp://127.0.0.1/feed.xml")
 
@@ -169,9 +172,10 @@ def test_redirects_are_followed_and_loops_end(server, tmp_path):
 
 
 def test_robots_txt_is_respected(server, tmp_path):
-    [result] = fetch_feeds([f"{server.base}/private/feed.xml"], tmp_path, FAST)
-    assert result.status == "disallowed"
-    assert "/private/feed.xml" not in server.paths()
+    results = fetch_feeds([f"{server.base}/private/feed.xml", f"{server.base}/sneaky.xml"], tmp_path, FAST)
+    assert statuses(results) == [("feed.xml", "disallowed"), ("sneaky.xml", "failed")]
+    assert "robots.txt disallows" in results[1].message
+    assert "/private/feed.xml" not in server.paths()  # not even through a redirect
     server.robots = b"User-agent: newsdigest\nDisallow: /\n"
     [result] = fetch_feeds([f"{server.base}/feed.xml"], tmp_path, FAST)
     assert result.status == "disallowed"

@@ -5,7 +5,7 @@ feed reader reads, so the site can be built later from the last fetch without th
 network. Being a good citizen of other people's servers:
 
 - a clear User-Agent naming the program;
-- robots.txt honoured (RFC 9309: a 4xx robots.txt allows all, a 5xx or an
+- robots.txt honoured, for redirect targets too (RFC 9309: a 4xx robots.txt allows all, a 5xx or an
   unreachable one disallows all);
 - conditional requests (ETag / Last-Modified kept in a hidden state file), so an
   unchanged feed costs a 304 and no body;
@@ -102,17 +102,22 @@ def feed_filename(url: str) -> str:
     return f"{readable}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:10]}.xml"
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects (at most urllib's 10) only to http(s): never to ftp:// or file://."""
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects (urllib stops loops and long chains) only to http(s) URLs that
+    the target's robots.txt allows: never to ftp:// or file://."""
+
+    def __init__(self, allowed: Callable[[str], bool]):
+        super().__init__()
+        self.allowed = allowed
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if urlsplit(newurl).scheme not in ("http", "https"):
             raise urllib.error.HTTPError(newurl, code, f"redirect to a non-HTTP URL refused: {newurl}",
                                          headers, fp)
+        if not self.allowed(newurl):
+            raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl}, which robots.txt disallows",
+                                         headers, fp)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
 
 
 class _Response:
@@ -130,6 +135,7 @@ class Fetcher:
         self.clock = clock
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._opener = urllib.request.build_opener(_CheckedRedirects(self.allowed))
 
     def _wait_for_host(self, url: str) -> None:
         host = urlsplit(url).netloc
@@ -147,7 +153,7 @@ class Fetcher:
                                                                  "application/xml;q=0.9, */*;q=0.5",
                                                        **headers})
         try:
-            with _OPENER.open(request, timeout=self.settings.timeout) as response:
+            with self._opener.open(request, timeout=self.settings.timeout) as response:
                 body = response.read(self.settings.max_bytes + 1)
                 return _Response(response.status, body, dict(response.headers.items()), response.url)
         except urllib.error.HTTPError as error:
