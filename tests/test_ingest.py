@@ -64,9 +64,11 @@ def test_bad_files_are_skipped_or_repaired_never_fatal(tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 au lait co\xfbte cher \x96 dit-il.".encode("latin-1"))
     (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfWith a byte order mark.")
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    (tmp_path / "utf16.txt").write_bytes("\ufeffNotepad saved this as Unicode: Zürich.".encode("utf-16-le"))
     result = ingest([tmp_path])
     ids = sorted(a.id for a in result.articles)
-    assert ids == ["bom", "latin1"]
+    assert ids == ["bom", "latin1", "utf16"]
+    assert next(a for a in result.articles if a.id == "utf16").text == "Notepad saved this as Unicode: Zürich."
     latin = next(a for a in result.articles if a.id == "latin1")
     assert latin.text == "Café au lait coûte cher – dit-il."
     actions = {p.origin.split("/")[-1]: (p.action, p.message) for p in result.problems}

@@ -49,6 +49,13 @@ def decode(data: bytes) -> tuple[str, str | None]:
     """
     if not data.strip():
         raise DecodeError("empty file")
+    # UTF-16 (Windows "Unicode" text) is full of NUL bytes but is text: its BOM says so.
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), f"UTF-16 text; decoded ({codec})"
+            except UnicodeDecodeError:
+                pass
     if b"\x00" in data[:8192]:
         raise DecodeError("binary file (contains NUL bytes), not text")
     if data.startswith(codecs.BOM_UTF8):
