@@ -40,3 +40,14 @@ def test_mixed_folder_builds_end_to_end(root, tmp_path, capsys):
     search = json.loads((out / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     text = " ".join(d["text"] for d in search["docs"])
     assert "Mountain Tribune" in text and "Larch Valley" in text
+
+
+def test_mixed_build_is_byte_identical_twice(root, tmp_path):
+    outputs = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        assert run(["build", "-q", "--input", str(MIXED), "--out", str(out), "--topics", str(root / "topics"),
+                    "--settings", str(tmp_path / "none.yml"), "--templates", str(root / "site_templates"),
+                    "--mkdocs", str(root / "mkdocs.yml")]) == 0
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "docs").rglob("*.md"))})
+    assert outputs[0] == outputs[1] and len(outputs[0]) > 10

@@ -149,3 +149,12 @@ def test_outlets_of_copies_count_for_ranking_and_topic_rules():
                                 document(WIRE, "b", source="Hill Post")], [])
     facts = story_facts(Story(slug="s", title="t", article_ids=("a",)), {d.id: d for d in kept})
     assert facts.outlets == {"Example Wire", "Hill Post"}
+
+
+def test_page_dates_do_not_depend_on_the_wall_clock(tmp_path):
+    page = (MIXED / "harbour-bridge.html").read_text(encoding="utf-8")
+    for year in ("1987", "2031"):
+        (tmp_path / f"p{year}.html").write_text(page.replace("2025-10-14T08:15", f"{year}-10-14T08:15"),
+                                                encoding="utf-8")
+    dates = sorted(a.date.isoformat() for a in ingest([tmp_path]).articles)
+    assert dates == ["1987-10-14T08:15:00+02:00", "2031-10-14T08:15:00+02:00"]

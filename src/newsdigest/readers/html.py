@@ -14,13 +14,15 @@ from pathlib import Path
 
 from ..model import Article
 from . import Note, ReadContext, ReaderError, register
-from .metadata import article_fields
+from .metadata import MAX_YEAR, MIN_YEAR, article_fields
 
 MIN_WORDS = 8
 
 # Only the date the page declares in its metadata (no guessing from the text or the
-# URL), with its time and offset when the page gives them.
-_DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+# URL), with its time and offset when the page gives them. Explicit bounds: htmldate's
+# default upper bound is today, which would make a page's date depend on the wall clock.
+_DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+                "min_date": f"{MIN_YEAR}-01-01", "max_date": f"{MAX_YEAR}-12-31"}
 
 
 def extract_page(content: str):
