@@ -158,3 +158,13 @@ def test_page_dates_do_not_depend_on_the_wall_clock(tmp_path):
                                                 encoding="utf-8")
     dates = sorted(a.date.isoformat() for a in ingest([tmp_path]).articles)
     assert dates == ["1987-10-14T08:15:00+02:00", "2031-10-14T08:15:00+02:00"]
+
+
+def test_relative_entry_links_resolve_against_the_feed_site(tmp_path):
+    (tmp_path / "rel.rss").write_text(
+        '<rss version="2.0"><channel><title>Rel</title><link>https://rel.example.org/news/</link>'
+        "<item><title>A</title><link>/2025/a</link><description>Text of the first entry here.</description></item>"
+        "<item><title>B</title><description>No link at all in this entry.</description></item>"
+        "</channel></rss>", encoding="utf-8")
+    urls = [a.url for a in ingest([tmp_path]).articles]
+    assert urls == ["https://rel.example.org/2025/a", None]

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urljoin
 
 from ..model import Article
 from . import Note, ReadContext, ReaderError, register
@@ -81,6 +82,7 @@ def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | 
     feed_title = html_to_text(parsed.feed.get("title", "")) or None
     language = parsed.feed.get("language") or None
     base_meta = {"source": feed_title, "language": language, **ctx.metadata}
+    site = parsed.feed.get("link") if str(parsed.feed.get("link", "")).startswith(("http://", "https://")) else None
     if not parsed.entries:
         yield Note("the feed has no entries", action="warning")
     if parsed.get("bozo"):
@@ -92,7 +94,10 @@ def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | 
         if not text:
             yield Note("feed entry has neither content nor description", action="skipped", where=where)
             continue
+        # A relative entry link ("/news/1") is relative to the feed's own site.
         link = entry.get("link") or None
+        if link and site:
+            link = urljoin(site, link)
         meta = dict(base_meta)
         meta.update({"title": html_to_text(entry.get("title", "")) or None,
                      "author": entry.get("author") or None})
