@@ -28,7 +28,9 @@ _PARTICLE = r"(?:al-\w+|el-\w+|bin|ibn|de|da|van|von|der|la|le)"
 _NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE}))*"
 _QUOTE = r'"(?P<quote>[^"]{20,})"'
 # '"...," Putin said' / '"...," said Putin' / 'Putin said: "..."' / 'Putin told reporters, "..."'
-_AFTER = re.compile(rf'{_QUOTE}\s*,?\s*(?:(?P<who>{_NAME})\s+{_VERBS}\b|{_VERBS}\s+(?P<who2>{_NAME}))')
+# A role in lower case may stand before the name ("chief engineer Rafael Osei said").
+_ROLE = r"(?:[a-z][\w-]*\s+){0,3}"
+_AFTER = re.compile(rf'{_QUOTE}\s*,?\s*(?:{_ROLE}(?P<who>{_NAME})\s+{_VERBS}\b|{_VERBS}\s+(?P<who2>{_NAME}))')
 _BEFORE = re.compile(rf'(?P<who>{_NAME})\s+{_VERBS}(?:\s+[\w-]+){{0,3}}\s*[:,]?\s*{_QUOTE}')
 _ANY_QUOTE = re.compile(_QUOTE)
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "the", "this", "that", "a", "an", "but", "and"}

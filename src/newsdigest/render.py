@@ -205,7 +205,7 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
         return ""
     local = moment.astimezone(zone)
     given_time = moment.timetz().replace(tzinfo=None) != time(0, 0)
-    shown = local.strftime("%Y-%m-%d %H:%M") if given_time else local.strftime("%Y-%m-%d")
+    shown = local.strftime("%Y-%m-%d %H:%M %Z") if given_time else local.strftime("%Y-%m-%d")
     return f'<time datetime="{moment.isoformat()}">{shown}</time>'
 
 
