@@ -24,6 +24,15 @@ site: digest  ## the static site in site/
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Browser tests: the built site in Debian's Chromium (apt-get install chromium) via Playwright.
+E2E_STAMP := $(VENV)/.installed-e2e
+$(E2E_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval,e2e]'
+	touch $@
+
+e2e: $(E2E_STAMP)
+	$(BIN)/python -m pytest -q -m e2e tests/e2e
+
 serve: digest
 	$(BIN)/mkdocs serve -f $(OUT)/mkdocs.yml
 
