@@ -226,3 +226,33 @@ def test_nav_stays_bounded(root, tmp_path):
     assert "stories/" not in config.split("not_in_nav")[0]
     assert "outlets/northern-wire" not in config and "archive/2026" not in config
     assert (out / "docs" / "archive" / "2026-03-03.md").exists()
+
+
+def test_settings_file_documents_every_key_with_its_default(root):
+    from newsdigest.settings import Settings
+
+    text = (root / "newsdigest.yml").read_text(encoding="utf-8")
+    for name, field in Settings.model_fields.items():
+        assert f"# {name}: {field.default}\n" in text, name
+        assert f"# {field.description}\n# {name}:" in text, name
+
+
+def test_article_markup_never_reaches_the_page_head_or_body(root, tmp_path):
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "a.md").write_text(
+        '---\ntitle: \'Bridge "closed" <script>alert(1)</script>\'\nsource: <b>Herald</b>\n'
+        'date: 2026-03-02\n---\n'
+        'The <img src=x onerror=alert(1)> bridge was closed to all traffic on Monday after cracks were found. '
+        '"We will not reopen the bridge until every crack has been repaired," Mayor Elena Marsh said.\n',
+        encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out, articles=articles)
+    mkdocs_build(out)
+    for page in (out / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>Herald" not in html, page
+        assert 'href="javascript:' not in html, page
+    story = next((out / "site" / "stories").glob("*/index.html")).read_text(encoding="utf-8")
+    assert 'content="Bridge &#34;closed&#34; &lt;script&gt;' in story or \
+        'content="Bridge &quot;closed&quot; &lt;script&gt;' in story
