@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from .model import Article, Document
@@ -137,9 +138,11 @@ def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
     result = []
     for row, text in zip(matrix, texts):
         row = row.tocoo()
-        ranked = sorted(zip(row.data, row.col), key=lambda pair: (-pair[0], vocabulary[pair[1]]))
+        # Highest weight first, ties by column (the vocabulary is sorted, so alphabetical);
+        # numpy's sort, as a story's row holds thousands of n-grams.
+        ranked = row.col[np.lexsort((row.col, -row.data))]
         picked: list[str] = []
-        for _, column in ranked:
+        for column in ranked:
             term = vocabulary[column]
             # A phrase and its own words say the same thing twice: keep whichever ranks first.
             parts = set(term.split())
