@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
@@ -256,3 +257,40 @@ def test_article_markup_never_reaches_the_page_head_or_body(root, tmp_path):
     story = next((out / "site" / "stories").glob("*/index.html")).read_text(encoding="utf-8")
     assert 'content="Bridge &#34;closed&#34; &lt;script&gt;' in story or \
         'content="Bridge &quot;closed&quot; &lt;script&gt;' in story
+
+
+class _Outline(HTMLParser):
+    """Headings inside the page's <article>, and <img> tags anywhere."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.headings: list[int] = []
+        self.images_without_alt = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.depth += 1
+        elif self.depth and re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "img" and not dict(attrs).get("alt"):
+            self.images_without_alt += 1
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+
+
+def test_every_page_has_one_h1_no_skipped_heading_level_and_alt_text(root, tmp_path):
+    out = tmp_path / "out"
+    build(root, out)
+    mkdocs_build(out)
+    pages = sorted((out / "site").rglob("*.html"))
+    assert len(pages) > 15
+    for page in pages:
+        outline = _Outline()
+        outline.feed(page.read_text(encoding="utf-8"))
+        assert outline.headings.count(1) == 1 and outline.headings[0] == 1, (page, outline.headings)
+        for before, after in zip(outline.headings, outline.headings[1:]):
+            assert after <= before + 1, (page, outline.headings)
+        assert outline.images_without_alt == 0, page

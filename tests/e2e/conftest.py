@@ -116,6 +116,7 @@ def browser():
 def page(browser):
     """A fresh page that records every request it makes, and fails on a console error."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
     page = context.new_page()
     page.requests = []  # type: ignore[attr-defined]
     page.errors = []  # type: ignore[attr-defined]

@@ -64,7 +64,7 @@ def test_home_to_topic_to_story(page, fixture_site):
     page.locator("article a", has_text="Infrastructure").first.click()
     page.wait_for_url(re.compile(r"/digest/topics/infrastructure/$"))
     assert page.locator("h1").inner_text() == "Infrastructure"
-    page.locator("article h3 a", has_text="Aldwick harbour bridge").click()
+    page.locator("article h2 a", has_text="Aldwick harbour bridge").click()
     page.wait_for_url(re.compile(r"/digest/stories/aldwick-harbour-bridge-closed-after-cracks-found-in-main/$"))
     assert page.locator("h1").inner_text() == "Aldwick harbour bridge closed after cracks found in main span"
     assert page.locator("h2", has_text="Key quotes").count() == 1
@@ -94,7 +94,7 @@ def test_article_links_point_at_their_urls(page, fixture_site):
 def test_url_less_and_undated_seeds_render_without_broken_links(page, seeds_site):
     base, _ = seeds_site
     page.goto(base)
-    page.locator("article h3 a").first.click()
+    page.locator("article h2 a").first.click()
     page.wait_for_load_state()
     body = page.locator("article").inner_text()
     assert "1 from an unknown outlet" in body and "None" not in body
