@@ -294,3 +294,24 @@ def test_every_page_has_one_h1_no_skipped_heading_level_and_alt_text(root, tmp_p
         for before, after in zip(outline.headings, outline.headings[1:]):
             assert after <= before + 1, (page, outline.headings)
         assert outline.images_without_alt == 0, page
+
+
+def test_no_page_quotes_more_than_half_of_an_article(root, tmp_path):
+    from newsdigest.pipeline import build_digest
+    from newsdigest.render import md_escape
+    from newsdigest.settings import Settings
+
+    docs = build(root, tmp_path / "out", articles=root / "seeds", topics=root / "topics")
+    digest = build_digest([root / "seeds"], Settings(), root / "topics")
+    fixture_docs = build(root, tmp_path / "fixture")
+    fixture = build_digest([FIXTURE / "articles"], Settings(), FIXTURE / "topics")
+    for folder, source in ((docs, digest), (fixture_docs, fixture)):
+        pages = [p.read_text(encoding="utf-8") for p in folder.rglob("*.md")]
+        for document in source.documents.values():
+            for page in pages:
+                shown = sum(md_escape(s) in page for s in document.sentences)
+                assert shown <= max(1, -(-len(document.sentences) // 2)), (document.id, shown)
+    # the budget is what keeps short articles from being reprinted whole: 5 sentences, 3 shown
+    page = story_page(fixture_docs, "aldwick")
+    herald = fixture.documents["bridge-herald"]
+    assert sum(md_escape(s) in page for s in herald.sentences) == 3

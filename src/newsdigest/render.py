@@ -10,6 +10,7 @@ literal text.
 from __future__ import annotations
 
 import html
+import math
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .highlights import first_reported, key_quotes, key_terms, timeline
-from .model import Article, Story
+from .model import Article, SentenceRef, Story
 from .pipeline import Digest, make_slug
 from .settings import Settings
 
@@ -68,6 +69,27 @@ def excerpt(text: str, limit: int) -> str:
     if " " in cut:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(",;:- ") + "…"
+
+
+class QuoteBudget:
+    """How much of each article one page may quote: at most ``share`` of its sentences
+    (rounded up, at least one). A sentence already on the page costs nothing again;
+    blocks are filled in page order, so the summary wins over the coverage excerpt."""
+
+    def __init__(self, digest: Digest, share: float):
+        self.digest = digest
+        self.share = share
+        self.shown: dict[str, set[int]] = {}
+
+    def take(self, refs) -> list[SentenceRef]:
+        kept = []
+        for ref in refs:
+            shown = self.shown.setdefault(ref.article_id, set())
+            total = len(self.digest.documents[ref.article_id].sentences)
+            if ref.index in shown or len(shown) < max(1, math.ceil(total * self.share)):
+                shown.add(ref.index)
+                kept.append(ref)
+        return kept
 
 
 def html_text(text: str) -> str:
@@ -237,6 +259,7 @@ def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Setting
                    outlets=lambda s: outlet_names(digest.story_articles(s)),
                    coverage=lambda s: coverage_phrase(digest.story_articles(s)),
                    newest=site.newest, front_matter=front_matter, html_text=html_text)
+    context["budget"] = lambda: QuoteBudget(digest, settings.max_article_share)
     pages: dict[str, str] = {"index.md": env.get_template("index.md.j2").render(stories=site.home, **context)}
     pages["topics/index.md"] = env.get_template("topics.md.j2").render(**context)
     stories = {s.slug: s for s in site.stories}

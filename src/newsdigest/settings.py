@@ -35,6 +35,9 @@ class Settings(BaseModel):
     excerpt_chars: int = Field(320, ge=40, le=2000,
                                description="longest excerpt quoted from one sentence of an article; "
                                            "longer sentences are cut with an ellipsis")
+    max_article_share: float = Field(0.5, gt=0, le=1,
+                                     description="most of an article's sentences one page may quote "
+                                                 "(0.5: half, rounded up): excerpts, never the full text")
     key_quotes: int = Field(3, ge=0, le=20, description="quotes shown on a story page")
     key_terms: int = Field(8, ge=0, le=50, description="key terms shown on a story page")
     feed_items: int = Field(50, ge=1, le=1000, description="stories in each Atom/RSS/JSON feed")
