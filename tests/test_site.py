@@ -130,18 +130,18 @@ def test_excerpts_are_bounded():
 
 
 def test_feeds_are_valid_and_list_the_stories(docs):
-    atom = ET.parse(docs / "feeds" / "all.atom.xml").getroot()
+    atom = ET.parse(docs / "feed.atom.xml").getroot()
     titles = [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
     assert titles[0].startswith("Tomasz Wielgus")  # newest first
     assert len(titles) == 4 and any("Aldwick" in t for t in titles)
-    rss = feedparser.parse((docs / "feeds" / "all.rss.xml").read_bytes())
+    rss = feedparser.parse((docs / "feed.rss.xml").read_bytes())
     assert not rss.bozo and len(rss.entries) == 4
     bank = next(e for e in rss.entries if "Ostmark" in e.title)
-    assert bank.link == "../stories/ostmark-central-bank-holds-interest-rate-at-3-5-percent/"
+    assert bank.link == "stories/ostmark-central-bank-holds-interest-rate-at-3-5-percent/"
     assert bank.published_parsed[:3] == (2026, 3, 1)
-    topic = feedparser.parse((docs / "feeds" / "topic-infrastructure.atom.xml").read_bytes())
+    topic = feedparser.parse((docs / "feed-infrastructure.atom.xml").read_bytes())
     assert [e.title for e in topic.entries] == ["Aldwick harbour bridge closed after cracks found in main span"]
-    feed = json.loads((docs / "feeds" / "all.json").read_text(encoding="utf-8"))
+    feed = json.loads((docs / "feed.json").read_text(encoding="utf-8"))
     assert feed["version"] == "https://jsonfeed.org/version/1.1" and len(feed["items"]) == 4
     assert {"name": "Coastal Herald"} in feed["items"][0]["authors"]
 
@@ -150,12 +150,12 @@ def test_undated_stories_get_a_stable_feed_date(root, tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = build(root, tmp_path / "a", articles=root / "seeds", topics=root / "topics")
     second = build(root, tmp_path / "b", articles=root / "seeds", topics=root / "topics")
-    data = (first / "feeds" / "all.rss.xml").read_bytes()
-    assert data == (second / "feeds" / "all.rss.xml").read_bytes()
+    data = (first / "feed.rss.xml").read_bytes()
+    assert data == (second / "feed.rss.xml").read_bytes()
     assert feedparser.parse(data).entries[0].published_parsed[:3] == (1970, 1, 1)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760486400")  # 2025-10-15
     dated = build(root, tmp_path / "c", articles=root / "seeds", topics=root / "topics")
-    assert feedparser.parse((dated / "feeds" / "all.atom.xml").read_bytes()).entries[0].updated_parsed[:3] \
+    assert feedparser.parse((dated / "feed.atom.xml").read_bytes()).entries[0].updated_parsed[:3] \
         == (2025, 10, 15)
     assert "# Digest for 2025-10-15" in (dated / "index.md").read_text(encoding="utf-8")
 
@@ -196,15 +196,15 @@ def test_site_url_gives_canonical_sitemap_feeds_and_head_links(root, tmp_path):
     assert f'<link rel="canonical" href="{canonical}">' in story
     assert f'<meta property="og:url" content="{canonical}">' in story
     assert '<meta property="og:type" content="article">' in story
-    assert 'type="application/atom+xml" title="News digest (Atom)" href="../../feeds/all.atom.xml"' in story
+    assert 'type="application/atom+xml" title="News digest (Atom)" href="../../feed.atom.xml"' in story
     assert '<html lang="en"' in story
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert canonical in sitemap and "https://news.example/digest/archive/2026-02-20/" in sitemap
     assert (site / "404.html").exists()
-    entry = feedparser.parse((docs / "feeds" / "all.atom.xml").read_bytes()).entries[-1]
+    entry = feedparser.parse((docs / "feed.atom.xml").read_bytes()).entries[-1]
     assert entry.link.startswith("https://news.example/digest/stories/")
     topic = (site / "topics" / "infrastructure" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../../feeds/topic-infrastructure.rss.xml"' in topic
+    assert 'href="../../feed-infrastructure.rss.xml"' in topic
 
 
 def test_no_page_asks_a_third_party_host(root, tmp_path):

@@ -10,6 +10,10 @@ Unix epoch: stable across builds, never the wall clock.
 Without ``site_url`` in mkdocs.yml, links are relative to the feed (readers resolve
 them against the feed's own address, so a site served from a sub-path still works)
 and entry ids are ``urn:newsdigest:`` names; with it, both are absolute URLs.
+
+The feeds sit at the site root, beside sitemap.xml: Material's script fetches
+``sitemap.xml`` next to every ``<link rel="alternate">`` in the head, so a feed in a
+sub-folder would cost every page view a request that fails.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ if TYPE_CHECKING:
     from .model import Story
     from .render import Site, SiteInfo
 
-FEEDS_DIR = "feeds"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -39,8 +42,8 @@ class FeedWriter:
         self.fallback = site.date or EPOCH
 
     def href(self, path: str) -> str:
-        """A link from a file in feeds/ to ``path`` (relative to the site root)."""
-        return self.info.url + path if self.info.url else "../" + path
+        """A link from a feed (at the site root) to ``path`` (relative to the site root)."""
+        return self.info.url + path if self.info.url else (path or "./")
 
     def story_id(self, story: Story) -> str:
         return self.href(self.story_path(story)) if self.info.url else f"urn:newsdigest:story:{story.slug}"
@@ -67,10 +70,10 @@ class FeedWriter:
     def generator(self, stories: list[Story], name: str, title: str, description: str,
                   page: str) -> FeedGenerator:
         feed = FeedGenerator()
-        feed.id(self.href(f"{FEEDS_DIR}/{name}.atom.xml") if self.info.url else f"urn:newsdigest:feed:{name}")
+        feed.id(self.href(f"{name}.atom.xml") if self.info.url else f"urn:newsdigest:feed:{name}")
         feed.title(title)
         feed.description(description or title)
-        feed.link(href=self.href(self.info.page_path(page)) or "./", rel="alternate")
+        feed.link(href=self.href(self.info.page_path(page)), rel="alternate")
         feed.language(self.info.language)
         feed.author(name=self.info.name)
         feed.generator("newsdigest", version=__version__)
@@ -123,23 +126,22 @@ class FeedWriter:
                 "tags": [topics[slug].name for slug in story.topics if slug in topics],
             })
         document = {"version": "https://jsonfeed.org/version/1.1", "title": self.info.name,
-                    "home_page_url": self.href(""), "feed_url": self.href(f"{FEEDS_DIR}/all.json"),
+                    "home_page_url": self.href(""), "feed_url": self.href("feed.json"),
                     "description": self.info.description, "language": self.info.language, "items": items}
-        path = folder / "all.json"
+        path = folder / "feed.json"
         path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return path
 
 
 def write_feeds(site: Site, info: SiteInfo, docs: Path) -> list[Path]:
-    """Write feeds/all.{atom.xml,rss.xml,json} and feeds/topic-<slug>.{atom,rss}.xml under ``docs``."""
+    """Write feed.{atom.xml,rss.xml,json} and feed-<topic slug>.{atom,rss}.xml into ``docs``."""
     writer = FeedWriter(site, info)
-    folder = docs / FEEDS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    written = writer.write(folder, site.stories, "all", info.name, info.description, "index.md")
+    folder = docs
+    written = writer.write(folder, site.stories, "feed", info.name, info.description, "index.md")
     written.append(writer.json_feed(folder, site.stories))
     by_slug = {s.slug: s for s in site.stories}
     for topic in site.topics:
-        written += writer.write(folder, [by_slug[s] for s in site.topic_stories[topic.slug]], f"topic-{topic.slug}",
+        written += writer.write(folder, [by_slug[s] for s in site.topic_stories[topic.slug]], f"feed-{topic.slug}",
                                 f"{info.name}: {topic.name}", topic.description or topic.name,
                                 f"topics/{topic.slug}.md")
     return written

@@ -114,13 +114,15 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh page that records every request it makes, and fails on a console error."""
+    """A fresh page that records every request it makes, script errors and failed responses."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.requests = []  # type: ignore[attr-defined]
     page.errors = []  # type: ignore[attr-defined]
     page.on("request", lambda request: page.requests.append(request.url))
+    page.failed = []  # type: ignore[attr-defined]
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("response", lambda response: page.failed.append(response.url) if response.status >= 400 else None)
     yield page
     context.close()

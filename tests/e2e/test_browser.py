@@ -127,6 +127,7 @@ def test_no_request_leaves_the_machine(page, fixture_site):
         page.wait_for_load_state("networkidle")
     hosts = {urlparse(url).hostname for url in page.requests if not url.startswith("data:")}
     assert hosts == {"127.0.0.1"}, hosts
+    assert not page.failed and not page.errors, (page.failed, page.errors)
 
 
 @pytest.mark.parametrize("which", ["seeds_site", "fixture_site"])
@@ -183,3 +184,17 @@ def _story_titles(site: Path) -> list[str]:
         match = re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(encoding="utf-8"), re.S)
         titles.append(re.sub(r"<[^>]+>", "", match.group(1)).replace("&#39;", "'"))
     return titles
+
+
+def test_404_page_works_from_the_sub_path(page, fixture_site):
+    base, _ = fixture_site
+    page.goto(base + "404.html")
+    page.wait_for_load_state("networkidle")
+    assert "404" in page.locator("h1").inner_text()
+    assert page.locator("link[rel='stylesheet']").count() >= 1
+    assert not page.failed, page.failed
+    # its assets and home link resolve under /digest/, where site_url says the site lives
+    assert all("/digest/" in url for url in page.requests if url.startswith("http://127.0.0.1"))
+    page.locator("a.md-header__button.md-logo").click()
+    page.wait_for_load_state()
+    assert page.url == base and page.locator("h1").inner_text() == "Digest for 2026-03-03"
