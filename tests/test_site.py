@@ -120,6 +120,9 @@ def test_quotes_get_the_speaker_only_when_the_text_names_one():
     assert [q.speaker for q in quotes] == ["Mayor Elena Marsh", None, "Irina Baltes"]
     assert quotes[0].text == "We will rebuild the old bridge before the winter comes"
     assert key_quotes([doc], 2)[1].speaker == "Irina Baltes"  # named speakers first
+    run_on = document('"Losses from storms rose again in the last year," said Swiss Re. Tightly written '
+                      'rules followed. "We expect the rules to change within the next two years," Dr. Ames said.')
+    assert [q.speaker for q in find_quotes(run_on)] == ["Swiss Re", "Dr. Ames"]
 
 
 def test_excerpts_are_bounded():

@@ -46,10 +46,25 @@ class Quote:
     article_id: str
 
 
-def _speaker(name: str | None) -> str | None:
+_TITLES = {"mr", "mrs", "ms", "dr", "prof", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "jr"}
+
+
+def _one_sentence(name: str, before_verb: bool) -> str:
+    """A name match can run over a sentence end ("said Swiss Re. Tightly ..."): keep the
+    part next to the speech verb. A title's dot ("Dr. Ames") is no sentence end."""
+    parts = [""]
+    for word in name.split():
+        parts[-1] = f"{parts[-1]} {word}".strip()
+        if word.endswith(".") and word[:-1].lower() not in _TITLES:
+            parts.append("")
+    parts = [p.rstrip(".") for p in parts if p]
+    return (parts[-1] if before_verb else parts[0]) if parts else ""
+
+
+def _speaker(name: str | None, before_verb: bool = True) -> str | None:
     if not name:
         return None
-    words = name.split()
+    words = _one_sentence(name, before_verb).split()
     # A capitalised sentence opener ("But Putin") is not part of the name.
     while words and words[0].lower() in _PRONOUNS:
         words = words[1:]
@@ -81,7 +96,8 @@ def find_quotes(document: Document) -> list[Quote]:
         match = _AFTER.search(sentence) or _BEFORE.search(sentence)
         if match:
             text = match.group("quote")
-            who = _speaker(match.groupdict().get("who") or match.groupdict().get("who2"))
+            groups = match.groupdict()
+            who = _speaker(groups["who"]) if groups.get("who") else _speaker(groups.get("who2"), before_verb=False)
         else:
             plain = _ANY_QUOTE.search(sentence)
             if not plain:
