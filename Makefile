@@ -29,6 +29,15 @@ FETCHED ?= fetched
 fetch: $(STAMP)  ## download the feeds listed in $(FEEDS) into $(FETCHED)/ (then: make site INPUT=$(FETCHED))
 	$(BIN)/newsdigest fetch $(FEEDS) --out $(FETCHED)
 
+# Browser tests: the built site in Debian's Chromium (apt-get install chromium) via Playwright.
+E2E_STAMP := $(VENV)/.installed-e2e
+$(E2E_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval,e2e]'
+	touch $@
+
+e2e: $(E2E_STAMP)
+	$(BIN)/python -m pytest -q -m e2e tests/e2e
+
 serve: digest
 	$(BIN)/mkdocs serve -f $(OUT)/mkdocs.yml
 

@@ -56,8 +56,11 @@ def site(tmp_path_factory, request):
         (folder / f"evil-{number}.jsonl").write_text(
             json.dumps({"id": f"e{number}", "title": title, "text": text}) + "\n", encoding="utf-8")
     out = base / "out"
+    # Quote whole articles here (the default quotes at most half of one), so that every
+    # hostile line has to reach a page and be shown there as text.
+    (base / "settings.yml").write_text("max_article_share: 1.0\nexcerpt_chars: 2000\n", encoding="utf-8")
     code = run(["build", "-q", "--input", str(folder), "--out", str(out), "--topics", str(base / "none"),
-                "--settings", str(base / "none.yml"), "--templates", str(root / "site_templates"),
+                "--settings", str(base / "settings.yml"), "--templates", str(root / "site_templates"),
                 "--mkdocs", str(root / "mkdocs.yml"), "--site-dir", str(out / "site")])
     assert code == 0
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

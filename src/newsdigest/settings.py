@@ -25,7 +25,22 @@ class Settings(BaseModel):
     story_summary_sentences: int = Field(4, ge=1, le=20, description="sentences in each story's summary")
     exclusive_sentences: int = Field(2, ge=0, le=10,
                                      description="per article: sentences only that outlet reports")
-    home_stories: int = Field(30, ge=1, le=1000, description="stories on the home page")
+    home_stories: int = Field(30, ge=1, le=1000, description="stories on the home page, at most")
+    home_days: int = Field(2, ge=1, le=365,
+                           description="the home page shows stories with coverage in the last N days "
+                                       "up to 'today' (the newest article's date); undated stories too")
+    retention_days: int = Field(0, ge=0, le=36500,
+                                description="publish only stories with coverage in the last N days; "
+                                            "0 keeps every story (undated ones are always kept)")
+    excerpt_chars: int = Field(320, ge=40, le=2000,
+                               description="longest excerpt quoted from one sentence of an article; "
+                                           "longer sentences are cut with an ellipsis")
+    max_article_share: float = Field(0.5, gt=0, le=1,
+                                     description="most of an article's sentences one page may quote "
+                                                 "(0.5: half, rounded up): excerpts, never the full text")
+    key_quotes: int = Field(3, ge=0, le=20, description="quotes shown on a story page")
+    key_terms: int = Field(8, ge=0, le=50, description="key terms shown on a story page")
+    feed_items: int = Field(50, ge=1, le=1000, description="stories in each Atom/RSS/JSON feed")
     timezone: str = Field("UTC", description="IANA time zone for dates on pages, e.g. Europe/London")
     topics_dir: str = Field("topics", description="folder of editor topic YAML files")
 

@@ -1,0 +1,203 @@
+"""What a story page shows beyond the summary: key quotes with their speaker, key
+terms, a timeline of coverage and who reported first.
+
+Everything here is taken from the articles' own text and metadata; nothing is
+guessed. A quote gets a speaker only where the sentence names one ("...," Putin
+said); "he said" leaves the speaker unknown rather than resolving the pronoun.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from .model import Article, Document
+
+# Speech verbs that introduce or close a quote in news copy.
+_VERBS = r"(?:said|says|told|added|stated|declared|insisted|warned|wrote|asked|explained|noted|argued|replied)"
+# A name: capitalised words (titles included), with the particles names carry
+# ("al-Sharaa", "bin Salman", "van der Leyen"). Sentence-initial "al-" counts too.
+_WORD = r"(?:[A-Z][\w'’.-]*|al-\w+|el-\w+)"
+_PARTICLE = r"(?:al-\w+|el-\w+|bin|ibn|de|da|van|von|der|la|le)"
+_NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE}))*"
+_QUOTE = r'"(?P<quote>[^"]{20,})"'
+# '"...," Putin said' / '"...," said Putin' / 'Putin said: "..."' / 'Putin told reporters, "..."'
+# A role in lower case may stand before the name ("chief engineer Rafael Osei said").
+_ROLE = r"(?:[a-z][\w-]*\s+){0,3}"
+_AFTER = re.compile(rf'{_QUOTE}\s*,?\s*(?:{_ROLE}(?P<who>{_NAME})\s+{_VERBS}\b|{_VERBS}\s+(?P<who2>{_NAME}))')
+_BEFORE = re.compile(rf'(?P<who>{_NAME})\s+{_VERBS}(?:\s+[\w-]+){{0,3}}\s*[:,]?\s*{_QUOTE}')
+_ANY_QUOTE = re.compile(_QUOTE)
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "the", "this", "that", "a", "an", "but", "and"}
+
+MIN_QUOTE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    speaker: str | None
+    article_id: str
+
+
+_TITLES = {"mr", "mrs", "ms", "dr", "prof", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "jr"}
+
+
+def _one_sentence(name: str, before_verb: bool) -> str:
+    """A name match can run over a sentence end ("said Swiss Re. Tightly ..."): keep the
+    part next to the speech verb. A title's dot ("Dr. Ames") is no sentence end."""
+    parts = [""]
+    for word in name.split():
+        parts[-1] = f"{parts[-1]} {word}".strip()
+        if word.endswith(".") and word[:-1].lower() not in _TITLES:
+            parts.append("")
+    parts = [p.rstrip(".") for p in parts if p]
+    return (parts[-1] if before_verb else parts[0]) if parts else ""
+
+
+def _speaker(name: str | None, before_verb: bool = True) -> str | None:
+    if not name:
+        return None
+    words = _one_sentence(name, before_verb).split()
+    # A capitalised sentence opener ("But Putin") is not part of the name.
+    while words and words[0].lower() in _PRONOUNS:
+        words = words[1:]
+    if not words or words[0].lower() in _PRONOUNS:
+        return None
+    return " ".join(words).rstrip(".,")
+
+
+def _joined_sentences(document: Document) -> list[str]:
+    """Sentences, with a quote that the splitter cut in two joined back into one."""
+    out: list[str] = []
+    pending = ""
+    for sentence in document.sentences:
+        text = f"{pending} {sentence}".strip() if pending else sentence
+        if text.count('"') % 2 == 1 and len(text) < 1200:
+            pending = text
+            continue
+        out.append(text)
+        pending = ""
+    if pending:
+        out.append(pending)
+    return out
+
+
+def find_quotes(document: Document) -> list[Quote]:
+    """Quotes in an article, in order, each with its speaker where the sentence names one."""
+    quotes = []
+    for sentence in _joined_sentences(document):
+        match = _AFTER.search(sentence) or _BEFORE.search(sentence)
+        if match:
+            text = match.group("quote")
+            groups = match.groupdict()
+            who = _speaker(groups["who"]) if groups.get("who") else _speaker(groups.get("who2"), before_verb=False)
+        else:
+            plain = _ANY_QUOTE.search(sentence)
+            if not plain:
+                continue
+            text, who = plain.group("quote"), None
+        text = text.strip().rstrip(",")
+        if len(text.split()) >= MIN_QUOTE_WORDS:
+            quotes.append(Quote(text=text, speaker=who, article_id=document.id))
+    return quotes
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def key_quotes(documents: Sequence[Document], limit: int) -> list[Quote]:
+    """Up to ``limit`` quotes: attributed ones first, one per article before a second,
+    and never two that say nearly the same words (outlets often quote one remark)."""
+    per_article = [find_quotes(d) for d in documents]
+    ordered: list[Quote] = []
+    for round_ in range(max((len(q) for q in per_article), default=0)):
+        ordered.extend(q[round_] for q in per_article if round_ < len(q))
+    ordered.sort(key=lambda q: q.speaker is None)  # stable: keeps the round-robin order
+    chosen: list[Quote] = []
+    for quote in ordered:
+        words = _words(quote.text)
+        if any(len(words & _words(c.text)) / max(1, len(words | _words(c.text))) > 0.4 for c in chosen):
+            continue
+        chosen.append(quote)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+# Words every news story uses; they never describe one story.
+_NEWS_WORDS = {"said", "says", "told", "according", "reported", "reports", "reuters", "afp", "ap",
+               "year", "years", "new", "also", "would", "could", "one", "two", "last", "week",
+               "today", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_STOP = list(ENGLISH_STOP_WORDS | _NEWS_WORDS)
+
+
+def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
+    """For each text (one per story), its ``limit`` most distinctive terms (TF-IDF across
+    the stories), as they are written in the text ("Kremlin", "al-Sharaa")."""
+    if limit == 0 or not texts:
+        return [[] for _ in texts]
+    vectorizer = TfidfVectorizer(stop_words=_STOP, ngram_range=(1, 2), sublinear_tf=True,
+                                 token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # only stop words
+        return [[] for _ in texts]
+    vocabulary = vectorizer.get_feature_names_out()
+    result = []
+    for row, text in zip(matrix, texts):
+        row = row.tocoo()
+        # Highest weight first, ties by column (the vocabulary is sorted, so alphabetical);
+        # numpy's sort, as a story's row holds thousands of n-grams.
+        ranked = row.col[np.lexsort((row.col, -row.data))]
+        picked: list[str] = []
+        for column in ranked:
+            term = vocabulary[column]
+            # A phrase and its own words say the same thing twice: keep whichever ranks first.
+            parts = set(term.split())
+            if any(parts <= set(p.split()) or set(p.split()) <= parts for p in picked):
+                continue
+            picked.append(term)
+            if len(picked) >= limit:
+                break
+        result.append([_surface(term, text) for term in picked])
+    return result
+
+
+def _surface(term: str, text: str) -> str:
+    """The most frequent spelling of a lower-cased term in the text."""
+    pattern = re.compile(r"\b" + r"\s+".join(re.escape(w) for w in term.split()) + r"\b", re.IGNORECASE)
+    forms = Counter(" ".join(m.group(0).split()) for m in pattern.finditer(text))
+    return max(sorted(forms), key=lambda f: forms[f]) if forms else term
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    articles: tuple[Article, ...]
+
+
+def timeline(articles: Sequence[Article], zone: ZoneInfo) -> list[Day]:
+    """Dated coverage by day in the site's time zone, oldest first; empty when it fits in one day."""
+    days: dict[date, list[Article]] = {}
+    for article in sorted((a for a in articles if a.date), key=lambda a: (a.date, a.id)):
+        days.setdefault(article.date.astimezone(zone).date(), []).append(article)
+    if len(days) < 2:
+        return []
+    return [Day(day, tuple(items)) for day, items in sorted(days.items())]
+
+
+def first_reported(articles: Sequence[Article]) -> tuple[datetime | None, list[Article]]:
+    """The earliest dated article(s) of a story: every one that shares the earliest time."""
+    dated = [a for a in articles if a.date]
+    if not dated:
+        return None, []
+    earliest = min(a.date for a in dated)
+    return earliest, sorted((a for a in dated if a.date == earliest), key=lambda a: a.id)
