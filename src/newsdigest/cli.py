@@ -229,6 +229,87 @@ def eval_group() -> None:
 
 
 # --- eval summaries ---
+@eval_group.command(name="summaries")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--label", default=None, help="Only articles with this label (e.g. cnndm in frank_cnndm_xsum).")
+@click.option("--skip-flagged", is_flag=True, help="Leave out rows flagged duplicate_of or is_boilerplate.")
+@click.option("-n", "--sentences", type=click.IntRange(1, 100), default=None,
+              help="Budget in sentences (default 3), the same for every system.")
+@click.option("--words", type=click.IntRange(1), default=None,
+              help="Budget in words: whole sentences while they fit (at least one).")
+@click.option("--clusters", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Score story summaries against these gold stories (clusters.jsonl).")
+@click.option("--by", "by_field", default="label", show_default=True,
+              help="With --clusters: the article field naming its story.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many items (after filtering).")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Score at most this many items.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the random-k baseline.")
+@click.option("--baselines/--no-baselines", default=True, show_default=True,
+              help="Also score LEAD-k, random-k, sumy TextRank and LexRank (stories: first-article lead, "
+                   "TextRank over the story).")
+@click.option("--floors", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="YAML of minimum figures; exit 1 when newsdigest falls below the --gate entry.")
+@click.option("--gate", default=None, help="With --floors: which entry of the floors file applies.")
+def eval_summaries(data, label, skip_flagged, sentences, words, clusters, by_field, offset, limit, seed,
+                   baselines, floors, gate):
+    """ROUGE-1/2/Lsum F1 of newsdigest's summaries and of baselines on gold DATA (JSON Lines)."""
+    from .eval_summaries import article_systems, check_floors, evaluate, format_table, story_systems
+    from .evaldata import EvalDataError, load_articles, load_stories
+    from .summarise import Length
+
+    if sentences and words:
+        raise click.UsageError("give -n/--sentences or --words, not both")
+    if (floors is None) != (gate is None):
+        raise click.UsageError("--floors and --gate go together")
+    length = Length(sentences=sentences or 3, words=words)
+    budget = f"{words} words" if words else f"{length.sentences} sentences"
+    try:
+        gold = load_articles(data)
+        stories = load_stories(clusters) if clusters else None
+    except EvalDataError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    chosen = [a for a in gold if (label is None or str(a.row.get("label")) == label)
+              and not (skip_flagged and a.flagged)]
+    if stories is None:
+        chosen = [a for a in chosen if a.reference][offset:][:limit]
+        items = [(a.reference, a.document.sentences) for a in chosen]
+        systems = article_systems([a.document for a in chosen], length, seed, baselines)
+        what = f"{len(items)} articles"
+    else:
+        members: dict[str, list] = {}
+        for article in chosen:
+            members.setdefault(str(article.row.get(by_field)), []).append(article.document)
+        scored = [s for s in stories if s.reference and members.get(s.label)][offset:][:limit]
+        # Articles in the order the site puts them in a story (oldest first, then id).
+        from .pipeline import _date_key
+        story_docs = [sorted(members[s.label], key=lambda d: _date_key(d.article)) for s in scored]
+        items = [(s.reference, ()) for s in scored]
+        systems = story_systems(story_docs, length, baselines)
+        what = f"{len(items)} stories ({sum(map(len, story_docs))} articles)"
+    if not items:
+        click.echo(f"error: {data}: nothing to score (no article with a reference"
+                   f"{f' and label {label!r}' if label else ''})", err=True)
+        sys.exit(EXIT_FAILED)
+    filters = ", ".join(x for x in (f"label {label}" if label else "", "flagged rows skipped" if skip_flagged else "",
+                                    f"items {offset}..{offset + len(items) - 1}" if offset or limit else "") if x)
+    click.echo(f"{data}: {what}{f' ({filters})' if filters else ''}, budget {budget}")
+    results = evaluate(items, systems)
+    click.echo(format_table(results, len(items)))
+    if floors:
+        import yaml
+
+        entry = (yaml.safe_load(floors.read_text(encoding="utf-8")) or {}).get(gate)
+        if not isinstance(entry, dict):
+            click.echo(f"error: {floors}: no entry '{gate}' with figures such as 'rouge1: 40.0'", err=True)
+            sys.exit(EXIT_FAILED)
+        failures = check_floors(results[0].figures(), entry)
+        for failure in failures:
+            click.echo(f"gate {gate}: FAILED: newsdigest {failure} ({floors})", err=True)
+        if failures:
+            sys.exit(EXIT_FAILED)
+        click.echo(f"gate {gate}: ok (floors in {floors})")
+
 
 
 # --- eval stories / topics ---
