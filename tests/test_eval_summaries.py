@@ -175,3 +175,15 @@ def test_eval_reports_bad_gold_data_by_file_and_line(tmp_path, capsys):
     bad.write_text('{"id": "a", "text": "Fine."}\n{"id": "b", "text": \n', encoding="utf-8")
     assert run(["eval", "summaries", str(bad)]) == 1
     assert f"{bad}:2: not JSON" in capsys.readouterr().err
+
+
+def test_matched_budget_is_the_references_word_count(gold, capsys):
+    path, _ = gold
+    # "roads" has a 26-word reference: the first two sentences (12 + 14 words) fit exactly,
+    # so LEAD scores 100 with the matched budget.
+    assert run(["eval", "summaries", str(path), "--label", "roads", "--skip-flagged", "--match-reference"]) == 0
+    out = capsys.readouterr().out
+    assert "budget the reference's word count" in out
+    lead = next(line for line in out.splitlines() if line.startswith("lead"))
+    assert lead.split()[1:4] == ["100.00", "100.00", "100.00"]
+    assert run(["eval", "summaries", str(path), "--match-reference", "-n", "2"]) == 2

@@ -289,6 +289,8 @@ def eval_group() -> None:
               help="Budget in sentences (default 3), the same for every system.")
 @click.option("--words", type=click.IntRange(1), default=None,
               help="Budget in words: whole sentences while they fit (at least one).")
+@click.option("--match-reference", is_flag=True,
+              help="Budget per item: the reference's length in words (for long references such as BBC's).")
 @click.option("--clusters", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Score story summaries against these gold stories (clusters.jsonl).")
 @click.option("--by", "by_field", default="label", show_default=True,
@@ -304,20 +306,22 @@ def eval_group() -> None:
 @click.option("--floors", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="YAML of minimum figures; exit 1 when newsdigest falls below the --gate entry.")
 @click.option("--gate", default=None, help="With --floors: which entry of the floors file applies.")
-def eval_summaries(data, label, skip_flagged, sentences, words, clusters, by_field, slice_, limit, seed,
+def eval_summaries(data, label, skip_flagged, sentences, words, match_reference, clusters, by_field, slice_, limit, seed,
                    baselines, floors, gate):
     """ROUGE-1/2/Lsum F1 of newsdigest's summaries and of baselines on gold DATA (JSON Lines)."""
-    from .eval_summaries import article_systems, check_floors, evaluate, format_table, story_systems
+    from .eval_summaries import (article_systems, check_floors, evaluate, format_table, reference_words,
+                                 story_systems)
     from .evaldata import EvalDataError, load_articles, load_stories
     from .summarise import Length
 
-    if sentences and words:
-        raise click.UsageError("give -n/--sentences or --words, not both")
+    if sum(map(bool, (sentences, words, match_reference))) > 1:
+        raise click.UsageError("give one of -n/--sentences, --words and --match-reference")
     if (floors is None) != (gate is None):
         raise click.UsageError("--floors and --gate go together")
     part = _parse_slice(slice_)
     length = Length(sentences=sentences or 3, words=words)
-    budget = f"{words} words" if words else f"{length.sentences} sentences"
+    budget = ("the reference's word count" if match_reference else
+              f"{words} words" if words else f"{length.sentences} sentences")
     try:
         gold = load_articles(data)
         stories = load_stories(clusters) if clusters else None
@@ -329,7 +333,8 @@ def eval_summaries(data, label, skip_flagged, sentences, words, clusters, by_fie
     if stories is None:
         chosen = [a for a in chosen if a.reference][part][:limit]
         items = [(a.reference, a.document.sentences) for a in chosen]
-        systems = article_systems([a.document for a in chosen], length, seed, baselines)
+        lengths = [Length(words=reference_words(a.reference)) if match_reference else length for a in chosen]
+        systems = article_systems([a.document for a in chosen], lengths, seed, baselines)
         what = f"{len(items)} articles"
     else:
         members: dict[str, list] = {}
@@ -340,7 +345,8 @@ def eval_summaries(data, label, skip_flagged, sentences, words, clusters, by_fie
         from .pipeline import _date_key
         story_docs = [sorted(members[s.label], key=lambda d: _date_key(d.article)) for s in scored]
         items = [(s.reference, ()) for s in scored]
-        systems = story_systems(story_docs, length, baselines)
+        lengths = [Length(words=reference_words(s.reference)) if match_reference else length for s in scored]
+        systems = story_systems(story_docs, lengths, baselines)
         what = f"{len(items)} stories ({sum(map(len, story_docs))} articles)"
     if not items:
         click.echo(f"error: {data}: nothing to score (no article with a reference"

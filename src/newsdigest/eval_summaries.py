@@ -166,19 +166,27 @@ def evaluate(items: Sequence[tuple[Sequence[str], Sequence[str]]],
     return results
 
 
-def article_systems(documents: Sequence[Document], length: Length, seed: int,
+def article_systems(documents: Sequence[Document], lengths: Sequence[Length], seed: int,
                     with_baselines: bool = True) -> dict[str, Callable[[int], list[str]]]:
-    """newsdigest and the article baselines, each as item index -> summary sentences."""
+    """newsdigest and the article baselines, each as item index -> summary sentences.
+
+    ``lengths[i]`` is the budget for item i (the same for every system).
+    """
     systems: dict[str, Callable[[int], list[str]]] = {
-        "newsdigest": lambda i: [s.text for s in summarise_document(documents[i], length).sentences],
+        "newsdigest": lambda i: [s.text for s in summarise_document(documents[i], lengths[i]).sentences],
     }
     if with_baselines:
         for name, ranker in baselines(seed).items():
-            systems[name] = lambda i, ranker=ranker: extract(ranker, documents[i].sentences, length)
+            systems[name] = lambda i, ranker=ranker: extract(ranker, documents[i].sentences, lengths[i])
     return systems
 
 
-def story_systems(stories: Sequence[Sequence[Document]], length: Length,
+def reference_words(reference: Sequence[str]) -> int:
+    """The reference's length in words: the matched budget for long references."""
+    return max(1, sum(len(s.split()) for s in reference))
+
+
+def story_systems(stories: Sequence[Sequence[Document]], lengths: Sequence[Length],
                   with_baselines: bool = True) -> dict[str, Callable[[int], list[str]]]:
     """newsdigest's story summary and the story baselines.
 
@@ -186,17 +194,17 @@ def story_systems(stories: Sequence[Sequence[Document]], length: Length,
     gets), and sumy TextRank over all the story's sentences, articles in order.
     """
     systems: dict[str, Callable[[int], list[str]]] = {
-        "newsdigest": lambda i: [s.text for s in summarise_story(stories[i], length).sentences],
+        "newsdigest": lambda i: [s.text for s in summarise_story(stories[i], lengths[i]).sentences],
     }
     if with_baselines:
         textrank = sumy_ranker("textrank")
 
         def first_lead(i: int) -> list[str]:
             first = next((d for d in stories[i] if d.sentences), None)
-            return extract(lead_ranker, first.sentences, length) if first else []
+            return extract(lead_ranker, first.sentences, lengths[i]) if first else []
 
         def story_textrank(i: int) -> list[str]:
-            return extract(textrank, [s for d in stories[i] for s in d.sentences], length)
+            return extract(textrank, [s for d in stories[i] for s in d.sentences], lengths[i])
 
         systems["first-article lead"] = first_lead
         systems["sumy textrank (story)"] = story_textrank
