@@ -155,6 +155,7 @@ def test_eval_label_filter_and_stories(gold, capsys):
     assert run(["eval", "summaries", str(path), "--clusters", str(clusters), "--words", "60"]) == 0
     out = capsys.readouterr().out
     assert "1 stories (2 articles)" in out and "first-article lead" in out and "sumy textrank (story)" in out
+    assert "newsdigest story summaries: 0 repeated, 0 near-duplicate pairs, 0 out of source order" in out
 
 
 def test_gate_fails_below_a_floor_and_passes_above(gold, tmp_path, capsys):

@@ -310,7 +310,7 @@ def eval_summaries(data, label, skip_flagged, sentences, words, match_reference,
                    baselines, floors, gate):
     """ROUGE-1/2/Lsum F1 of newsdigest's summaries and of baselines on gold DATA (JSON Lines)."""
     from .eval_summaries import (article_systems, check_floors, evaluate, format_table, reference_words,
-                                 story_systems)
+                                 story_checks, story_systems)
     from .evaldata import EvalDataError, load_articles, load_stories
     from .summarise import Length
 
@@ -357,6 +357,9 @@ def eval_summaries(data, label, skip_flagged, sentences, words, match_reference,
     click.echo(f"{data}: {what}{f' ({filters})' if filters else ''}, budget {budget}")
     results = evaluate(items, systems)
     click.echo(format_table(results, len(items)))
+    if stories is not None:
+        checks = story_checks(story_docs, lengths)
+        click.echo("newsdigest story summaries: " + ", ".join(f"{v} {k}" for k, v in checks.items()))
     if floors:
         import yaml
 
@@ -365,6 +368,8 @@ def eval_summaries(data, label, skip_flagged, sentences, words, match_reference,
             click.echo(f"error: {floors}: no entry '{gate}' with figures such as 'rouge1: 40.0'", err=True)
             sys.exit(EXIT_FAILED)
         failures = check_floors(results[0].figures(), entry)
+        if stories is not None:
+            failures += [f"story summaries: {v} {k}" for k, v in checks.items() if v]
         for failure in failures:
             click.echo(f"gate {gate}: FAILED: newsdigest {failure} ({floors})", err=True)
         if failures:

@@ -211,6 +211,27 @@ def story_systems(stories: Sequence[Sequence[Document]], lengths: Sequence[Lengt
     return systems
 
 
+def story_checks(stories: Sequence[Sequence[Document]], lengths: Sequence[Length]) -> dict[str, int]:
+    """Counts of what a story summary must never do: repeat a sentence, keep two that say
+    the same thing (character n-gram cosine at the redundancy threshold), or leave
+    source order (articles in story order, sentences in document order)."""
+    from .summarise import REDUNDANCY_THRESHOLD, _overlap_vectors
+
+    counts = {"repeated": 0, "near-duplicate pairs": 0, "out of source order": 0}
+    for documents, length in zip(stories, lengths):
+        summary = summarise_story(documents, length).sentences
+        texts = [s.text for s in summary]
+        counts["repeated"] += len(texts) - len(set(texts))
+        if len(texts) > 1:
+            similarity = (_overlap_vectors(texts) @ _overlap_vectors(texts).T).toarray()
+            upper = similarity[np.triu_indices(len(texts), 1)]
+            counts["near-duplicate pairs"] += int((upper >= REDUNDANCY_THRESHOLD).sum())
+        ids = [d.id for d in documents]
+        keys = [(ids.index(s.article_id), s.index) for s in summary]
+        counts["out of source order"] += int(keys != sorted(keys))
+    return counts
+
+
 def format_table(results: Sequence[SystemResult], items: int) -> str:
     lines = [f"{'system':<24} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'items/s':>9}"]
     for result in results:
