@@ -21,6 +21,7 @@ import click
 
 from . import __version__
 from .configfile import ConfigInvalid
+from .model import Document
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 3
@@ -152,12 +153,13 @@ def check(settings_file, topics_dir, quiet, verbose):
                  f"{len(topics)} topics in {folder}/")
 
 
-def _summary_inputs(path: Path, console: Console) -> list[tuple[str, Callable[[str], object], object]]:
+def _summary_inputs(path: Path, console: Console) -> list[tuple[str, Callable[[str], object], Document]]:
     """(id, field lookup, Document) for every input article, in input order.
 
     Articles are read and cleaned exactly as in the build. In a JSON Lines file a
     line the build would skip (no text, a bad date...) still has an id, so it gets
-    an entry with no sentences: every input id is answered, with its own id.
+    an entry, summarised from whatever text it has: every input id is answered,
+    with the id the input gave it.
     """
     from .clean import clean_article
     from .ingest import DecodeError, decode, ingest
@@ -177,7 +179,7 @@ def _summary_inputs(path: Path, console: Console) -> list[tuple[str, Callable[[s
                for a in read.articles]
     if not (path.is_file() and path.suffix.lower() in (".jsonl", ".ndjson")):
         return entries
-    by_origin = {document.article.origin: entry for entry in entries for document in [entry[2]]}
+    by_origin = {entry[2].article.origin: entry for entry in entries}
     try:
         content, _ = decode(path.read_bytes())
     except (DecodeError, OSError):
@@ -219,7 +221,6 @@ def summarize(path, sentences, words, jsonl, by_field, settings_file, quiet, ver
     Uses exactly the summariser, cleaning and defaults of the site build.
     Duplicates are not dropped: every input article gets its line, in input order.
     """
-    from .model import Article, Document
     from .pipeline import _date_key
     from .settings import load_settings
     from .summarise import Length, summarise_document, summarise_story
@@ -235,9 +236,6 @@ def summarize(path, sentences, words, jsonl, by_field, settings_file, quiet, ver
     if not entries:
         console.error(f"{path}: no article could be read")
         sys.exit(EXIT_FAILED)
-    # A line the build skips still needs a Document to answer with: one with no sentences.
-    entries = [(i, fields, doc or Document(Article(id=i, text="", origin=str(path)), ()))
-               for i, fields, doc in entries]
     if by_field:
         length = Length(sentences=sentences or settings.story_summary_sentences, words=words)
         groups: dict[object, list] = {}
