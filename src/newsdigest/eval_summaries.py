@@ -213,8 +213,12 @@ def story_systems(stories: Sequence[Sequence[Document]], lengths: Sequence[Lengt
 
 def story_checks(stories: Sequence[Sequence[Document]], lengths: Sequence[Length]) -> dict[str, int]:
     """Counts of what a story summary must never do: repeat a sentence, keep two that say
-    the same thing (character n-gram cosine at the redundancy threshold), or leave
-    source order (articles in story order, sentences in document order)."""
+    the same thing, or leave source order (articles in story order, sentences in
+    document order).
+
+    "The same thing" is the summariser's own measure: character n-gram cosine,
+    fitted on all the story's sentences, at or above REDUNDANCY_THRESHOLD.
+    """
     from .summarise import REDUNDANCY_THRESHOLD, _overlap_vectors
 
     counts = {"repeated": 0, "near-duplicate pairs": 0, "out of source order": 0}
@@ -222,13 +226,16 @@ def story_checks(stories: Sequence[Sequence[Document]], lengths: Sequence[Length
         summary = summarise_story(documents, length).sentences
         texts = [s.text for s in summary]
         counts["repeated"] += len(texts) - len(set(texts))
-        if len(texts) > 1:
-            similarity = (_overlap_vectors(texts) @ _overlap_vectors(texts).T).toarray()
-            upper = similarity[np.triu_indices(len(texts), 1)]
-            counts["near-duplicate pairs"] += int((upper >= REDUNDANCY_THRESHOLD).sum())
         ids = [d.id for d in documents]
         keys = [(ids.index(s.article_id), s.index) for s in summary]
         counts["out of source order"] += int(keys != sorted(keys))
+        if len(texts) > 1:
+            offsets = np.cumsum([0] + [len(d.sentences) for d in documents])
+            vectors = _overlap_vectors([t for d in documents for t in d.sentences])
+            picked = vectors[[offsets[d] + s for d, s in keys]]
+            similarity = (picked @ picked.T).toarray()
+            upper = similarity[np.triu_indices(len(texts), 1)]
+            counts["near-duplicate pairs"] += int((upper >= REDUNDANCY_THRESHOLD).sum())
     return counts
 
 
