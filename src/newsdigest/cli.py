@@ -319,7 +319,7 @@ def eval_summaries(data, label, skip_flagged, sentences, words, match_reference,
     part = _parse_slice(slice_)
     length = Length(sentences=sentences or 3, words=words)
     budget = ("the reference's word count" if match_reference else
-              f"{words} words" if words else f"{length.sentences} sentences")
+              f"{words} words" if words else f"{length.sentences} sentence{'s' if length.sentences != 1 else ''}")
     try:
         gold = load_articles(data)
         stories = load_stories(clusters) if clusters else None
