@@ -41,6 +41,19 @@ e2e: $(E2E_STAMP)
 serve: digest
 	$(BIN)/mkdocs serve -f $(OUT)/mkdocs.yml
 
+# Quality gate: the evaluation on a fixed slice of the shared corpus (CI clones the
+# repository with shared/ beside it); fails when a figure drops below eval/floors.yml.
+# One line per gate; `make eval CORPUS=/path/to/corpus` points elsewhere.
+CORPUS ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../shared/corpus)
+FLOORS := eval/floors.yml
+GATE    = $(BIN)/newsdigest eval summaries --no-baselines --floors $(FLOORS)
+eval: $(STAMP)
+	@test -d "$(CORPUS)" || { echo "make eval: no corpus at $(CORPUS); set CORPUS=path/to/corpus" >&2; exit 2; }
+	$(GATE) --gate summaries-cnndm $(CORPUS)/frank_cnndm_xsum/articles.jsonl --label cnndm -n 3
+	$(GATE) --gate summaries-bbc $(CORPUS)/bbc_news_summary/articles.jsonl --skip-flagged -n 5 --slice ::4
+	$(GATE) --gate summaries-stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged --words 250 \
+	  --clusters $(CORPUS)/multinews_sample/clusters.jsonl --limit 60
+
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable --exclude newsdigest | sort > constraints.txt

@@ -1,6 +1,8 @@
+import numpy as np
 from helpers import document, seed_documents
 
-from newsdigest.summarise import Length, exclusive_sentences, summarise_document, summarise_story
+from newsdigest.summarise import (Length, central_lead, centrality, exclusive_sentences, summarise_document,
+                                  summarise_story)
 
 FLOOD = """Heavy rain flooded the river town of Marlow on Tuesday, forcing 300 residents from their homes.
 The river rose two metres overnight after a week of storms, the county council said.
@@ -78,3 +80,29 @@ def test_exclusive_sentences_are_not_in_the_other_report():
     assert "al-Julani" in jazeera or "CBS" in jazeera or "parliamentary elections" in jazeera or "honour" in jazeera
     assert "Agence France-Presse" not in jazeera
     assert exclusive_sentences(docs[:1]) == {}
+
+
+ROADS = ["Road repairs begin in Marlow next month, the council said.",
+         "The repairs will close the high street for two weeks.",
+         "Drivers should use the ring road while the high street is closed.",
+         "Shops on the high street expect fewer customers during the road repairs.",
+         "A pothole on Mill Lane was first reported in 2019 by a cyclist.",
+         "Pothole photo."]
+
+
+def test_centrality_favours_the_sentence_linked_to_most_others():
+    scores = centrality(ROADS)
+    # "Shops on the high street ... road repairs" shares terms with three sentences.
+    assert int(np.argmax(scores)) == 3 and scores.max() == 1.0
+    assert scores[4] < scores[0] and scores[5] < scores[0]  # the pothole lines share one word
+    assert list(centrality(["It is what it is.", "And so on."])) == [0.0, 0.0]
+    assert list(centrality([])) == []
+
+
+def test_ranker_blends_lead_and_centrality_and_penalises_short_lines():
+    scores = central_lead(ROADS)
+    assert int(np.argmax(scores)) == 0  # the lead, central enough, wins with its head start
+    assert scores[3] > scores[2]  # later but more central
+    assert int(np.argmin(scores)) == 5  # a two-word caption comes last
+    summary = summarise_document(document(" ".join(ROADS)), Length(sentences=3))
+    assert [s.index for s in summary.sentences] == [0, 1, 3]

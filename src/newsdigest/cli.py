@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .configfile import ConfigInvalid
+from .model import Document
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 3
@@ -153,56 +154,105 @@ def check(settings_file, topics_dir, quiet, verbose):
                  f"{len(topics)} topics in {folder}/")
 
 
-def _articles_from(path: Path, console: Console):
-    from .ingest import ingest
+def _summary_inputs(path: Path, console: Console) -> list[tuple[str, Callable[[str], object], Document]]:
+    """(id, field lookup, Document) for every input article, in input order.
+
+    Articles are read and cleaned exactly as in the build. In a JSON Lines file a
+    line the build would skip (no text, a bad date...) still has an id, so it gets
+    an entry, summarised from whatever text it has: every input id is answered,
+    with the id the input gave it.
+    """
+    from .clean import clean_article
+    from .ingest import DecodeError, decode, ingest
+    from .model import Article, Document
     from .pipeline import prepare_documents
+    from .readers.jsonl import iter_items
+    from .sentences import split_sentences
 
     read = ingest([path])
     for problem in read.problems:
         console.error(str(problem))
-    problems = []
-    documents = prepare_documents(read.articles, problems)
+    problems: list = []
+    documents = {d.id: d for d in prepare_documents(read.articles, problems)}
     for problem in problems:
         console.detail(str(problem))
-    return read.articles, {d.id: d for d in documents}
+    entries = [(a.id, lambda name, a=a: _field(a, name), documents.get(a.id) or Document(a, ()))
+               for a in read.articles]
+    if not (path.is_file() and path.suffix.lower() in (".jsonl", ".ndjson")):
+        return entries
+    by_origin = {entry[2].article.origin: entry for entry in entries}
+    try:
+        content, _ = decode(path.read_bytes())
+    except (DecodeError, OSError):
+        return entries
+    in_order: list = []
+    for number, item in iter_items(content):
+        entry = by_origin.get(f"{path.as_posix()}:{number}")
+        if not isinstance(item, dict):
+            continue  # not an object: no id to answer with (reported above)
+        if entry is None:  # the build skips this line; its text (if any) is still summarised
+            if item.get("id") is None:
+                continue
+            text = item.get("text") if isinstance(item.get("text"), str) else ""
+            article = clean_article(Article(id=str(item["id"]), text=text, origin=f"{path}:{number}"))
+            entry = (article.id, lambda name, item=item: item.get(name),
+                     Document(article, tuple(split_sentences(article.text))))
+        elif item.get("id") is not None:  # the input's own id, even where ingest renamed a duplicate
+            entry = (str(item["id"]), entry[1], entry[2])
+        in_order.append(entry)
+    return in_order
 
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("-n", "--sentences", type=click.IntRange(1, 100), default=None,
-              help="Summary length in sentences (default 3).")
+              help="Summary length in sentences (default: the settings', 3 for articles, 4 for stories).")
 @click.option("--words", type=click.IntRange(1), default=None,
-              help="Summary length in words: whole sentences while they fit (at least one).")
-@click.option("--jsonl", is_flag=True, help="One JSON object per article on stdout.")
+              help="Summary length in words: whole sentences, best first, each one that still fits "
+                   "(always at least one).")
+@click.option("--jsonl", is_flag=True, help="One JSON object per article (or story) on stdout.")
 @click.option("--by", "by_field", default=None,
-              help="With --jsonl: one story summary per distinct value of this field (e.g. label).")
+              help="One story summary per distinct value of this field (e.g. label), as the site builds them.")
+@click.option("--settings", "settings_file", type=click.Path(path_type=Path), default=Path("newsdigest.yml"),
+              show_default=True, help="Digest settings YAML, as for build (defaults when absent).")
 @verbosity_options
-def summarize(path, sentences, words, jsonl, by_field, quiet, verbose):
-    """Print the summary of each article in PATH (an article file, folder or JSON Lines)."""
-    from .model import Document
-    from .settings import Settings
+def summarize(path, sentences, words, jsonl, by_field, settings_file, quiet, verbose):
+    """Print the summary of each article in PATH (an article file, folder or JSON Lines).
+
+    Uses exactly the summariser, cleaning and defaults of the site build.
+    Duplicates are not dropped: every input article gets its line, in input order.
+    """
+    from .pipeline import _date_key
+    from .settings import load_settings
     from .summarise import Length, summarise_document, summarise_story
 
     console = _console(quiet, verbose)
-    defaults = Settings()
-    articles, documents = _articles_from(path, console)
-    empty = lambda a: Document(a, ())  # noqa: E731 - an article with nothing left still gets a line
+    if sentences and words:
+        raise click.UsageError("give -n/--sentences or --words, not both")
+    try:
+        settings = load_settings(settings_file)
+    except ConfigInvalid as invalid:
+        _config_failed(console, invalid)
+    entries = _summary_inputs(path, console)
+    if not entries:
+        console.error(f"{path}: no article could be read")
+        sys.exit(EXIT_FAILED)
     if by_field:
-        length = Length(sentences=sentences or defaults.story_summary_sentences, words=words)
-        groups: dict[str, list] = {}
-        for article in articles:
-            value = _field(article, by_field)
-            groups.setdefault(value, []).append(documents.get(article.id) or empty(article))
+        length = Length(sentences=sentences or settings.story_summary_sentences, words=words)
+        groups: dict[object, list] = {}
+        for _, fields, document in entries:
+            groups.setdefault(fields(by_field), []).append(document)
         for value, members in groups.items():
-            summary = summarise_story(members, length)
+            # Articles in the order the site gives a story's articles: oldest first, then id.
+            summary = summarise_story(sorted(members, key=lambda d: _date_key(d.article)), length)
             _emit({by_field: value, "summary": summary.text,
-                   "sentences": [s.text for s in summary.sentences]}, jsonl, value)
+                   "sentences": [s.text for s in summary.sentences]}, jsonl, str(value))
         return
-    length = Length(sentences=sentences or defaults.summary_sentences, words=words)
-    for article in articles:
-        summary = summarise_document(documents.get(article.id) or empty(article), length)
-        _emit({"id": article.id, "summary": summary.text,
-               "sentences": [s.text for s in summary.sentences]}, jsonl, article.title or article.id)
+    length = Length(sentences=sentences or settings.summary_sentences, words=words)
+    for article_id, _, document in entries:
+        summary = summarise_document(document, length)
+        _emit({"id": article_id, "summary": summary.text,
+               "sentences": [s.text for s in summary.sentences]}, jsonl, document.article.title or article_id)
 
 
 def _field(article, name: str):
@@ -263,6 +313,114 @@ def eval_group() -> None:
 
 
 # --- eval summaries ---
+@eval_group.command(name="summaries")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--label", default=None, help="Only articles with this label (e.g. cnndm in frank_cnndm_xsum).")
+@click.option("--skip-flagged", is_flag=True, help="Leave out rows flagged duplicate_of or is_boilerplate.")
+@click.option("-n", "--sentences", type=click.IntRange(1, 100), default=None,
+              help="Budget in sentences (default 3), the same for every system.")
+@click.option("--words", type=click.IntRange(1), default=None,
+              help="Budget in words: whole sentences while they fit (at least one).")
+@click.option("--match-reference", is_flag=True,
+              help="Budget per item: the reference's length in words (for long references such as BBC's).")
+@click.option("--clusters", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Score story summaries against these gold stories (clusters.jsonl).")
+@click.option("--by", "by_field", default="label", show_default=True,
+              help="With --clusters: the article field naming its story.")
+@click.option("--slice", "slice_", default=None, metavar="START:STOP[:STEP]",
+              help="Score only these items (after filtering), as a Python slice: 0:300:4 takes every 4th "
+                   "of the first 300.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Score at most this many items.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the random-k baseline.")
+@click.option("--baselines/--no-baselines", default=True, show_default=True,
+              help="Also score LEAD-k, random-k, sumy TextRank and LexRank (stories: first-article lead, "
+                   "TextRank over the story).")
+@click.option("--floors", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="YAML of minimum figures; exit 1 when newsdigest falls below the --gate entry.")
+@click.option("--gate", default=None, help="With --floors: which entry of the floors file applies.")
+def eval_summaries(data, label, skip_flagged, sentences, words, match_reference, clusters, by_field, slice_, limit, seed,
+                   baselines, floors, gate):
+    """ROUGE-1/2/Lsum F1 of newsdigest's summaries and of baselines on gold DATA (JSON Lines)."""
+    from .eval_summaries import (article_systems, check_floors, evaluate, format_table, reference_words,
+                                 story_checks, story_systems)
+    from .evaldata import EvalDataError, load_articles, load_stories
+    from .summarise import Length
+
+    if sum(map(bool, (sentences, words, match_reference))) > 1:
+        raise click.UsageError("give one of -n/--sentences, --words and --match-reference")
+    if (floors is None) != (gate is None):
+        raise click.UsageError("--floors and --gate go together")
+    part = _parse_slice(slice_)
+    length = Length(sentences=sentences or 3, words=words)
+    budget = ("the reference's word count" if match_reference else
+              f"{words} words" if words else f"{length.sentences} sentence{'s' if length.sentences != 1 else ''}")
+    try:
+        gold = load_articles(data)
+        stories = load_stories(clusters) if clusters else None
+    except EvalDataError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_FAILED)
+    chosen = [a for a in gold if (label is None or str(a.row.get("label")) == label)
+              and not (skip_flagged and a.flagged)]
+    if stories is None:
+        chosen = [a for a in chosen if a.reference][part][:limit]
+        items = [(a.reference, a.document.sentences) for a in chosen]
+        lengths = [Length(words=reference_words(a.reference)) if match_reference else length for a in chosen]
+        systems = article_systems([a.document for a in chosen], lengths, seed, baselines)
+        what = f"{len(items)} articles"
+    else:
+        members: dict[str, list] = {}
+        for article in chosen:
+            members.setdefault(str(article.row.get(by_field)), []).append(article.document)
+        scored = [s for s in stories if s.reference and members.get(s.label)][part][:limit]
+        # Articles in the order the site puts them in a story (oldest first, then id).
+        from .pipeline import _date_key
+        story_docs = [sorted(members[s.label], key=lambda d: _date_key(d.article)) for s in scored]
+        items = [(s.reference, ()) for s in scored]
+        lengths = [Length(words=reference_words(s.reference)) if match_reference else length for s in scored]
+        systems = story_systems(story_docs, lengths, baselines)
+        what = f"{len(items)} stories ({sum(map(len, story_docs))} articles)"
+    if not items:
+        click.echo(f"error: {data}: nothing to score (no article with a reference"
+                   f"{f' and label {label!r}' if label else ''})", err=True)
+        sys.exit(EXIT_FAILED)
+    filters = ", ".join(x for x in (f"label {label}" if label else "", "flagged rows skipped" if skip_flagged else "",
+                                    f"slice {slice_}" if slice_ else "", f"first {limit}" if limit else "") if x)
+    click.echo(f"{data}: {what}{f' ({filters})' if filters else ''}, budget {budget}")
+    results = evaluate(items, systems)
+    click.echo(format_table(results, len(items)))
+    if stories is not None:
+        checks = story_checks(story_docs, lengths)
+        click.echo("newsdigest story summaries: " + ", ".join(f"{v} {k}" for k, v in checks.items()))
+    if floors:
+        import yaml
+
+        entry = (yaml.safe_load(floors.read_text(encoding="utf-8")) or {}).get(gate)
+        if not isinstance(entry, dict):
+            click.echo(f"error: {floors}: no entry '{gate}' with figures such as 'rouge1: 40.0'", err=True)
+            sys.exit(EXIT_FAILED)
+        failures = check_floors(results[0].figures(), entry)
+        if stories is not None:
+            failures += [f"story summaries: {v} {k}" for k, v in checks.items() if v]
+        for failure in failures:
+            click.echo(f"gate {gate}: FAILED: newsdigest {failure} ({floors})", err=True)
+        if failures:
+            sys.exit(EXIT_FAILED)
+        click.echo(f"gate {gate}: ok (floors in {floors})")
+
+
+
+def _parse_slice(text: str | None) -> slice:
+    if not text:
+        return slice(None)
+    parts = text.split(":")
+    try:
+        if not 2 <= len(parts) <= 3:
+            raise ValueError
+        return slice(*(int(p) if p.strip() else None for p in parts))
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: expected START:STOP or START:STOP:STEP, e.g. 0:300:4",
+                                 param_hint="--slice") from None
 
 
 # --- eval stories / topics ---

@@ -1,0 +1,259 @@
+"""Summary quality: ROUGE of newsdigest against reference summaries, beside baselines.
+
+Every system is scored in the same run, on the same articles, at the same
+length budget, with the same selection rule (``summarise.select``): a system
+only decides the ranking of sentences; the budget then takes whole sentences
+best first. So the figures differ only by what each system ranks first.
+
+ROUGE is Google's ``rouge-score`` (the reference implementation of the
+published figures): F1 of ROUGE-1, ROUGE-2 and ROUGE-Lsum, Porter stemming on,
+case-insensitive (its tokenizer lower-cases; XSum references are lower-cased),
+and for Lsum one sentence a line on both sides.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import Document
+from .sentences import split_sentences
+from .summarise import Length, select, summarise_document, summarise_story
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
+FIGURE_NAMES = {"rouge1": "R-1", "rouge2": "R-2", "rougeLsum": "R-Lsum"}
+
+# An extractor ranks the sentences of one text: indices, best first. The budget
+# (summarise.select) then decides how many of them are taken.
+Extractor = Callable[[Sequence[str]], list[int]]
+
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+class SplitterTokenizer:
+    """sumy's tokenizer interface over newsdigest's own sentence splitter.
+
+    sumy's default tokenizer needs nltk's punkt data, which cannot be fetched
+    here; and the baselines should see exactly the sentences newsdigest sees.
+    """
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return tuple(split_sentences(paragraph))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(_WORD.findall(sentence))
+
+
+def sumy_ranker(method: str) -> Extractor:
+    """A sumy summariser ("textrank" or "lexrank") as a ranking of the given sentences.
+
+    The document is built from our sentences directly (one paragraph), with sumy's
+    usual English set-up: Snowball stemmer and sumy's English stop-word list.
+    """
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+    from sumy.utils import get_stop_words
+
+    classes = {"textrank": TextRankSummarizer, "lexrank": LexRankSummarizer}
+    summarizer = classes[method](Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    tokenizer = SplitterTokenizer()
+
+    def rank(sentences: Sequence[str]) -> list[int]:
+        if not sentences:
+            return []
+        document = ObjectDocumentModel([Paragraph([Sentence(s, tokenizer) for s in sentences])])
+        ranked: list = []
+
+        def take_all(infos):  # sumy hands its count function the sentences best first
+            ranked.extend(infos)
+            return infos
+
+        summarizer(document, take_all)
+        return [info.order for info in ranked]
+
+    return rank
+
+
+def lead_ranker(sentences: Sequence[str]) -> list[int]:
+    """LEAD-k: the first sentences, in order."""
+    return list(range(len(sentences)))
+
+
+def random_ranker(seed: int) -> Extractor:
+    """random-k: a seeded shuffle; the same seed gives the same summaries."""
+    rng = random.Random(seed)
+
+    def rank(sentences: Sequence[str]) -> list[int]:
+        order = list(range(len(sentences)))
+        rng.shuffle(order)
+        return order
+
+    return rank
+
+
+def baselines(seed: int) -> dict[str, Extractor]:
+    return {"lead": lead_ranker, f"random (seed {seed})": random_ranker(seed),
+            "sumy textrank": sumy_ranker("textrank"), "sumy lexrank": sumy_ranker("lexrank")}
+
+
+def extract(ranker: Extractor, sentences: Sequence[str], length: Length) -> list[str]:
+    """The ranker's summary within the budget, sentences in text order."""
+    order = ranker(sentences)
+    scores = np.zeros(len(sentences))
+    scores[order] = -np.arange(len(order), dtype=float)  # best first = highest score
+    return [sentences[i] for i in sorted(select(scores, sentences, length))]
+
+
+@dataclass
+class SystemResult:
+    name: str
+    scores: dict[str, list[float]] = field(default_factory=lambda: {t: [] for t in ROUGE_TYPES})
+    seconds: float = 0.0
+
+    def mean(self, rouge_type: str) -> float:
+        values = self.scores[rouge_type]
+        return 100.0 * sum(values) / len(values) if values else 0.0
+
+    def figures(self) -> dict[str, float]:
+        return {t: round(self.mean(t), 2) for t in ROUGE_TYPES}
+
+    def per_second(self) -> float:
+        count = len(self.scores[ROUGE_TYPES[0]])
+        return count / self.seconds if self.seconds > 0 else float("inf")
+
+
+class Rouge:
+    """ROUGE-1/2/Lsum F1 of one summary against one reference (both lists of sentences)."""
+
+    def __init__(self) -> None:
+        from rouge_score import rouge_scorer
+
+        self._scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+
+    def __call__(self, reference: Sequence[str], summary: Sequence[str]) -> dict[str, float]:
+        scores = self._scorer.score("\n".join(reference), "\n".join(summary))
+        return {t: scores[t].fmeasure for t in ROUGE_TYPES}
+
+
+def evaluate(items: Sequence[tuple[Sequence[str], Sequence[str]]],
+             systems: dict[str, Callable[[int], list[str]]]) -> list[SystemResult]:
+    """Score each system on every item; ``systems[name](i)`` is its summary of item i.
+
+    ``items`` are (reference, source) pairs; only the time spent in the systems
+    is counted for speed, not the scoring.
+    """
+    rouge = Rouge()
+    results = []
+    for name, summarise in systems.items():
+        result = SystemResult(name)
+        for i, (reference, _) in enumerate(items):
+            start = time.perf_counter()
+            summary = summarise(i)
+            result.seconds += time.perf_counter() - start
+            for rouge_type, value in rouge(reference, summary).items():
+                result.scores[rouge_type].append(value)
+        results.append(result)
+    return results
+
+
+def article_systems(documents: Sequence[Document], lengths: Sequence[Length], seed: int,
+                    with_baselines: bool = True) -> dict[str, Callable[[int], list[str]]]:
+    """newsdigest and the article baselines, each as item index -> summary sentences.
+
+    ``lengths[i]`` is the budget for item i (the same for every system).
+    """
+    systems: dict[str, Callable[[int], list[str]]] = {
+        "newsdigest": lambda i: [s.text for s in summarise_document(documents[i], lengths[i]).sentences],
+    }
+    if with_baselines:
+        for name, ranker in baselines(seed).items():
+            systems[name] = lambda i, ranker=ranker: extract(ranker, documents[i].sentences, lengths[i])
+    return systems
+
+
+def reference_words(reference: Sequence[str]) -> int:
+    """The reference's length in words: the matched budget for long references."""
+    return max(1, sum(len(s.split()) for s in reference))
+
+
+def story_systems(stories: Sequence[Sequence[Document]], lengths: Sequence[Length],
+                  with_baselines: bool = True) -> dict[str, Callable[[int], list[str]]]:
+    """newsdigest's story summary and the story baselines.
+
+    Baselines: the lead of the story's first article (what a reader of one outlet
+    gets), and sumy TextRank over all the story's sentences, articles in order.
+    """
+    systems: dict[str, Callable[[int], list[str]]] = {
+        "newsdigest": lambda i: [s.text for s in summarise_story(stories[i], lengths[i]).sentences],
+    }
+    if with_baselines:
+        textrank = sumy_ranker("textrank")
+
+        def first_lead(i: int) -> list[str]:
+            first = next((d for d in stories[i] if d.sentences), None)
+            return extract(lead_ranker, first.sentences, lengths[i]) if first else []
+
+        def story_textrank(i: int) -> list[str]:
+            return extract(textrank, [s for d in stories[i] for s in d.sentences], lengths[i])
+
+        systems["first-article lead"] = first_lead
+        systems["sumy textrank (story)"] = story_textrank
+    return systems
+
+
+def story_checks(stories: Sequence[Sequence[Document]], lengths: Sequence[Length]) -> dict[str, int]:
+    """Counts of what a story summary must never do: repeat a sentence, keep two that say
+    the same thing, or leave source order (articles in story order, sentences in
+    document order).
+
+    "The same thing" is the summariser's own measure: character n-gram cosine,
+    fitted on all the story's sentences, at or above REDUNDANCY_THRESHOLD.
+    """
+    from .summarise import REDUNDANCY_THRESHOLD, _overlap_vectors
+
+    counts = {"repeated": 0, "near-duplicate pairs": 0, "out of source order": 0}
+    for documents, length in zip(stories, lengths):
+        summary = summarise_story(documents, length).sentences
+        texts = [s.text for s in summary]
+        counts["repeated"] += len(texts) - len(set(texts))
+        ids = [d.id for d in documents]
+        keys = [(ids.index(s.article_id), s.index) for s in summary]
+        counts["out of source order"] += int(keys != sorted(keys))
+        if len(texts) > 1:
+            offsets = np.cumsum([0] + [len(d.sentences) for d in documents])
+            vectors = _overlap_vectors([t for d in documents for t in d.sentences])
+            picked = vectors[[offsets[d] + s for d, s in keys]]
+            similarity = (picked @ picked.T).toarray()
+            upper = similarity[np.triu_indices(len(texts), 1)]
+            counts["near-duplicate pairs"] += int((upper >= REDUNDANCY_THRESHOLD).sum())
+    return counts
+
+
+def format_table(results: Sequence[SystemResult], items: int) -> str:
+    lines = [f"{'system':<24} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'items/s':>9}"]
+    for result in results:
+        rate = result.per_second()
+        lines.append(f"{result.name:<24} {result.mean('rouge1'):6.2f} {result.mean('rouge2'):6.2f} "
+                     f"{result.mean('rougeLsum'):7.2f} {rate:9.0f}")
+    return "\n".join(lines)
+
+
+def check_floors(figures: dict[str, float], floors: dict) -> list[str]:
+    """Messages for each figure below its floor (empty when the gate passes)."""
+    failures = []
+    for rouge_type, floor in floors.items():
+        if rouge_type not in figures:
+            failures.append(f"floor for unknown figure '{rouge_type}'; expected one of {', '.join(ROUGE_TYPES)}")
+        elif figures[rouge_type] < float(floor):
+            failures.append(f"{FIGURE_NAMES[rouge_type]} {figures[rouge_type]:.2f} is below the floor {float(floor):.2f}")
+    return failures
