@@ -79,3 +79,13 @@ def average_link_baseline(texts: Sequence[str], gold: Sequence[Hashable],
         if best is None or scores.f1 > best[1].f1:
             best = (float(threshold), scores)
     return best
+
+
+def purity(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> float:
+    """Share of articles whose predicted group's most common gold label is their own."""
+    if not gold:
+        return 0.0
+    groups: dict[Hashable, Counter] = {}
+    for p, g in zip(predicted, gold):
+        groups.setdefault(p, Counter())[g] += 1
+    return sum(c.most_common(1)[0][1] for c in groups.values()) / len(gold)

@@ -79,15 +79,20 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _NAME_OR_NUMBER = re.compile(r"\b[A-Z][A-Za-z'’-]+\b|\b\d[\d,.:]*\d\b|\b\d\b")
 
 
-def names_and_numbers(text: str) -> list[str]:
-    """Capitalised words not opening a sentence, and numbers: the features that tell events apart."""
+def names_and_numbers(text: str, fold: bool = True) -> list[str]:
+    """Capitalised words not opening a sentence, and numbers: the features that tell events apart.
+
+    With ``fold``, trailing "'s" and "s" go too (a crude but symmetric stem), so
+    "Oscars", "Oscar's" and "Oscar" are one feature.
+    """
     tokens = []
     for sentence in _SENTENCE_SPLIT.split(text):
         for match in _NAME_OR_NUMBER.finditer(sentence):
             if match.start() == 0:  # a capital that only opens the sentence says nothing
                 continue
             # Possessive and plural endings go: "Oscars", "Oscar's" and "Oscar" are one name.
-            tokens.append(match.group(0).lower().rstrip("'’s") or match.group(0).lower())
+            token = match.group(0).lower()
+            tokens.append((token.rstrip("'’s") or token) if fold else token)
     return tokens
 
 

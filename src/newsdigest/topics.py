@@ -30,6 +30,7 @@ from slugify import slugify
 from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
 
 TOPIC_FILE_SUFFIXES = (".yml", ".yaml")
+NOT_TOPICS = {"overrides.yml"}  # the editor's story overrides live beside the topics (see overrides.py)
 
 
 def _check_keyword(value: str) -> str:
@@ -111,7 +112,7 @@ def load_topics(folder: Path) -> list[Topic]:
     topics: list[Topic] = []
     if not folder.exists():
         return []
-    for path in sorted(p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES):
+    for path in sorted(p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES and p.name not in NOT_TOPICS):
         display = path.as_posix()
         try:
             data, lines = load_yaml(path, display)
@@ -161,24 +162,70 @@ class StoryFacts:
     dates: tuple[date, ...]
 
 
-def topic_matches(spec: TopicSpec, story: StoryFacts) -> bool:
+def match_reasons(spec: TopicSpec, story: StoryFacts) -> list[str] | None:
+    """Why ``story`` belongs to the topic (one line per rule), or None when a rule fails."""
     rules = spec.match
     if not (rules.any or rules.all or rules.outlets or rules.since or rules.until):
-        return False  # a topic with no rules only holds pinned stories
-    if rules.any and not keyword_pattern(rules.any).search(story.text):
-        return False
+        return None  # a topic with no rules only holds pinned stories
+    reasons = []
+    if rules.any:
+        found = keyword_pattern(rules.any).search(story.text)
+        if not found:
+            return None
+        reasons.append(f"match.any: the text says {found.group(0)!r}")
     for keyword in rules.all:
-        if not keyword_pattern([keyword]).search(story.text):
-            return False
-    if rules.exclude and keyword_pattern(rules.exclude).search(story.text):
-        return False
-    if rules.outlets and not ({o.casefold() for o in rules.outlets} & {o.casefold() for o in story.outlets}):
-        return False
-    if rules.since and not any(d >= rules.since for d in story.dates):
-        return False
-    if rules.until and not any(d <= rules.until for d in story.dates):
-        return False
-    return True
+        found = keyword_pattern([keyword]).search(story.text)
+        if not found:
+            return None
+        reasons.append(f"match.all: {keyword!r} found as {found.group(0)!r}")
+    if rules.exclude:
+        if keyword_pattern(rules.exclude).search(story.text):
+            return None
+        reasons.append("match.exclude: none of " + ", ".join(repr(k) for k in rules.exclude) + " appears")
+    if rules.outlets:
+        wanted = {o.casefold() for o in rules.outlets}
+        hits = sorted(o for o in story.outlets if o.casefold() in wanted)
+        if not hits:
+            return None
+        reasons.append(f"match.outlets: covered by {', '.join(hits)}")
+    if rules.since:
+        if not any(d >= rules.since for d in story.dates):
+            return None
+        reasons.append(f"match.since: an article on or after {rules.since}")
+    if rules.until:
+        if not any(d <= rules.until for d in story.dates):
+            return None
+        reasons.append(f"match.until: an article on or before {rules.until}")
+    return reasons
+
+
+def topic_matches(spec: TopicSpec, story: StoryFacts) -> bool:
+    return match_reasons(spec, story) is not None
+
+
+def unmatched_rule_warnings(topics: Sequence[Topic], stories: Sequence[StoryFacts], keywords: bool = True
+                            ) -> list[ConfigError]:
+    """A warning for each topic that claims no story, and each keyword no story contains.
+
+    A keyword that never matches is usually a typo or a name spelt another way;
+    it is a warning, not an error, because tomorrow's news may contain it.
+    """
+    warnings = []
+    for topic in topics:
+        if topic.spec is None:
+            continue
+        path, _, line = topic.source.rpartition(":")
+        if not any(topic_matches(topic.spec, s) for s in stories) and (topic.spec.match.any or topic.spec.match.all
+                                                                        or topic.spec.match.outlets):
+            warnings.append(ConfigError(path, int(line), "match", f"topic '{topic.slug}' matches no story "
+                                        "in this input; check its keywords, outlets and dates", "warning"))
+        for key in ("any", "all") if keywords else ():
+            for keyword in getattr(topic.spec.match, key):
+                pattern = keyword_pattern([keyword])
+                if not any(pattern.search(s.text) for s in stories):
+                    warnings.append(ConfigError(path, int(line), f"match.{key}", f"keyword {keyword!r} of topic "
+                                                f"'{topic.slug}' matches nothing in this input", "warning"))
+    return warnings
 
 
 # Automatic topics: stories that no editor's topic claims are grouped by their
