@@ -228,42 +228,59 @@ def unmatched_rule_warnings(topics: Sequence[Topic], stories: Sequence[StoryFact
     return warnings
 
 
-# Automatic topics: stories that no editor's topic claims are grouped by their
-# words. Topic-level similarity is looser than story-level: same subject, not same event.
-AUTO_TOPIC_THRESHOLD = 0.12
+# Automatic topics: stories that no editor's topic claims are clustered by their
+# words into about sqrt(n / AUTO_TOPIC_STORIES_PER) topics (at most AUTO_TOPIC_MAX):
+# topic-level similarity is looser than story-level, same subject, not same event.
 AUTO_TOPIC_TERMS = 3
+AUTO_TOPIC_STORIES_PER = 8
+AUTO_TOPIC_MAX = 40
+AUTO_TOPIC_DIMENSIONS = 100
+
+
+def automatic_topic_count(stories: int) -> int:
+    return max(1, min(AUTO_TOPIC_MAX, round((stories / AUTO_TOPIC_STORIES_PER) ** 0.5)))
 
 
 def automatic_topics(texts: Sequence[str]) -> list[tuple[tuple[str, ...], list[int]]]:
     """Group story texts into automatic topics; return (top terms, member indices) per topic.
 
-    Stories join the topic of their most similar neighbour when the TF-IDF cosine is
-    at least AUTO_TOPIC_THRESHOLD (single link on a sparse graph, so it scales); a
-    topic is named by the terms with the highest summed weight across its stories.
+    TF-IDF reduced by truncated SVD (LSA, so "election" and "vote" meet), then
+    k-means with a fixed seed: deterministic, and linear in the number of stories.
+    A topic is named by its most distinctive terms: highest mean weight in the
+    topic relative to all stories.
     """
     import numpy as np
-    from scipy.sparse.csgraph import connected_components
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
 
     if not texts:
         return []
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5 if len(texts) > 4 else 1.0,
+                                 min_df=2 if len(texts) > 50 else 1,
                                  token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:
         return [((), list(range(len(texts))))]
     terms = vectorizer.get_feature_names_out()
-    similarity = matrix @ matrix.T
-    similarity.data[similarity.data < AUTO_TOPIC_THRESHOLD] = 0
-    similarity.eliminate_zeros()
-    count, labels = connected_components(similarity, directed=False)
+    k = min(automatic_topic_count(len(texts)), len(texts))
+    if k > 1 and matrix.shape[1] > 2:
+        dimensions = min(AUTO_TOPIC_DIMENSIONS, matrix.shape[1] - 1, len(texts) - 1)
+        reduced = normalize(TruncatedSVD(dimensions, random_state=0).fit_transform(matrix))
+        labels = KMeans(k, n_init=4, random_state=0).fit_predict(reduced)
+    else:
+        labels = np.zeros(len(texts), dtype=int)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         groups.setdefault(int(label), []).append(index)
+    overall = np.asarray(matrix.mean(axis=0)).ravel() + 1e-9
     result = []
     for members in sorted(groups.values(), key=lambda m: m[0]):
-        weights = np.asarray(matrix[members].sum(axis=0)).ravel()
+        mean = np.asarray(matrix[members].mean(axis=0)).ravel()
+        # Distinctive and frequent: the topic's mean weight times its lift over all stories.
+        weights = mean * np.log1p(mean / overall) if len(groups) > 1 else mean
         top = sorted(range(len(terms)), key=lambda t: (-weights[t], terms[t]))[:AUTO_TOPIC_TERMS]
         result.append((tuple(str(terms[t]) for t in top if weights[t] > 0), members))
     return result
