@@ -86,9 +86,12 @@ def main() -> None:
               help="Where `mkdocs build` puts the site. Default: site/ beside mkdocs.yml.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write what was read, repaired and skipped as JSON.")
 @click.option("--fail-on-skip", is_flag=True, help="Exit 1 when any input was skipped (for CI).")
+@click.option("--registry", "registry_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Story registry (JSON, keep it in git): stories keep their URLs across builds and "
+                   "merged stories' URLs redirect. Read, then updated.")
 @verbosity_options
 def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_dir, report, fail_on_skip,
-          quiet, verbose):
+          registry_file, quiet, verbose):
     """Build the digest: Markdown pages and build/mkdocs.yml for `mkdocs build`."""
     from .pipeline import build_digest
     from .render import write_site
@@ -96,12 +99,21 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
 
     console = _console(quiet, verbose)
     inputs = list(inputs) or [Path("seeds")]
+    from .registry import RegistryError, load_registry, save_registry
+
+    try:
+        registry = load_registry(registry_file) if registry_file else None
+    except RegistryError as error:
+        console.error(str(error))
+        sys.exit(EXIT_CONFIG)
     try:
         settings = load_settings(settings_file)
         digest = build_digest(inputs, settings, topics_dir or Path(settings.topics_dir),
-                              progress=console.detail)
+                              progress=console.detail, registry=registry)
     except ConfigInvalid as invalid:
         _config_failed(console, invalid)
+    if registry_file and digest.registry is not None:
+        save_registry(digest.registry, registry_file)
     for problem in digest.problems:
         console.error(str(problem))
     pages = write_site(digest, out, templates, settings, mkdocs_file, site_dir)
@@ -128,10 +140,12 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
 @click.option("--settings", "settings_file", type=click.Path(path_type=Path), default=Path("newsdigest.yml"),
               show_default=True)
 @click.option("--topics", "topics_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--input", "-i", "inputs", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Also try the topic rules and overrides on this input: warn about rules that match nothing.")
 @verbosity_options
-def check(settings_file, topics_dir, quiet, verbose):
-    """Validate the settings and topic files without building."""
-    from .settings import load_settings
+def check(settings_file, topics_dir, inputs, quiet, verbose):
+    """Validate the settings, topic files and overrides without building."""
+    from .settings import Settings, load_settings
     from .topics import load_topics
 
     console = _console(quiet, verbose)
@@ -147,8 +161,24 @@ def check(settings_file, topics_dir, quiet, verbose):
         topics = load_topics(folder)
     except ConfigInvalid as invalid:
         errors.extend(invalid.errors)
+    from .overrides import load_overrides
+    try:
+        load_overrides(folder)
+    except ConfigInvalid as invalid:
+        errors.extend(invalid.errors)
     if errors:
         _config_failed(console, ConfigInvalid(errors))
+    if inputs:
+        from .pipeline import build_digest, story_facts
+        from .topics import unmatched_rule_warnings
+
+        digest = build_digest(list(inputs), settings or Settings(), folder)
+        for problem in digest.problems:
+            if problem.action == "warning":
+                console.error(f"warning: {problem.origin}: {problem.message}")
+        for warning in unmatched_rule_warnings(topics, [story_facts(s, digest.documents) for s in digest.stories]):
+            if warning.key != "match":  # topic-level warnings came with the build's problems
+                console.error(f"warning: {warning}")
     console.info(f"ok: {settings_file if settings_file.exists() else 'default settings'}; "
                  f"{len(topics)} topics in {folder}/")
 
@@ -390,13 +420,15 @@ def eval_topics(data, min_nmi, quiet, verbose):
 
     from .eval_stories import purity
     from .group import GroupSettings, group_documents
-    from .pipeline import assign_topics, make_stories
-    from .settings import Settings
+    from .model import Story
+    from .pipeline import assign_topics
 
     console = _console(quiet, verbose)
     documents = _gold_documents(data, False, console)
     by_id = {d.id: d for d in documents}
-    stories = make_stories(documents, group_documents(documents, GroupSettings()), Settings())
+    # Topics only need each story's articles: skip the story summaries.
+    stories = [Story(slug=f"s{n}", title="", article_ids=tuple(documents[i].id for i in cluster))
+               for n, cluster in enumerate(group_documents(documents, GroupSettings()))]
     stories, topics, _ = assign_topics(stories, by_id, [])
     topic_of = {a: s.topics[0] for s in stories for a in s.article_ids}
     predicted = [topic_of[d.id] for d in documents]

@@ -105,3 +105,19 @@ def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Sto
     redirects = {old: new for old, new in redirects.items() if new in current}
     registry = Registry({s.slug: s.article_ids for s in renamed}, redirects)
     return renamed, redirects, registry
+
+
+def redirect_pages(redirects: dict[str, str], titles: dict[str, str]) -> dict[str, str]:
+    """Markdown pages at the old story URLs that send readers to the story's new URL.
+
+    No plugin needed: a meta refresh (browsers honour it in the body too) plus a
+    plain link that MkDocs checks like any other, kept out of the search index.
+    ``titles`` maps current slugs to story titles, already escaped for Markdown.
+    """
+    pages = {}
+    for old, new in sorted(redirects.items()):
+        pages[f"stories/{old}.md"] = (
+            "---\nsearch:\n  exclude: true\n---\n\n"
+            f'<meta http-equiv="refresh" content="0; url=../{new}/">\n\n'
+            f"# This story has moved\n\nIt is now part of [{titles.get(new, new)}]({new}.md).\n")
+    return pages

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .model import Article
 from .pipeline import Digest
+from .registry import redirect_pages
 from .settings import Settings
 
 # Characters Python-Markdown lets a backslash escape; '<', '>' and '&' become entities.
@@ -94,6 +95,8 @@ def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Setting
     for story in digest.stories:
         pages[f"stories/{story.slug}.md"] = env.get_template("story.md.j2").render(
             story=story, articles=digest.story_articles(story), **context)
+    # Old story URLs (merged stories, the editor's merges) redirect to where the articles went.
+    pages.update(redirect_pages(digest.redirects, {s.slug: md_escape(s.title) for s in digest.stories}))
     written = []
     for name, text in sorted(pages.items()):
         path = docs / name

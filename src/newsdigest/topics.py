@@ -268,8 +268,11 @@ def automatic_topics(texts: Sequence[str]) -> list[tuple[tuple[str, ...], list[i
     k = min(automatic_topic_count(len(texts)), len(texts))
     if k > 1 and matrix.shape[1] > 2:
         dimensions = min(AUTO_TOPIC_DIMENSIONS, matrix.shape[1] - 1, len(texts) - 1)
-        reduced = normalize(TruncatedSVD(dimensions, random_state=0).fit_transform(matrix))
-        labels = KMeans(k, n_init=4, random_state=0).fit_predict(reduced)
+        # k-means depends on row order; a canonical order makes topics independent of story ranking.
+        canonical = np.array(sorted(range(len(texts)), key=lambda i: texts[i]))
+        reduced = normalize(TruncatedSVD(dimensions, random_state=0).fit_transform(matrix[canonical]))
+        labels = np.empty(len(texts), dtype=int)
+        labels[canonical] = KMeans(k, n_init=10, random_state=0).fit_predict(reduced)
     else:
         labels = np.zeros(len(texts), dtype=int)
     groups: dict[int, list[int]] = {}
