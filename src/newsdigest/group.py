@@ -91,8 +91,8 @@ def names_and_numbers(text: str, fold: bool = True) -> list[str]:
             if match.start() == 0:  # a capital that only opens the sentence says nothing
                 continue
             # Possessive and plural endings go: "Oscars", "Oscar's" and "Oscar" are one name.
-            token = match.group(0).lower()
-            tokens.append((token.rstrip("'’s") or token) if fold else token)
+            token = match.group(0)
+            tokens.append((token.lower().rstrip("'’s") or token.lower()) if fold else token)
     return tokens
 
 

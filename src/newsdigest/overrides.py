@@ -19,7 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from slugify import slugify
 
 from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
@@ -35,33 +37,29 @@ def _check_slug(value: str) -> str:
     return value
 
 
+def _check_group(group: list[str]) -> list[str]:
+    if len(group) < 2:
+        raise ValueError(f"merge {group!r} names {len(group)} story; expected two or more slugs "
+                         "in one list, the story to keep first")
+    return group
+
+
+# Validated one by one, so an error names the item's own line (merge[1], hide[0]).
+Slug = Annotated[str, AfterValidator(_check_slug)]
+MergeGroup = Annotated[list[Slug], AfterValidator(_check_group)]
+
+
 class OverridesSpec(BaseModel):
     """What an editor may change about the automatic stories."""
 
     model_config = ConfigDict(extra="forbid")
 
-    merge: list[list[str]] = Field(default_factory=list,
+    merge: list[MergeGroup] = Field(default_factory=list,
                                    description="groups of story slugs; the others join the first")
     split: list[str] = Field(default_factory=list, description="article ids that become their own story")
     retitle: dict[str, str] = Field(default_factory=dict, description="story slug: new title")
-    hide: list[str] = Field(default_factory=list, description="story slugs not shown anywhere")
+    hide: list[Slug] = Field(default_factory=list, description="story slugs not shown anywhere")
     takedown: list[str] = Field(default_factory=list, description="article ids removed from every page")
-
-    @field_validator("merge")
-    @classmethod
-    def _merge(cls, groups: list[list[str]]) -> list[list[str]]:
-        for group in groups:
-            if len(group) < 2:
-                raise ValueError(f"merge {group!r} names {len(group)} story; expected two or more slugs "
-                                 "in one list, the story to keep first")
-            for slug in group:
-                _check_slug(slug)
-        return groups
-
-    @field_validator("hide")
-    @classmethod
-    def _hide(cls, slugs: list[str]) -> list[str]:
-        return [_check_slug(s) for s in slugs]
 
     @field_validator("retitle")
     @classmethod

@@ -55,8 +55,8 @@ def save_registry(registry: Registry, path: Path) -> None:
 def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Story], dict[str, str], Registry]:
     """Give stories their earlier slugs; return (stories, redirects, updated registry).
 
-    Each old slug goes to the new story holding most of its articles (ties: the
-    story listed first), and a new story takes the old slug it overlaps most. An
+    A new story takes the old slug it shares most articles with (ties: the one that
+    held its oldest article), each old slug going to at most one story. An
     old slug whose articles now sit in a story with another slug redirects there.
     """
     owner_of = {a: slug for slug, ids in previous.stories.items() for a in ids}
@@ -68,10 +68,13 @@ def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Sto
             if article in owner_of:
                 counts[owner_of[article]] = counts.get(owner_of[article], 0) + 1
         overlap.append(counts)
-    claims = sorted(((-n, old, index) for index, counts in enumerate(overlap) for old, n in counts.items()))
+    # Most shared articles first; on a tie, the old story that held the new story's
+    # oldest article (a slug comes from the oldest article), then by name.
+    claims = sorted((-n, owner_of.get(stories[index].article_ids[0]) != old, old, index)
+                    for index, counts in enumerate(overlap) for old, n in counts.items())
     slug_for: dict[int, str] = {}
     used: set[str] = set()
-    for _, old, index in claims:
+    for _, _, old, index in claims:
         if index not in slug_for and old not in used:
             slug_for[index] = old
             used.add(old)
