@@ -264,29 +264,51 @@ def _stories_for(path_or_paths, topics_dir: Path | None, console: Console):
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--jsonl", is_flag=True, help='One {"id", "story"} object per input article, in input order.')
 @click.option("--topics", "topics_dir", type=click.Path(path_type=Path), default=None,
               help="Apply the editor overrides (overrides.yml) in this folder. Default: none.")
 @verbosity_options
-def group(path, jsonl, topics_dir, quiet, verbose):
-    """Print the story of each article in PATH, with the build's grouping and defaults."""
+def group(paths, jsonl, topics_dir, quiet, verbose):
+    """Print the story of each article in PATH(s), with the build's grouping and defaults."""
+    import resource
+    import time
+
     from .ingest import ingest
+    from .overrides import load_overrides
+    from .pipeline import find_stories, prepare_documents, without_takedowns
+    from .settings import Settings
 
     console = _console(quiet, verbose)
-    digest = _stories_for(path, topics_dir, console)
-    story_of = {a: s.slug for s in digest.stories for a in s.article_ids}
+    started = time.perf_counter()
+    try:
+        overrides = load_overrides(topics_dir) if topics_dir else None
+    except ConfigInvalid as invalid:
+        _config_failed(console, invalid)
+    read = ingest(list(paths))
+    for problem in read.problems:
+        console.error(str(problem))
+    problems = []
+    documents = without_takedowns(prepare_documents(read.articles, problems), overrides)
+    found = find_stories(documents, Settings(), overrides, None, problems, summarise=False)
+    for problem in problems:
+        console.detail(str(problem))
+    story_of = {a: s.slug for s in found.stories for a in s.article_ids}
     if jsonl:
-        for article in ingest([path]).articles:
-            if article.id in digest.articles:  # taken down or emptied articles have no story
+        kept = {d.id for d in documents}
+        for article in read.articles:
+            if article.id in kept:  # taken down or emptied articles have no story
                 click.echo(json.dumps({"id": article.id, "story": story_of.get(article.id)}, ensure_ascii=False))
-        return
-    for story in digest.stories:
-        click.echo(f"# {story.slug}: {story.title}")
-        for article_id in story.article_ids:
-            article = digest.articles[article_id]
-            click.echo(f"- {article_id}: {article.title or ''} ({article.source or 'outlet unknown'})")
-        click.echo("")
+    else:
+        titles = {d.id: d.article.title or "" for d in documents}
+        for story in found.stories:
+            click.echo(f"# {story.slug}: {story.title}")
+            for article_id in story.article_ids:
+                click.echo(f"- {article_id}: {titles[article_id]}")
+            click.echo("")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    console.info(f"{len(documents)} articles in {len(found.stories)} stories; "
+                 f"{time.perf_counter() - started:.1f}s, peak memory {peak:.0f} MiB")
 
 
 @main.command()

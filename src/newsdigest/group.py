@@ -43,6 +43,9 @@ from .model import Document
 # Character n-grams are costly on long texts; names sit in the title and lead.
 CHAR_LEAD_SENTENCES = 10
 BLOCK = 1000  # rows per sparse product: bounds memory at BLOCK x n non-zeros
+# Features in more than this share of articles weigh little yet cost the most in the
+# sparse product (each one pairs every article holding it): dropped.
+MAX_DF = 0.5
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,10 @@ def _lead_text(document: Document) -> str:
     return " ".join([title or "", *document.sentences[:CHAR_LEAD_SENTENCES]])
 
 
+def _max_df(n: int) -> float:
+    return MAX_DF if n >= 20 else 1.0  # a handful of articles: every word may matter
+
+
 def document_vectors(documents: Sequence[Document], settings: GroupSettings = GroupSettings()
                      ) -> sp.csr_matrix:
     """One L2-normalised row per document: the weighted views side by side."""
@@ -113,17 +120,18 @@ def document_vectors(documents: Sequence[Document], settings: GroupSettings = Gr
     views = []
     try:
         views.append((TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True,
-                                      dtype=np.float32).fit_transform(texts), settings.word_weight))
+                                      max_df=_max_df(len(texts)), dtype=np.float32).fit_transform(texts),
+                      settings.word_weight))
     except ValueError:  # no words at all (only stop words or digits)
         pass
     try:
-        views.append((TfidfVectorizer(analyzer=names_and_numbers, sublinear_tf=True,
+        views.append((TfidfVectorizer(analyzer=names_and_numbers, sublinear_tf=True, max_df=_max_df(len(texts)),
                                       dtype=np.float32).fit_transform(texts), settings.name_weight))
     except ValueError:
         pass
     if settings.char_weight:
         views.append((TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                                      dtype=np.float32).fit_transform([_lead_text(d) for d in documents]),
+                                      max_df=_max_df(len(texts)), dtype=np.float32).fit_transform([_lead_text(d) for d in documents]),
                       settings.char_weight))
     total = sum(weight for _, weight in views)
     joined = sp.hstack([normalize(m) * np.float32(np.sqrt(w / total)) for m, w in views]).tocsr()
@@ -142,31 +150,43 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
                        max_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` neighbours of each row by cosine: (indices, similarities), both n x k.
 
-    Missing neighbours are -1 with similarity 0. Pairs of dated articles more than
-    ``max_days`` apart are skipped, so a busy news stream's neighbours come from
-    the same weeks.
+    Missing neighbours are -1 with similarity 0. Time blocking: rows are taken in
+    date order, ``BLOCK`` at a time, and compared only with articles dated within
+    ``max_days`` of the block (and with undated ones), so a long news stream costs
+    time in proportion to its length, not its square.
     """
     n = vectors.shape[0]
     indices = np.full((n, k), -1, dtype=np.int64)
     sims = np.zeros((n, k), dtype=np.float32)
-    ordinal = np.array([d.toordinal() if d else 0 for d in dates], dtype=np.int64) if dates else None
-    transposed = vectors.T.tocsc()
+    days = np.array([d.toordinal() if d else 0 for d in dates] if len(dates) else [0] * n, dtype=np.int64)
+    blocking = max_days is not None
+    order = np.lexsort((np.arange(n), days))  # undated (0) first, then by date
+    dated_order = order[days[order] > 0]
+    dated_days = days[dated_order]
+    undated = order[days[order] == 0]
     for start in range(0, n, BLOCK):
-        product = (vectors[start:start + BLOCK] @ transposed).tocsr()
-        for row in range(product.shape[0]):
-            i = start + row
-            lo, hi = product.indptr[row], product.indptr[row + 1]
-            cols, vals = product.indices[lo:hi], product.data[lo:hi]
+        rows = order[start:start + BLOCK]
+        row_days = days[rows]
+        if blocking and (row_days > 0).all():
+            lo = np.searchsorted(dated_days, row_days.min() - max_days, side="left")
+            hi = np.searchsorted(dated_days, row_days.max() + max_days, side="right")
+            columns = np.concatenate([undated, dated_order[lo:hi]])
+        else:
+            columns = np.arange(n)
+        product = (vectors[rows] @ vectors[columns].T).tocsr()
+        for position, i in enumerate(rows):
+            lo_, hi_ = product.indptr[position], product.indptr[position + 1]
+            cols, vals = columns[product.indices[lo_:hi_]], product.data[lo_:hi_]
             keep = cols != i
-            if ordinal is not None and max_days is not None and ordinal[i]:
-                keep &= (ordinal[cols] == 0) | (np.abs(ordinal[cols] - ordinal[i]) <= max_days)
+            if blocking and days[i]:
+                keep &= (days[cols] == 0) | (np.abs(days[cols] - days[i]) <= max_days)
             cols, vals = cols[keep], vals[keep]
             if len(vals) > k:
                 top = np.argpartition(-vals, k - 1)[:k]
                 cols, vals = cols[top], vals[top]
-            order = np.lexsort((cols, -vals))  # deterministic: by similarity, then index
-            indices[i, :len(order)] = cols[order]
-            sims[i, :len(order)] = vals[order]
+            ranked = np.lexsort((cols, -vals))  # deterministic: by similarity, then index
+            indices[i, :len(ranked)] = cols[ranked]
+            sims[i, :len(ranked)] = vals[ranked]
     return indices, sims
 
 

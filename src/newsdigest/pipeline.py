@@ -79,18 +79,19 @@ def make_slug(title: str, taken: set[str]) -> str:
 
 
 def _make_story(members: Sequence[Document], settings: Settings, taken: set[str],
-                slug: str | None = None, title: str | None = None) -> Story:
+                slug: str | None = None, title: str | None = None, summarise: bool = True) -> Story:
     members = sorted(members, key=lambda d: _date_key(d.article))
     first = members[0].article
     # A title given by the input beats one derived from a first sentence.
     titled = next((d.article for d in members if d.article.title and not d.article.title_derived), first)
-    summary = summarise_story(members, Length(sentences=settings.story_summary_sentences))
+    summary = (summarise_story(members, Length(sentences=settings.story_summary_sentences)) if summarise
+               else Summary(()))
     return Story(slug=slug or make_slug(first.title or first.id, taken), title=title or titled.title or first.id,
                  article_ids=tuple(d.id for d in members), summary=summary)
 
 
 def make_stories(documents: Sequence[Document], clusters: Sequence[Sequence[int]],
-                 settings: Settings) -> list[Story]:
+                 settings: Settings, summarise: bool = True) -> list[Story]:
     """Stories from clusters of documents, with story summaries, top stories first.
 
     A story's slug comes from its oldest article: articles that join later leave
@@ -100,22 +101,24 @@ def make_stories(documents: Sequence[Document], clusters: Sequence[Sequence[int]
     # Slugs are handed out oldest story first, so a story's URL does not depend on
     # which newer stories happen to share its title words.
     ordered = sorted(clusters, key=lambda c: min(_date_key(documents[i].article) for i in c))
-    stories = [_make_story([documents[i] for i in cluster], settings, taken) for cluster in ordered]
-    return sorted(stories, key=lambda s: _story_rank(s, documents))
+    stories = [_make_story([documents[i] for i in cluster], settings, taken, summarise=summarise)
+               for cluster in ordered]
+    by_id = {d.id: d.article for d in documents}
+    return sorted(stories, key=lambda s: _story_rank(s, by_id))
 
 
 def edit_stories(stories: list[Story], documents: Sequence[Document], settings: Settings,
-                 overrides: Overrides | None, registry: Registry | None, problems: list[Problem]
-                 ) -> tuple[list[Story], dict[str, str], dict[str, list[str]], Registry | None]:
+                 overrides: Overrides | None, registry: Registry | None, problems: list[Problem],
+                 summarise: bool = True) -> tuple[list[Story], dict[str, str], dict[str, list[str]], Registry | None]:
     """Apply the editor's overrides and the registry's stable slugs; return
     (stories, redirects, notes per story, updated registry)."""
     by_id = {d.id: d for d in documents}
     taken = {s.slug for s in stories}
     applied = apply_overrides(
         stories, overrides,
-        new_story=lambda ids: _make_story([by_id[i] for i in ids], settings, taken),
-        remake=lambda story, ids: _make_story([by_id[i] for i in ids], settings, taken,
-                                              slug=story.slug, title=story.title))
+        new_story=lambda ids: _make_story([by_id[i] for i in ids], settings, taken, summarise=summarise),
+        remake=lambda story, ids: _make_story([by_id[i] for i in ids], settings, taken, slug=story.slug,
+                                              title=story.title, summarise=summarise))
     problems.extend(Problem(str(w).split(": ", 1)[0], str(w).split(": ", 1)[1], "warning")
                     for w in applied.warnings)
     stories, redirects = applied.stories, dict(applied.redirects)
@@ -130,7 +133,8 @@ def edit_stories(stories: list[Story], documents: Sequence[Document], settings: 
         notes = {renamed.get(k, k): v for k, v in applied.notes.items()}
     else:
         notes = applied.notes
-    return sorted(stories, key=lambda s: _story_rank(s, documents)), redirects, notes, updated
+    articles = {d.id: d.article for d in documents}
+    return sorted(stories, key=lambda s: _story_rank(s, articles)), redirects, notes, updated
 
 
 def story_reasons(stories: Sequence[Story], documents: Sequence[Document], grouping: Grouping,
@@ -156,8 +160,7 @@ def story_reasons(stories: Sequence[Story], documents: Sequence[Document], group
     return reasons
 
 
-def _story_rank(story: Story, documents: Sequence[Document]) -> tuple:
-    by_id = {d.id: d.article for d in documents}
+def _story_rank(story: Story, by_id: dict[str, Article]) -> tuple:
     articles = [by_id[i] for i in story.article_ids]
     outlets = {a.source for a in articles if a.source}
     newest = max((a.date for a in articles if a.date), default=None)
@@ -205,6 +208,36 @@ def assign_topics(stories: list[Story], documents: dict[str, Document], editor_t
     return stories, topics, members
 
 
+def without_takedowns(documents: Sequence[Document], overrides: Overrides | None) -> list[Document]:
+    """Taken down before anything is computed from it: no page, summary or feed entry."""
+    gone = set(overrides.spec.takedown) if overrides else set()
+    return [d for d in documents if d.id not in gone]
+
+
+@dataclass
+class FoundStories:
+    stories: list[Story]
+    redirects: dict[str, str]
+    reasons: dict[str, list[str]]
+    registry: Registry | None
+
+
+def find_stories(documents: Sequence[Document], settings: Settings, overrides: Overrides | None = None,
+                 registry: Registry | None = None, problems: list[Problem] | None = None,
+                 summarise: bool = True) -> FoundStories:
+    """The story stage: grouping, slugs, the editor's overrides and the registry's stable slugs.
+
+    ``summarise=False`` skips the story summaries (for ``newsdigest group``, which only
+    prints which story each article is in).
+    """
+    problems = [] if problems is None else problems
+    grouping = group_with_reasons(documents, GroupSettings())
+    stories = make_stories(documents, grouping.clusters, settings, summarise)
+    stories, redirects, notes, registry = edit_stories(stories, documents, settings, overrides, registry,
+                                                       problems, summarise)
+    return FoundStories(stories, redirects, story_reasons(stories, documents, grouping, notes), registry)
+
+
 def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics_dir: Path | None = None,
                  progress: Progress = lambda message: None, registry: Registry | None = None) -> Digest:
     """Run every stage on the input folders and return the digest as plain data.
@@ -221,19 +254,13 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     problems = list(read.problems)
     progress(f"clean: {len(read.articles)} articles")
     documents = prepare_documents(read.articles, problems)
-    if overrides and overrides.spec.takedown:
-        # Taken down before anything is computed from it: no page, summary or feed entry.
-        gone = set(overrides.spec.takedown)
-        documents = [d for d in documents if d.id not in gone]
+    documents = without_takedowns(documents, overrides)
     progress(f"summarise: {len(documents)} articles")
     length = Length(sentences=settings.summary_sentences)
     summaries = {d.id: summarise_document(d, length) for d in documents}
     progress("group: finding stories")
-    grouping = group_with_reasons(documents, GroupSettings())
-    stories = make_stories(documents, grouping.clusters, settings)
-    stories, redirects, notes, registry = edit_stories(stories, documents, settings, overrides, registry,
-                                                       problems)
-    reasons = story_reasons(stories, documents, grouping, notes)
+    found = find_stories(documents, settings, overrides, registry, problems)
+    stories, redirects, reasons, registry = found.stories, found.redirects, found.reasons, found.registry
     by_id = {d.id: d for d in documents}
     progress(f"topics: {len(stories)} stories")
     stories, topics, topic_stories = assign_topics(stories, by_id, editor_topics)
