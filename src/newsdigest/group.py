@@ -21,7 +21,8 @@ events cannot chain them together. Dated stories more than ``max_days_apart``
 apart never join.
 
 Scale: only the top ``neighbours`` of each article are kept, found with blocked
-sparse products (rows of ``BLOCK`` articles at a time), so memory grows with
+sparse products (at most ``BLOCK_PAIRS`` similarities at a time, and only between
+articles dated within ``max_days_apart`` of each other), so memory grows with
 n x neighbours, never n x n.
 """
 
@@ -42,7 +43,9 @@ from .model import Document
 
 # Character n-grams are costly on long texts; names sit in the title and lead.
 CHAR_LEAD_SENTENCES = 10
-BLOCK = 1000  # rows per sparse product: bounds memory at BLOCK x n non-zeros
+# Rows per sparse product, so that one product holds at most BLOCK_PAIRS similarities
+# (about 12 bytes each): memory stays bounded however many articles come in.
+BLOCK_PAIRS = 20_000_000
 # Features in more than this share of articles weigh little yet cost the most in the
 # sparse product (each one pairs every article holding it): dropped.
 MAX_DF = 0.5
@@ -151,7 +154,7 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
     """Top-``k`` neighbours of each row by cosine: (indices, similarities), both n x k.
 
     Missing neighbours are -1 with similarity 0. Time blocking: rows are taken in
-    date order, ``BLOCK`` at a time, and compared only with articles dated within
+    date order, a block at a time, and compared only with articles dated within
     ``max_days`` of the block (and with undated ones), so a long news stream costs
     time in proportion to its length, not its square.
     """
@@ -164,8 +167,9 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
     dated_order = order[days[order] > 0]
     dated_days = days[dated_order]
     undated = order[days[order] == 0]
-    for start in range(0, n, BLOCK):
-        rows = order[start:start + BLOCK]
+    block = max(50, min(n, BLOCK_PAIRS // max(n, 1)))
+    for start in range(0, n, block):
+        rows = order[start:start + block]
         row_days = days[rows]
         if blocking and (row_days > 0).all():
             lo = np.searchsorted(dated_days, row_days.min() - max_days, side="left")
