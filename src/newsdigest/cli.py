@@ -329,6 +329,12 @@ def explain(story, inputs, topics_dir, quiet, verbose):
     found = next((s for s in digest.stories if s.slug == slug), None)
     if found is None:
         from difflib import get_close_matches
+
+        from .overrides import load_overrides
+        overrides = load_overrides(topics_dir)
+        if overrides and story in overrides.spec.hide:
+            console.error(f"story '{story}' is hidden by the editor: {overrides.source} lists it under hide")
+            sys.exit(EXIT_FAILED)
         near = get_close_matches(story, [s.slug for s in digest.stories], n=3)
         console.error(f"no story '{story}' in this input" + (f"; did you mean {', '.join(near)}?" if near else
                                                                "; `newsdigest group PATH` lists the stories"))

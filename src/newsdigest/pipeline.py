@@ -14,6 +14,7 @@ from pathlib import Path
 from slugify import slugify
 
 from .clean import clean_article
+from .configfile import ConfigError
 from .group import GroupSettings, Grouping, group_with_reasons, names_and_numbers
 from .ingest import ingest
 from .model import Article, Document, Problem, SentenceRef, Story, Summary
@@ -107,6 +108,12 @@ def make_stories(documents: Sequence[Document], clusters: Sequence[Sequence[int]
     return sorted(stories, key=lambda s: _story_rank(s, by_id))
 
 
+def config_warning(warning: ConfigError) -> Problem:
+    """An editor-file warning as a build problem: file:line first, like every other message."""
+    origin = f"{warning.path}:{warning.line}" if warning.line else warning.path
+    return Problem(origin, f"{warning.key}: {warning.message}" if warning.key else warning.message, "warning")
+
+
 def edit_stories(stories: list[Story], documents: Sequence[Document], settings: Settings,
                  overrides: Overrides | None, registry: Registry | None, problems: list[Problem],
                  summarise: bool = True) -> tuple[list[Story], dict[str, str], dict[str, list[str]], Registry | None]:
@@ -119,8 +126,7 @@ def edit_stories(stories: list[Story], documents: Sequence[Document], settings: 
         new_story=lambda ids: _make_story([by_id[i] for i in ids], settings, taken, summarise=summarise),
         remake=lambda story, ids: _make_story([by_id[i] for i in ids], settings, taken, slug=story.slug,
                                               title=story.title, summarise=summarise))
-    problems.extend(Problem(str(w).split(": ", 1)[0], str(w).split(": ", 1)[1], "warning")
-                    for w in applied.warnings)
+    problems.extend(config_warning(w) for w in applied.warnings)
     stories, redirects = applied.stories, dict(applied.redirects)
     updated = None
     if registry is not None:
@@ -266,7 +272,7 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     stories, topics, topic_stories = assign_topics(stories, by_id, editor_topics)
     for warning in unmatched_rule_warnings(editor_topics, [story_facts(s, by_id) for s in stories],
                                            keywords=False):
-        problems.append(Problem(str(warning).split(": ", 1)[0], str(warning).split(": ", 1)[1], "warning"))
+        problems.append(config_warning(warning))
     exclusives: dict[str, tuple[SentenceRef, ...]] = {}
     for story in stories:
         exclusives.update(exclusive_sentences([by_id[i] for i in story.article_ids],
