@@ -133,9 +133,12 @@ def document_vectors(documents: Sequence[Document], settings: GroupSettings = Gr
     except ValueError:
         pass
     if settings.char_weight:
+        leads = [_lead_text(d) for d in documents]
         views.append((TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                                      max_df=_max_df(len(texts)), dtype=np.float32).fit_transform([_lead_text(d) for d in documents]),
+                                      max_df=_max_df(len(texts)), dtype=np.float32).fit_transform(leads),
                       settings.char_weight))
+    if not views:  # nothing comparable: every article is its own story
+        return sp.csr_matrix((len(documents), 1), dtype=np.float32)
     total = sum(weight for _, weight in views)
     joined = sp.hstack([normalize(m) * np.float32(np.sqrt(w / total)) for m, w in views]).tocsr()
     return normalize(joined)
