@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # mkdocs-material 9.7+ prints a notice about MkDocs 2 on every build; we pin mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site digest test serve eval bench e2e clean lock fetch
+.PHONY: site digest test serve eval eval-stories bench e2e clean lock fetch
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,12 +47,22 @@ serve: digest
 CORPUS ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../shared/corpus)
 FLOORS := eval/floors.yml
 GATE    = $(BIN)/newsdigest eval summaries --no-baselines --floors $(FLOORS)
-eval: $(STAMP)
+eval: $(STAMP) eval-stories
 	@test -d "$(CORPUS)" || { echo "make eval: no corpus at $(CORPUS); set CORPUS=path/to/corpus" >&2; exit 2; }
 	$(GATE) --gate summaries-cnndm $(CORPUS)/frank_cnndm_xsum/articles.jsonl --label cnndm -n 3
 	$(GATE) --gate summaries-bbc $(CORPUS)/bbc_news_summary/articles.jsonl --skip-flagged -n 5 --slice ::4
 	$(GATE) --gate summaries-stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged --words 250 \
 	  --clusters $(CORPUS)/multinews_sample/clusters.jsonl --limit 60
+
+# Story grouping and automatic topics: floors a little under the measured values in
+# BENCHMARKS.md ("Stories and topics"), so a regression fails but run-to-run noise does not.
+STORY_FLOOR_ECBPLUS   ?= 92
+STORY_FLOOR_MULTINEWS ?= 88
+TOPIC_FLOOR_NMI       ?= 70
+eval-stories: $(STAMP)
+	$(BIN)/newsdigest eval stories $(CORPUS)/ecbplus/articles.jsonl --min-f1 $(STORY_FLOOR_ECBPLUS)
+	$(BIN)/newsdigest eval stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged --min-f1 $(STORY_FLOOR_MULTINEWS)
+	$(BIN)/newsdigest eval topics $(CORPUS)/bbc_news_summary/articles.jsonl --min-nmi $(TOPIC_FLOOR_NMI)
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
 lock: $(STAMP)

@@ -1,8 +1,11 @@
 from datetime import datetime, timezone
 
 from helpers import document, seed_documents
+from stories_text import (BUDGET, ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B,
+                          QUAKE_PERU_A, QUAKE_PERU_B)
 
-from newsdigest.group import group_documents
+from newsdigest.group import (GroupSettings, average_link, document_vectors, group_documents,
+                              group_with_reasons, names_and_numbers, nearest_neighbours)
 
 QUAKE = ("A magnitude 6.1 earthquake struck northern Chile near Antofagasta on Monday, "
          "damaging roads and cutting power to 20,000 homes. No deaths were reported. "
@@ -10,8 +13,6 @@ QUAKE = ("A magnitude 6.1 earthquake struck northern Chile near Antofagasta on M
 QUAKE_OTHER_OUTLET = ("Chile's Antofagasta region was shaken by a 6.1-magnitude quake on Monday. "
                       "Power was cut to about 20,000 homes and several roads were damaged, officials said. "
                       "Aftershocks were felt overnight, the emergency office reported.")
-BUDGET = ("The city council approved a new budget for schools on Tuesday after a long debate. "
-          "Teachers' unions welcomed the extra funding for classrooms.")
 
 
 def test_seeds_with_differently_spelt_names_are_one_story():
@@ -24,6 +25,15 @@ def test_same_event_groups_and_different_events_stay_apart():
     assert group_documents(docs) == [[0, 1], [2, 4], [3]]
 
 
+def test_sibling_events_of_one_kind_stay_apart_and_spelling_variants_join():
+    # Two prison escapes and two earthquakes share their vocabulary; names, places and
+    # numbers tell them apart. "McAllister" / "MacAllister" is one sheriff.
+    texts = [ESCAPE_NORWAY_A, ESCAPE_TEXAS_A, QUAKE, QUAKE_PERU_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_B,
+             QUAKE_OTHER_OUTLET, QUAKE_PERU_B, BUDGET]
+    docs = [document(t, f"d{i}") for i, t in enumerate(texts)]
+    assert group_documents(docs) == [[0, 4], [1, 5], [2, 6], [3, 7], [8]]
+
+
 def test_dated_articles_weeks_apart_are_different_events():
     early = document(QUAKE, "q1", date=datetime(2025, 1, 6, tzinfo=timezone.utc))
     late = document(QUAKE_OTHER_OUTLET, "q2", date=datetime(2025, 3, 3, tzinfo=timezone.utc))
@@ -32,5 +42,46 @@ def test_dated_articles_weeks_apart_are_different_events():
     assert group_documents([early, near]) == [[0, 1]]
 
 
+def test_a_story_spanning_too_many_days_is_not_built_by_chaining():
+    day = lambda d: datetime(2025, 1, d, tzinfo=timezone.utc)  # noqa: E731
+    docs = [document(QUAKE, "a", date=day(1)), document(QUAKE_OTHER_OUTLET, "b", date=day(6)),
+            document(QUAKE, "c", date=day(11))]
+    clusters = group_documents(docs)
+    assert [0, 2] not in clusters and all(len(c) < 3 for c in clusters)
+
+
+def test_average_link_does_not_chain_through_one_bridging_article():
+    # 0-1 and 2-3 are tight pairs; article 1 is weakly like 2. Single link would make one
+    # story of all four; average link keeps two.
+    edges = {(0, 1): (1.0, 0.5), (2, 3): (1.0, 0.5), (1, 2): (0.9, 0.3)}
+    grouping = average_link(4, edges, 0.6, [None] * 4, 7)
+    assert grouping.clusters == [[0, 1], [2, 3]]
+    assert [(j.left, j.right) for j in grouping.joins] == [((0,), (1,)), ((2,), (3,))]
+
+
+def test_joins_name_the_most_similar_pair():
+    docs = [document(QUAKE, "q1"), document(BUDGET, "b"), document(QUAKE_OTHER_OUTLET, "q2")]
+    [join] = group_with_reasons(docs).joins
+    assert join.pair == (0, 2) and 0 < join.cosine <= 1 and join.mean >= GroupSettings().threshold
+
+
+def test_nearest_neighbours_are_sorted_and_skip_far_dates():
+    docs = [document(QUAKE, "a", date=datetime(2025, 1, 1, tzinfo=timezone.utc)),
+            document(QUAKE_OTHER_OUTLET, "b", date=datetime(2025, 6, 1, tzinfo=timezone.utc)),
+            document(QUAKE_PERU_A, "c")]
+    vectors = document_vectors(docs)
+    indices, sims = nearest_neighbours(vectors, 2, [d.article.date for d in docs], 7)
+    assert 1 not in indices[0] and 0 not in indices[1]  # five months apart: never neighbours
+    assert list(indices[2]) == [0, 1] or list(indices[2]) == [1, 0]
+    assert sims[2][0] >= sims[2][1]
+
+
+def test_names_and_numbers_skip_sentence_openers_and_fold_plurals():
+    tokens = names_and_numbers("The Oscars were held. Ellen hosted the Oscar show in 2014 for ABC's viewers.")
+    assert tokens.count("oscar") == 2 and "2014" in tokens and "abc" in tokens
+    assert "the" not in tokens and "ellen" not in tokens  # "Ellen" opens its sentence
+
+
 def test_no_documents_no_stories():
     assert group_documents([]) == []
+    assert group_documents([document(BUDGET, "b")]) == [[0]]

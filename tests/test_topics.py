@@ -105,3 +105,25 @@ def test_rules_combine():
     assert topic_matches(spec(outlets=["al jazeera"]), facts)
     assert not topic_matches(spec(any=["Moscow"], outlets=["Reuters"]), facts)
     assert not topic_matches(TopicSpec(name="Empty"), facts)
+
+
+def test_automatic_topics_are_named_by_terms_and_independent_of_story_order():
+    from newsdigest.topics import automatic_topics
+    football = [f"The striker scored twice as the football club won the league match {n}; the "
+                f"goalkeeper and the coach praised the football fans at the stadium." for n in range(12)]
+    markets = [f"Shares fell on the stock market as the central bank raised interest rates {n}; "
+               f"investors sold bonds and the market index dropped." for n in range(12)]
+    texts = [t for pair in zip(football, markets) for t in pair]
+    topics = automatic_topics(texts)
+    assert len(topics) == 2
+    names = {terms: {i % 2 for i in members} for terms, members in topics}
+    assert all(len(parity) == 1 for parity in names.values())  # no topic mixes the two subjects
+    assert any("football" in terms for terms in names) and any("market" in terms for terms in names)
+    reordered = automatic_topics(list(reversed(texts)))
+    assert sorted(t for t, _ in reordered) == sorted(t for t, _ in topics)
+
+
+def test_overrides_file_is_not_read_as_a_topic(tmp_path):
+    write(tmp_path, "overrides.yml", "hide: [some-story]\n")
+    write(tmp_path, "a.yml", "name: A\nmatch:\n  any: [x]\n")
+    assert [t.slug for t in load_topics(tmp_path)] == ["a"]

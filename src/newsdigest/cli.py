@@ -24,6 +24,7 @@ from .configfile import ConfigInvalid
 from .model import Document
 
 EXIT_FAILED = 1
+EXIT_USAGE = 2
 EXIT_CONFIG = 3
 
 
@@ -86,9 +87,12 @@ def main() -> None:
               help="Where `mkdocs build` puts the site. Default: site/ beside mkdocs.yml.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write what was read, repaired and skipped as JSON.")
 @click.option("--fail-on-skip", is_flag=True, help="Exit 1 when any input was skipped (for CI).")
+@click.option("--registry", "registry_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Story registry (JSON, keep it in git): stories keep their URLs across builds and "
+                   "merged stories' URLs redirect. Read, then updated.")
 @verbosity_options
 def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_dir, report, fail_on_skip,
-          quiet, verbose):
+          registry_file, quiet, verbose):
     """Build the digest: Markdown pages and build/mkdocs.yml for `mkdocs build`."""
     from .pipeline import build_digest
     from .render import write_site
@@ -96,12 +100,21 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
 
     console = _console(quiet, verbose)
     inputs = list(inputs) or [Path("seeds")]
+    from .registry import RegistryError, load_registry, save_registry
+
+    try:
+        registry = load_registry(registry_file) if registry_file else None
+    except RegistryError as error:
+        console.error(str(error))
+        sys.exit(EXIT_CONFIG)
     try:
         settings = load_settings(settings_file)
         digest = build_digest(inputs, settings, topics_dir or Path(settings.topics_dir),
-                              progress=console.detail)
+                              progress=console.detail, registry=registry)
     except ConfigInvalid as invalid:
         _config_failed(console, invalid)
+    if registry_file and digest.registry is not None:
+        save_registry(digest.registry, registry_file)
     for problem in digest.problems:
         console.error(str(problem))
     pages = write_site(digest, out, templates, settings, mkdocs_file, site_dir)
@@ -129,10 +142,12 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
 @click.option("--settings", "settings_file", type=click.Path(path_type=Path), default=Path("newsdigest.yml"),
               show_default=True)
 @click.option("--topics", "topics_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--input", "-i", "inputs", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Also try the topic rules and overrides on this input: warn about rules that match nothing.")
 @verbosity_options
-def check(settings_file, topics_dir, quiet, verbose):
-    """Validate the settings and topic files without building."""
-    from .settings import load_settings
+def check(settings_file, topics_dir, inputs, quiet, verbose):
+    """Validate the settings, topic files and overrides without building."""
+    from .settings import Settings, load_settings
     from .topics import load_topics
 
     console = _console(quiet, verbose)
@@ -148,8 +163,24 @@ def check(settings_file, topics_dir, quiet, verbose):
         topics = load_topics(folder)
     except ConfigInvalid as invalid:
         errors.extend(invalid.errors)
+    from .overrides import load_overrides
+    try:
+        load_overrides(folder)
+    except ConfigInvalid as invalid:
+        errors.extend(invalid.errors)
     if errors:
         _config_failed(console, ConfigInvalid(errors))
+    if inputs:
+        from .pipeline import build_digest, story_facts
+        from .topics import unmatched_rule_warnings
+
+        digest = build_digest(list(inputs), settings or Settings(), folder)
+        for problem in digest.problems:
+            if problem.action == "warning":
+                console.error(f"warning: {problem.origin}: {problem.message}")
+        for warning in unmatched_rule_warnings(topics, [story_facts(s, digest.documents) for s in digest.stories]):
+            if warning.key != "match":  # topic-level warnings came with the build's problems
+                console.error(f"warning: {warning}")
     console.info(f"ok: {settings_file if settings_file.exists() else 'default settings'}; "
                  f"{len(topics)} topics in {folder}/")
 
@@ -268,6 +299,125 @@ def _emit(record: dict, jsonl: bool, heading: str) -> None:
 
 
 # --- grouping commands (group, explain) ------------------------------------
+def _stories_for(path_or_paths, topics_dir: Path | None, console: Console):
+    """The build's stories for PATH(s): exactly the site's grouping and defaults."""
+    from .pipeline import build_digest
+    from .settings import Settings
+
+    paths = list(path_or_paths) if isinstance(path_or_paths, (list, tuple)) else [path_or_paths]
+    try:
+        digest = build_digest(paths, Settings(), topics_dir, progress=console.detail)
+    except ConfigInvalid as invalid:
+        _config_failed(console, invalid)
+    for problem in digest.problems:
+        console.detail(str(problem))
+    return digest
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--jsonl", is_flag=True, help='One {"id", "story"} object per input article, in input order.')
+@click.option("--topics", "topics_dir", type=click.Path(path_type=Path), default=None,
+              help="Apply the editor overrides (overrides.yml) in this folder. Default: none.")
+@verbosity_options
+def group(paths, jsonl, topics_dir, quiet, verbose):
+    """Print the story of each article in PATH(s), with the build's grouping and defaults."""
+    import resource
+    import time
+
+    from .ingest import ingest
+    from .overrides import load_overrides
+    from .pipeline import find_stories, prepare_documents, without_takedowns
+    from .settings import Settings
+
+    console = _console(quiet, verbose)
+    started = time.perf_counter()
+    try:
+        overrides = load_overrides(topics_dir) if topics_dir else None
+    except ConfigInvalid as invalid:
+        _config_failed(console, invalid)
+    read = ingest(list(paths))
+    for problem in read.problems:
+        console.error(str(problem))
+    problems = []
+    documents = without_takedowns(prepare_documents(read.articles, problems), overrides)
+    found = find_stories(documents, Settings(), overrides, None, problems, summarise=False)
+    for problem in problems:
+        console.detail(str(problem))
+    story_of = {a: s.slug for s in found.stories for a in s.article_ids}
+    if jsonl:
+        kept = {d.id for d in documents}
+        for article in read.articles:
+            if article.id in kept:  # taken down or emptied articles have no story
+                click.echo(json.dumps({"id": article.id, "story": story_of.get(article.id)}, ensure_ascii=False))
+    else:
+        titles = {d.id: d.article.title or "" for d in documents}
+        for story in found.stories:
+            click.echo(f"# {story.slug}: {story.title}")
+            for article_id in story.article_ids:
+                click.echo(f"- {article_id}: {titles[article_id]}")
+            click.echo("")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    console.info(f"{len(documents)} articles in {len(found.stories)} stories; "
+                 f"{time.perf_counter() - started:.1f}s, peak memory {peak:.0f} MiB")
+
+
+@main.command()
+@click.argument("story")
+@click.option("--input", "-i", "inputs", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Input folder or file (repeatable). Default: seeds/")
+@click.option("--topics", "topics_dir", type=click.Path(path_type=Path), default=Path("topics"),
+              show_default=True, help="Folder of topic YAML files and overrides.yml.")
+@verbosity_options
+def explain(story, inputs, topics_dir, quiet, verbose):
+    """Tell why STORY (a story slug) has its articles and its topics."""
+    from .pipeline import story_facts
+    from .topics import match_reasons
+
+    console = _console(quiet, verbose)
+    digest = _stories_for(list(inputs) or [Path("seeds")], topics_dir, console)
+    slug = digest.redirects.get(story, story)
+    found = next((s for s in digest.stories if s.slug == slug), None)
+    if found is None:
+        from difflib import get_close_matches
+
+        from .overrides import load_overrides
+        overrides = load_overrides(topics_dir)
+        if overrides and story in overrides.spec.hide:
+            console.error(f"story '{story}' is hidden by the editor: {overrides.source} lists it under hide")
+            sys.exit(EXIT_FAILED)
+        near = get_close_matches(story, [s.slug for s in digest.stories], n=3)
+        console.error(f"no story '{story}' in this input" + (f"; did you mean {', '.join(near)}?" if near else
+                                                               "; `newsdigest group PATH` lists the stories"))
+        sys.exit(EXIT_USAGE)
+    if slug != story:
+        click.echo(f"'{story}' now redirects to '{slug}'.")
+    click.echo(f"Story '{found.slug}': {found.title}")
+    click.echo(f"\nArticles ({len(found.article_ids)}):")
+    for article_id in found.article_ids:
+        article = digest.articles[article_id]
+        date = article.date.date().isoformat() if article.date else "date unknown"
+        click.echo(f"  - {article_id}: {article.title or ''} ({article.source or 'outlet unknown'}, {date})")
+    click.echo("\nWhy these articles are together:")
+    reasons = digest.story_reasons.get(found.slug, [])
+    if not reasons:
+        click.echo("  - a single article: no other article was similar enough")
+    for line in reasons:
+        click.echo(f"  - {line}")
+    click.echo("\nTopics:")
+    facts = story_facts(found, digest.documents)
+    topics = {t.slug: t for t in digest.topics}
+    for topic_slug in found.topics:
+        topic = topics[topic_slug]
+        if topic.automatic:
+            click.echo(f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, and "
+                       f"it shares the terms {topic.name!r} with the topic's other stories")
+            continue
+        if found.slug in topic.pinned:
+            click.echo(f"  - {topic.name} ({topic.slug}): pinned in {topic.source}")
+            continue
+        why = match_reasons(topic.spec, facts) or []
+        click.echo(f"  - {topic.name} ({topic.slug}), {topic.source}: " + "; ".join(why))
 
 
 # --- ingest commands (fetch) ------------------------------------------------
@@ -424,6 +574,92 @@ def _parse_slice(text: str | None) -> slice:
 
 
 # --- eval stories / topics ---
+def _gold_documents(data: Path, skip_flagged: bool, console: Console):
+    from .ingest import ingest
+    from .pipeline import prepare_documents
+
+    read = ingest([data])
+    articles = [a for a in read.articles if not (skip_flagged and a.extra("is_boilerplate") in ("True", "true", "1"))]
+    documents = prepare_documents(articles, [])
+    missing = [d.id for d in documents if d.article.extra("label") is None]
+    if missing:
+        console.error(f"{data}: {len(missing)} article(s) have no 'label' (e.g. {missing[0]}); "
+                      "expected a gold label on every line")
+        sys.exit(EXIT_USAGE)
+    return documents
+
+
+@eval_group.command(name="stories")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-flagged", is_flag=True, help="Drop rows flagged is_boilerplate (Multi-News scrapes).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of a table.")
+@click.option("--min-f1", type=float, default=None, help="Exit 1 when our B-cubed F1 (0-100) is below this.")
+@verbosity_options
+def eval_stories(data, skip_flagged, as_json, min_f1, quiet, verbose):
+    """B-cubed P/R/F1 and ARI of the story grouping against the gold `label`, beside baselines."""
+    import time
+
+    from .eval_stories import average_link_baseline, score
+    from .group import GroupSettings, group_documents
+
+    console = _console(quiet, verbose)
+    documents = _gold_documents(data, skip_flagged, console)
+    gold = [d.article.extra("label") for d in documents]
+    started = time.perf_counter()
+    clusters = group_documents(documents, GroupSettings())
+    seconds = time.perf_counter() - started
+    predicted = [0] * len(documents)
+    for number, cluster in enumerate(clusters):
+        for index in cluster:
+            predicted[index] = number
+    rows = {"newsdigest": score(predicted, gold), "singletons": score(list(range(len(documents))), gold)}
+    threshold, rows["tfidf-average-link"] = average_link_baseline([d.article.text for d in documents], gold)
+    if as_json:
+        click.echo(json.dumps({"data": str(data), "articles": len(documents), "gold_stories": len(set(gold)),
+                               "seconds": round(seconds, 2), "baseline_threshold": threshold,
+                               **{name: {k: round(v, 4) for k, v in vars(s).items()} for name, s in rows.items()}}))
+    else:
+        click.echo(f"{data}: {len(documents)} articles, {len(set(gold))} gold stories; grouping took {seconds:.1f}s")
+        click.echo(f"{'method':<44}{'B3-P':>7}{'B3-R':>7}{'B3-F1':>7}{'ARI':>7}{'stories':>9}")
+        for name, s in rows.items():
+            label = f"{name} (best threshold {threshold:.3f})" if name == "tfidf-average-link" else name
+            click.echo(f"{label:<44}{s.precision * 100:7.1f}{s.recall * 100:7.1f}{s.f1 * 100:7.1f}"
+                       f"{s.ari * 100:7.1f}{s.clusters:9d}")
+    if min_f1 is not None and rows["newsdigest"].f1 * 100 < min_f1:
+        console.error(f"story grouping B-cubed F1 {rows['newsdigest'].f1 * 100:.1f} is below the floor {min_f1}")
+        sys.exit(EXIT_FAILED)
+
+
+@eval_group.command(name="topics")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--min-nmi", type=float, default=None, help="Exit 1 when NMI (0-100) is below this.")
+@verbosity_options
+def eval_topics(data, min_nmi, quiet, verbose):
+    """NMI and purity of automatic topics against the gold `label` (e.g. BBC categories)."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from .eval_stories import purity
+    from .group import GroupSettings, group_documents
+    from .model import Story
+    from .pipeline import assign_topics
+
+    console = _console(quiet, verbose)
+    documents = _gold_documents(data, False, console)
+    by_id = {d.id: d for d in documents}
+    # Topics only need each story's articles: skip the story summaries.
+    stories = [Story(slug=f"s{n}", title="", article_ids=tuple(documents[i].id for i in cluster))
+               for n, cluster in enumerate(group_documents(documents, GroupSettings()))]
+    stories, topics, _ = assign_topics(stories, by_id, [])
+    topic_of = {a: s.topics[0] for s in stories for a in s.article_ids}
+    predicted = [topic_of[d.id] for d in documents]
+    gold = [d.article.extra("label") for d in documents]
+    nmi = normalized_mutual_info_score(gold, predicted) * 100
+    click.echo(f"{data}: {len(documents)} articles, {len(set(gold))} gold categories, {len(stories)} stories, "
+               f"{len(topics)} automatic topics")
+    click.echo(f"NMI {nmi:.1f}  purity {purity(predicted, gold) * 100:.1f}")
+    if min_nmi is not None and nmi < min_nmi:
+        console.error(f"automatic topics NMI {nmi:.1f} is below the floor {min_nmi}")
+        sys.exit(EXIT_FAILED)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -1,19 +1,38 @@
 """Group: articles from different outlets about the same event become one story.
 
-Articles are compared on two TF-IDF views joined into one vector:
-- words (unigrams and bigrams): what the article is about;
-- character n-grams within words: names spelt or transliterated differently
-  ("Ahmad al-Shareh" / "Ahmed al-Sharaa") still share most of their n-grams.
+Articles are compared on three TF-IDF views joined into one vector:
+- words (unigrams and bigrams) of the title and text: what the article is about;
+- names and numbers (capitalised words inside sentences, figures, years): what
+  tells one prison escape, earthquake or round of talks from the next;
+- character n-grams within words of the title and lead: names spelt or
+  transliterated differently ("Ahmad al-Shareh" / "Ahmed al-Sharaa") still share
+  most of their n-grams.
 
-Two articles whose dates are known and far apart are never the same event.
-Similarity is computed as a sparse product of the vectors, keeping only pairs
-above the threshold, so no dense n-by-n matrix is ever built.
+Similarity is judged relative to each article's neighbourhood: a cosine of 0.3 is
+strong among unrelated news and weak inside a busy topic where every article
+shares the vocabulary. Each article's *local scale* is the mean similarity of its
+nearest neighbours, and an edge's weight is its cosine divided by the mean scale
+of its two ends.
+
+Stories are then built by average-link merging on that sparse graph: two stories
+join when the mean weight over all their article pairs (a missing edge counts as
+0) reaches the threshold. Unlike single link, one article that resembles two
+events cannot chain them together. Dated stories more than ``max_days_apart``
+apart never join.
+
+Scale: only the top ``neighbours`` of each article are kept, found with blocked
+sparse products (at most ``BLOCK_PAIRS`` similarities at a time, and only between
+articles dated within ``max_days_apart`` of each other), so memory grows with
+n x neighbours, never n x n.
 """
 
 from __future__ import annotations
 
+import heapq
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,71 +41,251 @@ from sklearn.preprocessing import normalize
 
 from .model import Document
 
-# The lead of an article says what the event is; later paragraphs drift into
-# background that sibling events share.
-LEAD_SENTENCES = 10
+# Character n-grams are costly on long texts; names sit in the title and lead.
+CHAR_LEAD_SENTENCES = 10
+# Rows per sparse product, so that one product holds at most BLOCK_PAIRS similarities
+# (about 12 bytes each): memory stays bounded however many articles come in.
+BLOCK_PAIRS = 20_000_000
+# Features in more than this share of articles weigh little yet cost the most in the
+# sparse product (each one pairs every article holding it): dropped.
+MAX_DF = 0.5
 
 
 @dataclass(frozen=True)
 class GroupSettings:
-    threshold: float = 0.30  # cosine similarity that makes two articles one story
+    threshold: float = 0.6  # mean relative similarity at which two stories merge
+    min_similarity: float = 0.12  # cosine below which two articles are never linked
+    neighbours: int = 20  # candidate neighbours kept per article
+    scale_neighbours: int = 10  # neighbours whose mean similarity is an article's local scale
+    min_scale: float = 0.05  # floor of the local scale (an article with no neighbours at all)
     max_days_apart: int = 7  # dated articles further apart than this are different events
-    char_weight: float = 0.5  # share of the character n-gram view in the joined vector
+    word_weight: float = 0.5
+    name_weight: float = 0.5
+    char_weight: float = 0.15
+
+
+@dataclass(frozen=True)
+class Join:
+    """One merge of two stories: why the articles ended up together (for ``explain``)."""
+
+    left: tuple[int, ...]  # article indices of the two stories merged
+    right: tuple[int, ...]
+    mean: float  # mean relative similarity over all their pairs (the merge criterion)
+    pair: tuple[int, int]  # the most similar article pair across the two stories
+    cosine: float  # that pair's cosine similarity
+
+
+@dataclass(frozen=True)
+class Grouping:
+    clusters: list[list[int]]  # document indices, each sorted, in order of first member
+    joins: list[Join] = field(default_factory=list)  # in merge order
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+_NAME_OR_NUMBER = re.compile(r"\b[A-Z][A-Za-z'’-]+\b|\b\d[\d,.:]*\d\b|\b\d\b")
+
+
+def names_and_numbers(text: str, fold: bool = True) -> list[str]:
+    """Capitalised words not opening a sentence, and numbers: the features that tell events apart.
+
+    With ``fold``, trailing "'s" and "s" go too (a crude but symmetric stem), so
+    "Oscars", "Oscar's" and "Oscar" are one feature.
+    """
+    tokens = []
+    for sentence in _SENTENCE_SPLIT.split(text):
+        for match in _NAME_OR_NUMBER.finditer(sentence):
+            if match.start() == 0:  # a capital that only opens the sentence says nothing
+                continue
+            # Possessive and plural endings go: "Oscars", "Oscar's" and "Oscar" are one name.
+            token = match.group(0)
+            tokens.append((token.lower().rstrip("'’s") or token.lower()) if fold else token)
+    return tokens
+
+
+def _full_text(document: Document) -> str:
+    title = document.article.title if not document.article.title_derived else ""
+    return "\n".join([title or "", *document.sentences])
 
 
 def _lead_text(document: Document) -> str:
     title = document.article.title if not document.article.title_derived else ""
-    return " ".join([title or "", *document.sentences[:LEAD_SENTENCES]])
+    return " ".join([title or "", *document.sentences[:CHAR_LEAD_SENTENCES]])
 
 
-def document_vectors(documents: Sequence[Document], settings: GroupSettings) -> sp.csr_matrix:
-    """One L2-normalised row per document: the weighted words and character views side by side."""
-    texts = [_lead_text(d) for d in documents]
-    words = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True,
-                            min_df=1, dtype=np.float32).fit_transform(texts)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                            min_df=1, dtype=np.float32).fit_transform(texts)
-    joined = sp.hstack([words * np.sqrt(1 - settings.char_weight),
-                        chars * np.sqrt(settings.char_weight)]).tocsr()
+def _max_df(n: int) -> float:
+    return MAX_DF if n >= 20 else 1.0  # a handful of articles: every word may matter
+
+
+def document_vectors(documents: Sequence[Document], settings: GroupSettings = GroupSettings()
+                     ) -> sp.csr_matrix:
+    """One L2-normalised row per document: the weighted views side by side."""
+    texts = [_full_text(d) for d in documents]
+    views = []
+    try:
+        views.append((TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True,
+                                      max_df=_max_df(len(texts)), dtype=np.float32).fit_transform(texts),
+                      settings.word_weight))
+    except ValueError:  # no words at all (only stop words or digits)
+        pass
+    try:
+        views.append((TfidfVectorizer(analyzer=names_and_numbers, sublinear_tf=True, max_df=_max_df(len(texts)),
+                                      dtype=np.float32).fit_transform(texts), settings.name_weight))
+    except ValueError:
+        pass
+    if settings.char_weight:
+        leads = [_lead_text(d) for d in documents]
+        views.append((TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                                      max_df=_max_df(len(texts)), dtype=np.float32).fit_transform(leads),
+                      settings.char_weight))
+    if not views:  # nothing comparable: every article is its own story
+        return sp.csr_matrix((len(documents), 1), dtype=np.float32)
+    total = sum(weight for _, weight in views)
+    joined = sp.hstack([normalize(m) * np.float32(np.sqrt(w / total)) for m, w in views]).tocsr()
     return normalize(joined)
 
 
-def similar_pairs(vectors: sp.csr_matrix, threshold: float) -> list[tuple[int, int, float]]:
-    """(i, j, similarity) for i < j with cosine similarity at least ``threshold``."""
-    pairs = []
-    block = 2000  # rows per block: bounds memory of the sparse product
-    for start in range(0, vectors.shape[0], block):
-        product = (vectors[start:start + block] @ vectors.T).tocoo()
-        for i, j, value in zip(product.row, product.col, product.data):
-            i += start
-            if i < j and value >= threshold:
-                pairs.append((int(i), int(j), float(value)))
-    return pairs
+def _too_far_apart(first: datetime | None, last: datetime | None, other_first: datetime | None,
+                   other_last: datetime | None, max_days: int) -> bool:
+    if first is None or other_first is None:
+        return False
+    span = max(last, other_last) - min(first, other_first)
+    return span.days > max_days
+
+
+def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = (),
+                       max_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` neighbours of each row by cosine: (indices, similarities), both n x k.
+
+    Missing neighbours are -1 with similarity 0. Time blocking: rows are taken in
+    date order, a block at a time, and compared only with articles dated within
+    ``max_days`` of the block (and with undated ones), so a long news stream costs
+    time in proportion to its length, not its square.
+    """
+    n = vectors.shape[0]
+    indices = np.full((n, k), -1, dtype=np.int64)
+    sims = np.zeros((n, k), dtype=np.float32)
+    days = np.array([d.toordinal() if d else 0 for d in dates] if len(dates) else [0] * n, dtype=np.int64)
+    blocking = max_days is not None
+    order = np.lexsort((np.arange(n), days))  # undated (0) first, then by date
+    dated_order = order[days[order] > 0]
+    dated_days = days[dated_order]
+    undated = order[days[order] == 0]
+    block = max(50, min(n, BLOCK_PAIRS // max(n, 1)))
+    for start in range(0, n, block):
+        rows = order[start:start + block]
+        row_days = days[rows]
+        if blocking and (row_days > 0).all():
+            lo = np.searchsorted(dated_days, row_days.min() - max_days, side="left")
+            hi = np.searchsorted(dated_days, row_days.max() + max_days, side="right")
+            columns = np.concatenate([undated, dated_order[lo:hi]])
+        else:
+            columns = np.arange(n)
+        product = (vectors[rows] @ vectors[columns].T).tocsr()
+        for position, i in enumerate(rows):
+            lo_, hi_ = product.indptr[position], product.indptr[position + 1]
+            cols, vals = columns[product.indices[lo_:hi_]], product.data[lo_:hi_]
+            keep = cols != i
+            if blocking and days[i]:
+                keep &= (days[cols] == 0) | (np.abs(days[cols] - days[i]) <= max_days)
+            cols, vals = cols[keep], vals[keep]
+            if len(vals) > k:
+                top = np.argpartition(-vals, k - 1)[:k]
+                cols, vals = cols[top], vals[top]
+            ranked = np.lexsort((cols, -vals))  # deterministic: by similarity, then index
+            indices[i, :len(ranked)] = cols[ranked]
+            sims[i, :len(ranked)] = vals[ranked]
+    return indices, sims
+
+
+def relative_edges(indices: np.ndarray, sims: np.ndarray, settings: GroupSettings
+                   ) -> dict[tuple[int, int], tuple[float, float]]:
+    """{(i, j): (relative weight, cosine)} for i < j over the union of both kNN lists."""
+    # Neighbourhoods are symmetric: j near i makes i near j, so the scale sees both lists.
+    n = indices.shape[0]
+    near: list[dict[int, float]] = [{} for _ in range(n)]
+    for i in range(n):
+        for j, cosine in zip(indices[i], sims[i]):
+            if j >= 0:
+                near[i][int(j)] = near[int(j)][i] = float(cosine)
+    m = max(1, settings.scale_neighbours)
+    scale = np.array([np.mean(sorted(row.values(), reverse=True)[:m]) if row else 0.0 for row in near])
+    scale = np.maximum(scale, settings.min_scale)
+    edges: dict[tuple[int, int], tuple[float, float]] = {}
+    for i in range(indices.shape[0]):
+        for j, cosine in zip(indices[i], sims[i]):
+            if j < 0 or cosine < settings.min_similarity:
+                continue
+            key = (i, int(j)) if i < j else (int(j), i)
+            if key not in edges:
+                weight = float(cosine) / ((scale[key[0]] + scale[key[1]]) / 2)
+                edges[key] = (weight, float(cosine))
+    return edges
+
+
+def average_link(n: int, edges: dict[tuple[int, int], tuple[float, float]], threshold: float,
+                 dates: Sequence[datetime | None], max_days: int) -> Grouping:
+    """Merge clusters while the best pair's mean edge weight (missing edges = 0) reaches ``threshold``."""
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    links: list[dict[int, float]] = [{} for _ in range(n)]  # cluster -> neighbour -> summed weight
+    best_pair: list[dict[int, tuple[float, int, int]]] = [{} for _ in range(n)]  # strongest cosine link
+    first = list(dates) if dates else [None] * n
+    last = list(first)
+    for (i, j), (weight, cosine) in edges.items():
+        links[i][j] = links[j][i] = weight
+        best_pair[i][j] = best_pair[j][i] = (cosine, i, j)
+    heap = [(-w, i, j) for (i, j), (w, _) in edges.items()]
+    heapq.heapify(heap)
+    joins = []
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in members or b not in members or b not in links[a]:
+            continue
+        mean = links[a][b] / (len(members[a]) * len(members[b]))
+        if abs(mean + negative) > 1e-9:
+            continue  # stale entry: the clusters changed since it was pushed
+        if mean < threshold:
+            break
+        if _too_far_apart(first[a], last[a], first[b], last[b], max_days):
+            continue
+        cosine, i, j = best_pair[a][b]
+        joins.append(Join(tuple(members[a]), tuple(members[b]), mean, (i, j), cosine))
+        keep, gone = (a, b) if a < b else (b, a)
+        for other, weight in links[gone].items():
+            if other == keep:
+                continue
+            links[keep][other] = links[other][keep] = links[keep].get(other, 0.0) + weight
+            del links[other][gone]
+            strongest = max(best_pair[keep].get(other, (-1.0, 0, 0)), best_pair[gone][other])
+            best_pair[keep][other] = best_pair[other][keep] = strongest
+            best_pair[other].pop(gone, None)
+        del links[keep][gone]
+        best_pair[keep].pop(gone, None)
+        links[gone], best_pair[gone] = {}, {}
+        members[keep] = sorted(members[keep] + members.pop(gone))
+        dated = [d for d in (first[keep], first[gone], last[keep], last[gone]) if d is not None]
+        first[keep], last[keep] = (min(dated), max(dated)) if dated else (None, None)
+        size = len(members[keep])
+        for other, weight in links[keep].items():
+            x, y = (keep, other) if keep < other else (other, keep)
+            heapq.heappush(heap, (-weight / (size * len(members[other])), x, y))
+    return Grouping(sorted(members.values(), key=lambda c: c[0]), joins)
+
+
+def group_with_reasons(documents: Sequence[Document], settings: GroupSettings = GroupSettings()) -> Grouping:
+    """Clusters of document indices and the joins that made them."""
+    n = len(documents)
+    if n == 0:
+        return Grouping([])
+    if n == 1:
+        return Grouping([[0]])
+    dates = [d.article.date for d in documents]
+    vectors = document_vectors(documents, settings)
+    indices, sims = nearest_neighbours(vectors, min(settings.neighbours, n - 1), dates, settings.max_days_apart)
+    edges = relative_edges(indices, sims, settings)
+    return average_link(n, edges, settings.threshold, dates, settings.max_days_apart)
 
 
 def group_documents(documents: Sequence[Document], settings: GroupSettings = GroupSettings()
                     ) -> list[list[int]]:
     """Clusters of document indices (each sorted), in order of their first member."""
-    n = len(documents)
-    if n == 0:
-        return []
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    vectors = document_vectors(documents, settings)
-    dates = [d.article.date for d in documents]
-    for i, j, _ in sorted(similar_pairs(vectors, settings.threshold), key=lambda p: (-p[2], p[0], p[1])):
-        if dates[i] and dates[j] and abs((dates[i] - dates[j]).days) > settings.max_days_apart:
-            continue
-        root_i, root_j = find(i), find(j)
-        if root_i != root_j:
-            parent[max(root_i, root_j)] = min(root_i, root_j)
-    clusters: dict[int, list[int]] = {}
-    for i in range(n):
-        clusters.setdefault(find(i), []).append(i)
-    return sorted(clusters.values(), key=lambda c: c[0])
+    return group_with_reasons(documents, settings).clusters

@@ -7,21 +7,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from slugify import slugify
 
 from .clean import clean_article
+from .configfile import ConfigError
 from .dedupe import collapse_duplicates
-from .group import GroupSettings, group_documents
+from .group import GroupSettings, Grouping, group_with_reasons, names_and_numbers
 from .ingest import ingest
 from .model import Article, Document, Problem, SentenceRef, Story, Summary
+from .overrides import Overrides, apply_overrides, load_overrides
+from .registry import Registry, stable_slugs
 from .sentences import split_sentences
 from .settings import Settings
 from .summarise import Length, exclusive_sentences, summarise_document, summarise_story
-from .topics import StoryFacts, Topic, automatic_topics, load_topics, topic_matches
+from .topics import (StoryFacts, Topic, automatic_topics, load_topics, topic_matches,
+                     unmatched_rule_warnings)
 
 Progress = Callable[[str], None]
 
@@ -41,6 +45,9 @@ class Digest:
     exclusives: dict[str, tuple[SentenceRef, ...]]  # article id -> sentences only it reports
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    redirects: dict[str, str] = field(default_factory=dict)  # old story slug -> current slug
+    story_reasons: dict[str, list[str]] = field(default_factory=dict)  # slug -> why these articles
+    registry: Registry | None = None  # the updated story registry, when one was given
 
     def story_articles(self, story: Story) -> list[Article]:
         return [self.articles[i] for i in story.article_ids]
@@ -82,28 +89,94 @@ def make_slug(title: str, taken: set[str]) -> str:
     return slug
 
 
+def _make_story(members: Sequence[Document], settings: Settings, taken: set[str],
+                slug: str | None = None, title: str | None = None, summarise: bool = True) -> Story:
+    members = sorted(members, key=lambda d: _date_key(d.article))
+    first = members[0].article
+    # A title given by the input beats one derived from a first sentence.
+    titled = next((d.article for d in members if d.article.title and not d.article.title_derived), first)
+    summary = (summarise_story(members, Length(sentences=settings.story_summary_sentences)) if summarise
+               else Summary(()))
+    return Story(slug=slug or make_slug(first.title or first.id, taken), title=title or titled.title or first.id,
+                 article_ids=tuple(d.id for d in members), summary=summary)
+
+
 def make_stories(documents: Sequence[Document], clusters: Sequence[Sequence[int]],
-                 settings: Settings) -> list[Story]:
-    """Stories from clusters of documents, with story summaries, top stories first."""
-    stories = []
+                 settings: Settings, summarise: bool = True) -> list[Story]:
+    """Stories from clusters of documents, with story summaries, top stories first.
+
+    A story's slug comes from its oldest article: articles that join later leave
+    the URL as it was.
+    """
     taken: set[str] = set()
     # Slugs are handed out oldest story first, so a story's URL does not depend on
     # which newer stories happen to share its title words.
     ordered = sorted(clusters, key=lambda c: min(_date_key(documents[i].article) for i in c))
-    for cluster in ordered:
-        members = sorted((documents[i] for i in cluster), key=lambda d: _date_key(d.article))
-        first = members[0].article
-        # A title given by the input beats one derived from a first sentence.
-        titled = next((d.article for d in members if d.article.title and not d.article.title_derived), first)
-        title = titled.title or first.id
-        summary = summarise_story(members, Length(sentences=settings.story_summary_sentences))
-        stories.append(Story(slug=make_slug(first.title or first.id, taken), title=title,
-                             article_ids=tuple(d.id for d in members), summary=summary))
-    return sorted(stories, key=lambda s: _story_rank(s, documents))
-
-
-def _story_rank(story: Story, documents: Sequence[Document]) -> tuple:
+    stories = [_make_story([documents[i] for i in cluster], settings, taken, summarise=summarise)
+               for cluster in ordered]
     by_id = {d.id: d.article for d in documents}
+    return sorted(stories, key=lambda s: _story_rank(s, by_id))
+
+
+def config_warning(warning: ConfigError) -> Problem:
+    """An editor-file warning as a build problem: file:line first, like every other message."""
+    origin = f"{warning.path}:{warning.line}" if warning.line else warning.path
+    return Problem(origin, f"{warning.key}: {warning.message}" if warning.key else warning.message, "warning")
+
+
+def edit_stories(stories: list[Story], documents: Sequence[Document], settings: Settings,
+                 overrides: Overrides | None, registry: Registry | None, problems: list[Problem],
+                 summarise: bool = True) -> tuple[list[Story], dict[str, str], dict[str, list[str]], Registry | None]:
+    """Apply the editor's overrides and the registry's stable slugs; return
+    (stories, redirects, notes per story, updated registry)."""
+    by_id = {d.id: d for d in documents}
+    taken = {s.slug for s in stories}
+    applied = apply_overrides(
+        stories, overrides,
+        new_story=lambda ids: _make_story([by_id[i] for i in ids], settings, taken, summarise=summarise),
+        remake=lambda story, ids: _make_story([by_id[i] for i in ids], settings, taken, slug=story.slug,
+                                              title=story.title, summarise=summarise))
+    problems.extend(config_warning(w) for w in applied.warnings)
+    stories, redirects = applied.stories, dict(applied.redirects)
+    updated = None
+    if registry is not None:
+        before = stories
+        stories, kept, updated = stable_slugs(stories, registry)
+        renamed = {old.slug: new.slug for old, new in zip(before, stories)}
+        redirects = {old: renamed.get(new, new) for old, new in redirects.items()}
+        redirects.update(kept)
+        updated = Registry(updated.stories, {**updated.redirects, **redirects})
+        notes = {renamed.get(k, k): v for k, v in applied.notes.items()}
+    else:
+        notes = applied.notes
+    articles = {d.id: d.article for d in documents}
+    return sorted(stories, key=lambda s: _story_rank(s, articles)), redirects, notes, updated
+
+
+def story_reasons(stories: Sequence[Story], documents: Sequence[Document], grouping: Grouping,
+                  notes: dict[str, list[str]]) -> dict[str, list[str]]:
+    """For each story, the similarity joins that made it and the editor's changes (for explain)."""
+    home = {a: s.slug for s in stories for a in s.article_ids}
+    reasons: dict[str, list[str]] = {s.slug: [] for s in stories}
+    for join in grouping.joins:
+        i, j = join.pair
+        a, b = documents[i].article, documents[j].article
+        slug = home.get(a.id)
+        if slug is None or home.get(b.id) != slug:
+            continue
+        shared = sorted(set(names_and_numbers(" ".join(documents[i].sentences), fold=False))
+                        & set(names_and_numbers(" ".join(documents[j].sentences), fold=False)))
+        reasons[slug].append(
+            f"{len(join.left)} + {len(join.right)} article(s) joined: '{a.id}' ~ '{b.id}' cosine "
+            f"{join.cosine:.2f}; mean relative similarity {join.mean:.2f} over all pairs"
+            + (f"; shared names/numbers: {', '.join(shared[:8])}" if shared else ""))
+    for slug, lines in notes.items():
+        if slug in reasons:
+            reasons[slug].extend(lines)
+    return reasons
+
+
+def _story_rank(story: Story, by_id: dict[str, Article]) -> tuple:
     articles = [by_id[i] for i in story.article_ids]
     outlets = {a.source for a in articles if a.source} | {o for a in articles for o in a.also_in}
     newest = max((a.date for a in articles if a.date), default=None)
@@ -152,34 +225,73 @@ def assign_topics(stories: list[Story], documents: dict[str, Document], editor_t
     return stories, topics, members
 
 
+def without_takedowns(documents: Sequence[Document], overrides: Overrides | None) -> list[Document]:
+    """Taken down before anything is computed from it: no page, summary or feed entry."""
+    gone = set(overrides.spec.takedown) if overrides else set()
+    return [d for d in documents if d.id not in gone]
+
+
+@dataclass
+class FoundStories:
+    stories: list[Story]
+    redirects: dict[str, str]
+    reasons: dict[str, list[str]]
+    registry: Registry | None
+
+
+def find_stories(documents: Sequence[Document], settings: Settings, overrides: Overrides | None = None,
+                 registry: Registry | None = None, problems: list[Problem] | None = None,
+                 summarise: bool = True) -> FoundStories:
+    """The story stage: grouping, slugs, the editor's overrides and the registry's stable slugs.
+
+    ``summarise=False`` skips the story summaries (for ``newsdigest group``, which only
+    prints which story each article is in).
+    """
+    problems = [] if problems is None else problems
+    grouping = group_with_reasons(documents, GroupSettings())
+    stories = make_stories(documents, grouping.clusters, settings, summarise)
+    stories, redirects, notes, registry = edit_stories(stories, documents, settings, overrides, registry,
+                                                       problems, summarise)
+    return FoundStories(stories, redirects, story_reasons(stories, documents, grouping, notes), registry)
+
+
 def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics_dir: Path | None = None,
-                 progress: Progress = lambda message: None) -> Digest:
+                 progress: Progress = lambda message: None, registry: Registry | None = None) -> Digest:
     """Run every stage on the input folders and return the digest as plain data.
 
     Raises ``ConfigInvalid`` when the topic files are wrong: an editor's mistake
     must stop the build with a clear message, not publish a site without the topic.
+    With a ``registry`` (see ``newsdigest.registry``), stories keep their earlier
+    slugs and ``Digest.registry`` is the updated one to save.
     """
     editor_topics = load_topics(topics_dir) if topics_dir else []
+    overrides = load_overrides(topics_dir) if topics_dir else None
     progress("ingest: reading input")
     read = ingest(inputs)
     problems = list(read.problems)
     progress(f"clean: {len(read.articles)} articles")
-    # Syndicated copies become one entry listing every outlet (the digest only: a
-    # per-article command such as `summarize` still sees every article).
-    documents = collapse_duplicates(prepare_documents(read.articles, problems), problems)
+    # Taken-down articles go first, so that they name no outlet of a copy either. Syndicated
+    # copies become one entry listing every outlet (the digest only: a per-article command
+    # such as `summarize` still sees every article).
+    documents = without_takedowns(prepare_documents(read.articles, problems), overrides)
+    documents = collapse_duplicates(documents, problems)
     progress(f"summarise: {len(documents)} articles")
     length = Length(sentences=settings.summary_sentences)
     summaries = {d.id: summarise_document(d, length) for d in documents}
     progress("group: finding stories")
-    clusters = group_documents(documents, GroupSettings())
-    stories = make_stories(documents, clusters, settings)
+    found = find_stories(documents, settings, overrides, registry, problems)
+    stories, redirects, reasons, registry = found.stories, found.redirects, found.reasons, found.registry
     by_id = {d.id: d for d in documents}
     progress(f"topics: {len(stories)} stories")
     stories, topics, topic_stories = assign_topics(stories, by_id, editor_topics)
+    for warning in unmatched_rule_warnings(editor_topics, [story_facts(s, by_id) for s in stories],
+                                           keywords=False):
+        problems.append(config_warning(warning))
     exclusives: dict[str, tuple[SentenceRef, ...]] = {}
     for story in stories:
         exclusives.update(exclusive_sentences([by_id[i] for i in story.article_ids],
                                               settings.exclusive_sentences))
     return Digest(articles={d.id: d.article for d in documents}, documents=by_id, summaries=summaries,
                   stories=stories, topics=topics, topic_stories=topic_stories, exclusives=exclusives,
-                  problems=problems, files_read=read.files_read)
+                  problems=problems, files_read=read.files_read, redirects=redirects,
+                  story_reasons=reasons, registry=registry)

@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from .highlights import first_reported, key_quotes, key_terms, timeline
 from .model import Article, SentenceRef, Story
 from .pipeline import Digest, make_slug
+from .registry import redirect_pages
 from .settings import Settings
 
 # Characters Python-Markdown lets a backslash escape; '<', '>' and '&' become entities.
@@ -292,6 +293,8 @@ def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Setting
         pages[f"archive/{name}.md"] = env.get_template("day.md.j2").render(
             day=day, stories=day_stories, **context)
     pages["tags.md"] = env.get_template("tags.md.j2").render(**context)
+    # Old story URLs (merged stories, the editor's merges) redirect to where the articles went.
+    pages.update(redirect_pages(digest.redirects, {s.slug: md_escape(s.title) for s in digest.stories}))
     written = []
     for name, text in sorted(pages.items()):
         path = docs / name

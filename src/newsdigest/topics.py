@@ -30,6 +30,7 @@ from slugify import slugify
 from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
 
 TOPIC_FILE_SUFFIXES = (".yml", ".yaml")
+NOT_TOPICS = {"overrides.yml"}  # the editor's story overrides live beside the topics (see overrides.py)
 
 
 def _check_keyword(value: str) -> str:
@@ -111,7 +112,7 @@ def load_topics(folder: Path) -> list[Topic]:
     topics: list[Topic] = []
     if not folder.exists():
         return []
-    for path in sorted(p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES):
+    for path in sorted(p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES and p.name not in NOT_TOPICS):
         display = path.as_posix()
         try:
             data, lines = load_yaml(path, display)
@@ -161,62 +162,128 @@ class StoryFacts:
     dates: tuple[date, ...]
 
 
-def topic_matches(spec: TopicSpec, story: StoryFacts) -> bool:
+def match_reasons(spec: TopicSpec, story: StoryFacts) -> list[str] | None:
+    """Why ``story`` belongs to the topic (one line per rule), or None when a rule fails."""
     rules = spec.match
     if not (rules.any or rules.all or rules.outlets or rules.since or rules.until):
-        return False  # a topic with no rules only holds pinned stories
-    if rules.any and not keyword_pattern(rules.any).search(story.text):
-        return False
+        return None  # a topic with no rules only holds pinned stories
+    reasons = []
+    if rules.any:
+        found = keyword_pattern(rules.any).search(story.text)
+        if not found:
+            return None
+        reasons.append(f"match.any: the text says {found.group(0)!r}")
     for keyword in rules.all:
-        if not keyword_pattern([keyword]).search(story.text):
-            return False
-    if rules.exclude and keyword_pattern(rules.exclude).search(story.text):
-        return False
-    if rules.outlets and not ({o.casefold() for o in rules.outlets} & {o.casefold() for o in story.outlets}):
-        return False
-    if rules.since and not any(d >= rules.since for d in story.dates):
-        return False
-    if rules.until and not any(d <= rules.until for d in story.dates):
-        return False
-    return True
+        found = keyword_pattern([keyword]).search(story.text)
+        if not found:
+            return None
+        reasons.append(f"match.all: {keyword!r} found as {found.group(0)!r}")
+    if rules.exclude:
+        if keyword_pattern(rules.exclude).search(story.text):
+            return None
+        reasons.append("match.exclude: none of " + ", ".join(repr(k) for k in rules.exclude) + " appears")
+    if rules.outlets:
+        wanted = {o.casefold() for o in rules.outlets}
+        hits = sorted(o for o in story.outlets if o.casefold() in wanted)
+        if not hits:
+            return None
+        reasons.append(f"match.outlets: covered by {', '.join(hits)}")
+    if rules.since:
+        if not any(d >= rules.since for d in story.dates):
+            return None
+        reasons.append(f"match.since: an article on or after {rules.since}")
+    if rules.until:
+        if not any(d <= rules.until for d in story.dates):
+            return None
+        reasons.append(f"match.until: an article on or before {rules.until}")
+    return reasons
 
 
-# Automatic topics: stories that no editor's topic claims are grouped by their
-# words. Topic-level similarity is looser than story-level: same subject, not same event.
-AUTO_TOPIC_THRESHOLD = 0.12
+def topic_matches(spec: TopicSpec, story: StoryFacts) -> bool:
+    return match_reasons(spec, story) is not None
+
+
+def unmatched_rule_warnings(topics: Sequence[Topic], stories: Sequence[StoryFacts], keywords: bool = True
+                            ) -> list[ConfigError]:
+    """A warning for each topic that claims no story, and each keyword no story contains.
+
+    A keyword that never matches is usually a typo or a name spelt another way;
+    it is a warning, not an error, because tomorrow's news may contain it.
+    """
+    warnings = []
+    for topic in topics:
+        if topic.spec is None:
+            continue
+        path, _, line = topic.source.rpartition(":")
+        if not any(topic_matches(topic.spec, s) for s in stories) and (topic.spec.match.any or topic.spec.match.all
+                                                                        or topic.spec.match.outlets):
+            warnings.append(ConfigError(path, int(line), "match", f"topic '{topic.slug}' matches no story "
+                                        "in this input; check its keywords, outlets and dates", "warning"))
+        for key in ("any", "all") if keywords else ():
+            for keyword in getattr(topic.spec.match, key):
+                pattern = keyword_pattern([keyword])
+                if not any(pattern.search(s.text) for s in stories):
+                    warnings.append(ConfigError(path, int(line), f"match.{key}", f"keyword {keyword!r} of topic "
+                                                f"'{topic.slug}' matches nothing in this input", "warning"))
+    return warnings
+
+
+# Automatic topics: stories that no editor's topic claims are clustered by their
+# words into about sqrt(n / AUTO_TOPIC_STORIES_PER) topics (at most AUTO_TOPIC_MAX):
+# topic-level similarity is looser than story-level, same subject, not same event.
 AUTO_TOPIC_TERMS = 3
+AUTO_TOPIC_STORIES_PER = 8
+AUTO_TOPIC_MAX = 40
+AUTO_TOPIC_DIMENSIONS = 100
+
+
+def automatic_topic_count(stories: int) -> int:
+    return max(1, min(AUTO_TOPIC_MAX, round((stories / AUTO_TOPIC_STORIES_PER) ** 0.5)))
 
 
 def automatic_topics(texts: Sequence[str]) -> list[tuple[tuple[str, ...], list[int]]]:
     """Group story texts into automatic topics; return (top terms, member indices) per topic.
 
-    Stories join the topic of their most similar neighbour when the TF-IDF cosine is
-    at least AUTO_TOPIC_THRESHOLD (single link on a sparse graph, so it scales); a
-    topic is named by the terms with the highest summed weight across its stories.
+    TF-IDF reduced by truncated SVD (LSA, so "election" and "vote" meet), then
+    k-means with a fixed seed: deterministic, and linear in the number of stories.
+    A topic is named by its most distinctive terms: highest mean weight in the
+    topic relative to all stories.
     """
     import numpy as np
-    from scipy.sparse.csgraph import connected_components
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
 
     if not texts:
         return []
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5 if len(texts) > 4 else 1.0,
+                                 min_df=2 if len(texts) > 50 else 1,
                                  token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:
         return [((), list(range(len(texts))))]
     terms = vectorizer.get_feature_names_out()
-    similarity = matrix @ matrix.T
-    similarity.data[similarity.data < AUTO_TOPIC_THRESHOLD] = 0
-    similarity.eliminate_zeros()
-    count, labels = connected_components(similarity, directed=False)
+    k = min(automatic_topic_count(len(texts)), len(texts))
+    if k > 1 and matrix.shape[1] > 2:
+        dimensions = min(AUTO_TOPIC_DIMENSIONS, matrix.shape[1] - 1, len(texts) - 1)
+        # k-means depends on row order; a canonical order makes topics independent of story ranking.
+        canonical = np.array(sorted(range(len(texts)), key=lambda i: texts[i]))
+        reduced = normalize(TruncatedSVD(dimensions, random_state=0).fit_transform(matrix[canonical]))
+        labels = np.empty(len(texts), dtype=int)
+        labels[canonical] = KMeans(k, n_init=10, random_state=0).fit_predict(reduced)
+    else:
+        labels = np.zeros(len(texts), dtype=int)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         groups.setdefault(int(label), []).append(index)
+    overall = np.asarray(matrix.mean(axis=0)).ravel() + 1e-9
     result = []
     for members in sorted(groups.values(), key=lambda m: m[0]):
-        weights = np.asarray(matrix[members].sum(axis=0)).ravel()
+        mean = np.asarray(matrix[members].mean(axis=0)).ravel()
+        # Distinctive and frequent: the topic's mean weight times its lift over all stories.
+        weights = mean * np.log1p(mean / overall) if len(groups) > 1 else mean
         top = sorted(range(len(terms)), key=lambda t: (-weights[t], terms[t]))[:AUTO_TOPIC_TERMS]
         result.append((tuple(str(terms[t]) for t in top if weights[t] > 0), members))
     return result

@@ -1,0 +1,126 @@
+"""Stable story URLs across builds: a small tracked file that remembers which articles each slug held.
+
+A story's slug comes from its oldest article, so newer articles joining it leave
+the URL alone. The registry covers the rest: when a bridging article merges two
+stories, or the grouping splits one, the new stories take over the slugs of the
+old ones that hold most of their articles, and every old slug that lost its
+story redirects to the story that now holds its articles. Redirects are kept in
+the registry, so a link from last month still lands.
+
+File format (JSON, sorted keys, so a diff shows what changed)::
+
+    {"stories": {"slug": ["article-id", ...]}, "redirects": {"old-slug": "slug"}}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .model import Story
+
+
+@dataclass(frozen=True)
+class Registry:
+    stories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
+
+
+class RegistryError(Exception):
+    pass
+
+
+def load_registry(path: Path) -> Registry:
+    """The registry in ``path`` (empty when the file does not exist yet)."""
+    if not path.exists():
+        return Registry()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        stories = {str(k): tuple(str(i) for i in v) for k, v in data.get("stories", {}).items()}
+        redirects = {str(k): str(v) for k, v in data.get("redirects", {}).items()}
+    except (ValueError, AttributeError, TypeError) as error:
+        raise RegistryError(f"{path}: not a story registry ({error}); expected JSON with 'stories' and "
+                            "'redirects', as written by `newsdigest build --registry`") from None
+    return Registry(stories, redirects)
+
+
+def save_registry(registry: Registry, path: Path) -> None:
+    data = {"stories": {k: list(v) for k, v in sorted(registry.stories.items())},
+            "redirects": dict(sorted(registry.redirects.items()))}
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Story], dict[str, str], Registry]:
+    """Give stories their earlier slugs; return (stories, redirects, updated registry).
+
+    A new story takes the old slug it shares most articles with (ties: the one that
+    held its oldest article), each old slug going to at most one story. An
+    old slug whose articles now sit in a story with another slug redirects there.
+    """
+    owner_of = {a: slug for slug, ids in previous.stories.items() for a in ids}
+    # overlap[new index][old slug] = shared articles
+    overlap: list[dict[str, int]] = []
+    for story in stories:
+        counts: dict[str, int] = {}
+        for article in story.article_ids:
+            if article in owner_of:
+                counts[owner_of[article]] = counts.get(owner_of[article], 0) + 1
+        overlap.append(counts)
+    # Most shared articles first; on a tie, the old story that held the new story's
+    # oldest article (a slug comes from the oldest article), then by name.
+    claims = sorted((-n, owner_of.get(stories[index].article_ids[0]) != old, old, index)
+                    for index, counts in enumerate(overlap) for old, n in counts.items())
+    slug_for: dict[int, str] = {}
+    used: set[str] = set()
+    for _, _, old, index in claims:
+        if index not in slug_for and old not in used:
+            slug_for[index] = old
+            used.add(old)
+    taken = set(slug_for.values())
+    renamed = []
+    for index, story in enumerate(stories):
+        slug = slug_for.get(index)
+        if slug is None:
+            slug = story.slug
+            number = 2
+            while slug in taken or slug in previous.redirects:
+                slug, number = f"{story.slug}-{number}", number + 1
+            taken.add(slug)
+        renamed.append(replace(story, slug=slug))
+    current = {s.slug for s in renamed}
+    redirects = {old: new for old, new in previous.redirects.items() if old not in current}
+    for index, counts in enumerate(overlap):
+        for old in counts:
+            if old not in current:
+                # The old story's articles live on here; the biggest share wins.
+                best = max(range(len(overlap)), key=lambda k: (overlap[k].get(old, 0), -k))
+                redirects[old] = renamed[best].slug
+    # Follow chains (a -> b -> c) so every redirect lands on a live page in one hop.
+    for old in list(redirects):
+        seen = {old}
+        target = redirects[old]
+        while target in redirects and target not in current and target not in seen:
+            seen.add(target)
+            target = redirects[target]
+        redirects[old] = target
+    redirects = {old: new for old, new in redirects.items() if new in current}
+    registry = Registry({s.slug: s.article_ids for s in renamed}, redirects)
+    return renamed, redirects, registry
+
+
+def redirect_pages(redirects: dict[str, str], titles: dict[str, str]) -> dict[str, str]:
+    """Markdown pages at the old story URLs that send readers to the story's new URL.
+
+    No plugin needed: a meta refresh (browsers honour it in the body too) plus a
+    plain link that MkDocs checks like any other, kept out of the search index.
+    ``titles`` maps current slugs to story titles, already escaped for Markdown.
+    """
+    pages = {}
+    for old, new in sorted(redirects.items()):
+        pages[f"stories/{old}.md"] = (
+            "---\nsearch:\n  exclude: true\n---\n\n"
+            f'<meta http-equiv="refresh" content="0; url=../{new}/">\n\n'
+            f"# This story has moved\n\nIt is now part of [{titles.get(new, new)}]({new}.md).\n")
+    return pages
