@@ -13,14 +13,13 @@ from pathlib import Path
 
 from slugify import slugify
 
-from .clean import clean_article
 from .group import GroupSettings, group_documents
 from .ingest import ingest
 from .model import Article, Document, Problem, SentenceRef, Story, Summary
-from .sentences import split_sentences
 from .settings import Settings
-from .summarise import Length, exclusive_sentences, summarise_document, summarise_story
+from .summarise import Length, exclusive_sentences, summarise_story
 from .topics import StoryFacts, Topic, automatic_topics, load_topics, topic_matches
+from .workers import ArticleWork
 
 Progress = Callable[[str], None]
 
@@ -45,12 +44,16 @@ class Digest:
         return [self.articles[i] for i in story.article_ids]
 
 
-def prepare_documents(articles: Sequence[Article], problems: list[Problem]) -> list[Document]:
-    """Clean and split each article; an article with nothing left is reported, not kept."""
+def prepare_documents(articles: Sequence[Article], problems: list[Problem],
+                      work: ArticleWork | None = None) -> list[Document]:
+    """Clean and split each article; an article with nothing left is reported, not kept.
+
+    ``work`` says how (processes, Dask, cache) and keeps each article's summary for
+    ``build_digest``; by default everything runs here, uncached.
+    """
     documents = []
-    for article in articles:
-        cleaned = clean_article(article)
-        sentences = tuple(split_sentences(cleaned.text))
+    for article, prepared in zip(articles, (work or ArticleWork()).prepare(articles)):
+        cleaned, sentences = prepared.article, prepared.sentences
         if not sentences:
             problems.append(Problem(article.origin, "no text left after removing boilerplate"))
             continue
@@ -142,7 +145,7 @@ def assign_topics(stories: list[Story], documents: dict[str, Document], editor_t
 
 
 def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics_dir: Path | None = None,
-                 progress: Progress = lambda message: None) -> Digest:
+                 progress: Progress = lambda message: None, work: ArticleWork | None = None) -> Digest:
     """Run every stage on the input folders and return the digest as plain data.
 
     Raises ``ConfigInvalid`` when the topic files are wrong: an editor's mistake
@@ -153,10 +156,12 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     read = ingest(inputs)
     problems = list(read.problems)
     progress(f"clean: {len(read.articles)} articles")
-    documents = prepare_documents(read.articles, problems)
+    work = work or ArticleWork()
+    work.summary_sentences = settings.summary_sentences
+    documents = prepare_documents(read.articles, problems, work)
     progress(f"summarise: {len(documents)} articles")
     length = Length(sentences=settings.summary_sentences)
-    summaries = {d.id: summarise_document(d, length) for d in documents}
+    summaries = {d.id: work.summary_for(d, length) for d in documents}
     progress("group: finding stories")
     clusters = group_documents(documents, GroupSettings())
     stories = make_stories(documents, clusters, settings)

@@ -1,0 +1,134 @@
+"""Benchmark corpora: a month of a busy newsroom's wire, built from a small real corpus.
+
+``make bench`` turns the ~2,400 distinct articles of ``../shared/corpus/`` into corpora
+of 1,000, 10,000 and 50,000 articles (under ``.cache/bench/``, gitignored: the texts
+belong to their publishers and never enter the repository), then times each stage.
+
+How an article stream is made from a few thousand real articles (all deterministic:
+every random choice comes from ``random.Random`` seeded with a string naming the
+story and outlet, so the same base articles always give byte-identical corpora):
+
+- Story ``s`` is built on base article ``s mod B`` (``B`` base articles), so each base
+  is reused ``n / (B * 5.5)`` times; each reuse is its own story on its own day,
+  one of 30 days chosen at random.
+- 1 to 10 outlets (5.5 on average) cover each story; the outlets are drawn from 150
+  invented names.
+- Each outlet's article is a rewrite, not a copy: every sentence after the lead is
+  dropped with probability 0.25, the lead itself with probability 0.3, and one to
+  three sentences are borrowed from other base articles (background paragraphs), so
+  two outlets' articles share most but never all of their sentences.
+- Half the outlets keep the base headline; the others give none (the pipeline then
+  derives one from the first sentence, as it does for real wire copy without a title).
+
+The stream is a prefix-stable sequence: the first ``n`` articles of a larger corpus are
+the ``n`` articles of the smaller one (bar the last story's cut), which is what the
+incremental benchmark uses to make "100 new articles arrived".
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .sentences import split_sentences
+
+START = datetime(2025, 3, 1, tzinfo=timezone.utc)
+DAYS = 30
+MAX_OUTLETS = 10
+_PLACES = ["Northfield", "Harbor City", "Eastvale", "Riverton", "Lakeside", "Westmoor", "Kingsbridge",
+           "Ashford", "Brookhaven", "Stonegate", "Fairview", "Millbrook", "Oakridge", "Seacliff", "Highland"]
+_KINDS = ["Herald", "Tribune", "Gazette", "Post", "Observer", "Chronicle", "Courier", "Times",
+          "Sentinel", "Wire"]
+OUTLETS = [f"{place} {kind}" for place in _PLACES for kind in _KINDS]
+
+
+@dataclass(frozen=True)
+class Base:
+    """One real article the stream reuses: its headline and sentences."""
+
+    title: str | None
+    sentences: tuple[str, ...]
+
+
+def load_bases(corpus: Path) -> list[Base]:
+    """Distinct, usable articles of every ``articles.jsonl`` under ``corpus``, in a fixed order.
+
+    Boilerplate stubs, duplicates and articles under five sentences are left out.
+    """
+    bases, seen = [], set()
+    for path in sorted(corpus.glob("*/articles.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            if item.get("is_boilerplate") or item.get("duplicate_of"):
+                continue
+            text = item.get("text") or ""
+            if text in seen:
+                continue
+            seen.add(text)
+            sentences = tuple(split_sentences(text))
+            if len(sentences) >= 5:
+                bases.append(Base(item.get("title"), sentences))
+    return bases
+
+
+def _rewrite(base: Base, bases: Sequence[Base], rng: random.Random) -> list[str]:
+    """One outlet's version of a base article: some sentences dropped, a few borrowed."""
+    first, rest = base.sentences[0], base.sentences[1:]
+    kept = [s for s in rest if rng.random() >= 0.25]
+    if rng.random() >= 0.3:
+        kept.insert(0, first)
+    for _ in range(rng.randint(1, 3)):
+        donor = bases[rng.randrange(len(bases))]
+        kept.insert(rng.randint(1, max(1, len(kept))), donor.sentences[rng.randrange(len(donor.sentences))])
+    return kept or [first]
+
+
+def stream(bases: Sequence[Base], n: int, seed: str = "newsdigest") -> Iterator[dict]:
+    """The first ``n`` articles of the deterministic stream, as JSON Lines records."""
+    produced, story = 0, 0
+    while produced < n:
+        rng = random.Random(f"{seed}:story:{story}")
+        base = bases[story % len(bases)]
+        day = START + timedelta(days=rng.randrange(DAYS))
+        outlets = rng.sample(OUTLETS, rng.randint(1, MAX_OUTLETS))
+        for j, outlet in enumerate(outlets):
+            if produced >= n:
+                break
+            article_rng = random.Random(f"{seed}:story:{story}:outlet:{j}")
+            sentences = _rewrite(base, bases, article_rng)
+            # Paragraphs of up to three sentences, as wire copy has.
+            text = "\n\n".join(" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3))
+            when = day + timedelta(hours=article_rng.randrange(6, 23), minutes=article_rng.randrange(60))
+            yield {"id": f"bench-{story:06d}-{j}", "title": base.title if j % 2 == 0 else None,
+                   "text": text, "source": outlet, "date": when.isoformat(), "url": None}
+            produced += 1
+        story += 1
+
+
+def write_corpus(bases: Sequence[Base], n: int, folder: Path, extra: int = 0) -> Path:
+    """Write ``n`` articles as one JSON Lines file per day into ``folder``.
+
+    With ``extra``, the next ``extra`` articles of the stream go to ``folder``'s sibling
+    ``<folder>-plus<extra>/`` as well: the same files plus ``incoming.jsonl``.
+    """
+    records = list(stream(bases, n + extra))
+    targets = [(folder, records[:n])]
+    if extra:
+        targets.append((folder.with_name(f"{folder.name}-plus{extra}"), records))
+    for target, items in targets:
+        target.mkdir(parents=True, exist_ok=True)
+        for old in target.glob("*.jsonl"):
+            old.unlink()
+        by_day: dict[str, list[str]] = {}
+        for item in items[:n]:
+            by_day.setdefault(item["date"][:10], []).append(json.dumps(item, ensure_ascii=False))
+        for day, lines in sorted(by_day.items()):
+            (target / f"{day}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if len(items) > n:
+            (target / "incoming.jsonl").write_text(
+                "\n".join(json.dumps(i, ensure_ascii=False) for i in items[n:]) + "\n", encoding="utf-8")
+    return folder
