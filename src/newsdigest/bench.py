@@ -132,3 +132,131 @@ def write_corpus(bases: Sequence[Base], n: int, folder: Path, extra: int = 0) ->
             (target / "incoming.jsonl").write_text(
                 "\n".join(json.dumps(i, ensure_ascii=False) for i in items[n:]) + "\n", encoding="utf-8")
     return folder
+
+
+# --- measuring ------------------------------------------------------------------
+
+def _peak_mb() -> tuple[float, float]:
+    """High-water resident memory of this process and of its largest child, in MB."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: bool) -> dict:
+    """Build ``corpus`` once, timing each stage: stage -> (seconds, peak MB so far, child peak MB).
+
+    Stage boundaries are the pipeline's own progress messages, so what is timed is
+    exactly what ``newsdigest build`` runs. Peak memory is the process's high-water
+    mark when the stage ends (it never goes down, so a stage's own peak is where it jumps).
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from .pipeline import build_digest
+    from .render import write_site
+    from .settings import Settings
+    from .workers import ArticleWork
+
+    root = Path.cwd()
+    marks: list[tuple[str, float]] = []
+    names = {"ingest": "ingest", "clean": "clean + sentences + summaries (per article)",
+             "summarise": "summaries (collect)", "group": "group + story summaries", "topics": "topics + exclusives"}
+    stages: dict[str, tuple[float, float, float]] = {}
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        now = time.perf_counter()
+        if marks:
+            name, began = marks[-1]
+            stages[names.get(name, name)] = (now - began, *_peak_mb())
+        marks.append((message.split(":", 1)[0], now))
+
+    work = ArticleWork(jobs=jobs, cache_dir=cache_dir)
+    settings = Settings()
+    digest = build_digest([corpus], settings, root / "topics", progress=progress, work=work)
+    progress("render: Markdown")
+    pages = write_site(digest, out, root / "site_templates", settings, root / "mkdocs.yml", out / "site")
+    progress("end")
+    digest_seconds = time.perf_counter() - start
+    result = {"articles": len(digest.articles), "stories": len(digest.stories), "topics": len(digest.topics),
+              "pages": len(pages), "jobs": jobs, "cores": os.cpu_count(), "stages": stages,
+              "digest_seconds": digest_seconds, "cache": work.cache_stats}
+    if mkdocs:
+        began = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
+                                  str(out / "mkdocs.yml")], env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        _, status, usage = os.wait4(child.pid, 0)
+        result["mkdocs"] = {"seconds": time.perf_counter() - began, "peak_mb": usage.ru_maxrss / 1024,
+                            "ok": status == 0}
+        site = out / "site"
+        index = site / "search" / "search_index.json"
+        result["site"] = {"html_pages": sum(1 for _ in site.rglob("*.html")),
+                          "mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
+                          "search_index_mb": index.stat().st_size / 1e6 if index.exists() else None}
+    return result
+
+
+def _measure_apart(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: bool) -> dict:
+    """``measure`` in a fresh process, so each build's peak memory is its own."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "newsdigest.bench", "--measure", str(corpus), str(out), str(jobs),
+               str(cache_dir or ""), "1" if mkdocs else ""]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import shutil
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--measure"]:
+        corpus, out, jobs, cache_dir, mkdocs = argv[1:6]
+        print(json.dumps(measure(Path(corpus), Path(out), int(jobs), Path(cache_dir) if cache_dir else None,
+                                 bool(mkdocs))))
+        return 0
+
+    parser = argparse.ArgumentParser(prog="python -m newsdigest.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
+    parser.add_argument("--work", type=Path, default=Path(".cache/bench"))
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-mkdocs-above", type=int, default=10000,
+                        help="skip `mkdocs build` for larger corpora (it grows past the time limit)")
+    parser.add_argument("--incremental", type=int, default=100, help="new articles for the warm-cache run")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "README.md").exists():
+        print(f"{args.corpus}: no evaluation corpus here; pass --corpus PATH (e.g. ../shared/corpus)")
+        return 2
+    bases = load_bases(args.corpus)
+    results = {}
+    for n in args.sizes:
+        folder = write_corpus(bases, n, args.work / f"corpus-{n}", extra=args.incremental)
+        cache = args.work / f"cache-{n}"
+        shutil.rmtree(cache, ignore_errors=True)
+        cold = _measure_apart(folder, args.work / f"out-{n}", args.jobs, cache, n <= args.no_mkdocs_above)
+        plus = folder.with_name(f"{folder.name}-plus{args.incremental}")
+        warm = _measure_apart(plus, args.work / f"out-{n}-plus", args.jobs, cache, False)
+        reference = _measure_apart(plus, args.work / f"out-{n}-plus-cold", args.jobs, None, False)
+        same = _markdown(args.work / f"out-{n}-plus") == _markdown(args.work / f"out-{n}-plus-cold")
+        results[n] = {"cold": cold, "incremental": warm, "incremental_reference": reference,
+                      "incremental_identical": same}
+        (args.work / f"results-{n}.json").write_text(json.dumps(results[n], indent=2) + "\n")
+        print(json.dumps(results[n], indent=2), flush=True)
+    return 0
+
+
+def _markdown(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted((folder / "docs").rglob("*.md"))}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
