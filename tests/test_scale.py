@@ -13,9 +13,11 @@ from newsdigest import cache as cache_module
 from newsdigest.bench import Base, load_bases, stream, write_corpus
 from newsdigest.cache import ArticleCache
 from newsdigest.ingest import ingest
+from newsdigest.model import Document
 from newsdigest.pipeline import build_digest
 from newsdigest.render import write_site
 from newsdigest.settings import Settings
+from newsdigest.summarise import exclusive_sentences
 from newsdigest.workers import ArticleWork
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +98,9 @@ def test_warm_cache_is_used_and_gives_the_cold_output(corpus, tmp_path):
     warm = ArticleWork(cache_dir=tmp_path / "cache")
     assert build(corpus, tmp_path / "warm", warm) == reference
     assert warm.cache_stats == (24, 0, 0)
+    # Story-level values (exclusive sentences) come from the cache too.
+    assert [stats[1:] for stats in warm.story_cache_stats.values()] == [(0, 0)]
+    assert sum(stats[0] for stats in warm.story_cache_stats.values()) >= 2
 
 
 def test_changed_article_misses_only_itself(corpus, tmp_path):
@@ -186,6 +191,20 @@ def test_dask_local_cluster_gives_the_same_results(corpus):
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         remote = ArticleWork(summary_sentences=3, scheduler=cluster.scheduler_address, batch=5)
         assert remote.prepare(articles) == local
+        groups = [[document(p) for p in local[i:i + 3]] for i in range(0, 12, 3)]
+        assert remote.per_story(exclusive_sentences, groups, 2) == [exclusive_sentences(g, 2) for g in groups]
+
+
+def document(prepared):
+    return Document(prepared.article, prepared.sentences)
+
+
+def test_per_story_on_processes_matches_one_process(corpus):
+    prepared = ArticleWork().prepare(ingest([corpus]).articles)
+    groups = [[document(p) for p in prepared[i:i + 4]] for i in range(0, 24, 4)]
+    expected = [exclusive_sentences(g, 2) for g in groups]
+    assert any(expected)
+    assert ArticleWork(jobs=2).per_story(exclusive_sentences, groups, 2) == expected
 
 
 # --- bench corpus generator -------------------------------------------------------

@@ -187,12 +187,17 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
               "pages": len(pages), "jobs": jobs, "cores": os.cpu_count(), "stages": stages,
               "digest_seconds": digest_seconds, "cache": work.cache_stats}
     if mkdocs:
+        # A process forked from this big one starts with its memory high-water mark, so
+        # mkdocs is started by a small launcher and measured as the launcher's child.
+        launcher = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+                    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)")
         began = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
-                                  str(out / "mkdocs.yml")], env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-        _, status, usage = os.wait4(child.pid, 0)
-        result["mkdocs"] = {"seconds": time.perf_counter() - began, "peak_mb": usage.ru_maxrss / 1024,
-                            "ok": status == 0}
+        done = subprocess.run([sys.executable, "-c", launcher, sys.executable, "-m", "mkdocs", "build",
+                               "--strict", "-q", "-f", str(out / "mkdocs.yml")], capture_output=True, text=True,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        peak_kb, code = done.stdout.split()[-2:]
+        result["mkdocs"] = {"seconds": time.perf_counter() - began, "peak_mb": int(peak_kb) / 1024,
+                            "ok": code == "0"}
         site = out / "site"
         index = site / "search" / "search_index.json"
         result["site"] = {"html_pages": sum(1 for _ in site.rglob("*.html")),
@@ -251,7 +256,46 @@ def main(argv: list[str] | None = None) -> int:
                       "incremental_identical": same}
         (args.work / f"results-{n}.json").write_text(json.dumps(results[n], indent=2) + "\n")
         print(json.dumps(results[n], indent=2), flush=True)
+        record(Path("BENCHMARKS.md"), n, report_table(n, results[n]))
     return 0
+
+
+def report_table(n: int, result: dict) -> str:
+    """The Markdown block ``make bench`` writes into BENCHMARKS.md for one corpus size."""
+    cold, warm = result["cold"], result["incremental"]
+    lines = [f"**{n:,} articles** ({cold['articles']:,} after cleaning, {cold['stories']:,} stories, "
+             f"{cold['topics']} topics, {cold['pages']:,} Markdown pages; {cold['cores']} cores, "
+             f"`--jobs {cold['jobs']}`)", "",
+             "| stage | cold: s | cold: peak MB (main / worker) | +100 articles, warm cache: s |",
+             "|---|---:|---:|---:|"]
+    for stage, (seconds, peak, child) in cold["stages"].items():
+        again = warm["stages"].get(stage, (float("nan"),))[0]
+        lines.append(f"| {stage} | {seconds:.1f} | {peak:.0f} / {child:.0f} | {again:.1f} |")
+    lines.append(f"| **digest stages (all above)** | **{cold['digest_seconds']:.1f}** | | "
+                 f"**{warm['digest_seconds']:.1f}** "
+                 f"({100 * warm['digest_seconds'] / result['incremental_reference']['digest_seconds']:.0f}% "
+                 f"of a cold build of the same input, {result['incremental_reference']['digest_seconds']:.1f} s) |")
+    if "mkdocs" in cold:
+        m, site = cold["mkdocs"], cold["site"]
+        lines.append(f"| mkdocs build --strict | {m['seconds']:.1f} | {m['peak_mb']:.0f} | not run |")
+        lines += ["", f"Site: {site['html_pages']:,} HTML pages, {site['mb']:.1f} MB, search index "
+                  f"{site['search_index_mb']:.2f} MB."]
+    else:
+        lines += ["", "`mkdocs build` not run at this size (see the page budget below)."]
+    lines += ["", f"Cache after +100: {warm['cache'][0]:,} hits, {warm['cache'][1]:,} misses; warm output "
+              f"byte-identical to a cold build: {'yes' if result['incremental_identical'] else 'NO'}."]
+    return "\n".join(lines)
+
+
+def record(path: Path, n: int, block: str) -> None:
+    """Replace the block between ``<!-- bench:N -->`` markers in ``path`` (if they are there)."""
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    start, end = f"<!-- bench:{n} -->", f"<!-- /bench:{n} -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        path.write_text(f"{head}{start}\n{block}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
 
 
 def _markdown(folder: Path) -> dict[str, bytes]:

@@ -94,23 +94,18 @@ def _checksum(payload_text: str) -> str:
     return hashlib.sha256(payload_text.encode()).hexdigest()
 
 
-class ArticleCache:
-    """One JSON file per article under ``folder/articles/<2 hex>/<key>.json``."""
+class Store:
+    """Checksummed JSON entries, one file per key under ``folder/<2 hex>/<key>.json``."""
 
-    def __init__(self, folder: Path, settings_key: str):
-        self.folder = Path(folder) / "articles"
-        self.settings_key = settings_key
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
         self.hits = self.misses = self.rebuilt = 0
-
-    def key(self, article: Article) -> str:
-        return entry_key(article, self.settings_key)
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def load(self, key: str, origin: str) -> Prepared | None:
-        """The cached value for an article read from ``origin``, or None when absent or not
-        trustworthy (then it is rebuilt)."""
+    def get(self, key: str, decode=lambda payload: payload):
+        """``decode(payload)`` of the entry, or None when absent or not trustworthy (then it is rebuilt)."""
         path = self._path(key)
         try:
             raw = path.read_text(encoding="utf-8")
@@ -125,15 +120,15 @@ class ArticleCache:
             payload_text = entry["payload"]
             if entry["format"] != FORMAT or entry["key"] != key or entry["check"] != _checksum(payload_text):
                 raise ValueError("entry does not match its key or checksum")
-            prepared = from_payload(json.loads(payload_text))
+            value = decode(json.loads(payload_text))
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             self.rebuilt += 1
             return None
         self.hits += 1
-        return replace(prepared, article=replace(prepared.article, origin=origin))
+        return value
 
-    def store(self, key: str, prepared: Prepared) -> None:
-        payload_text = json.dumps(to_payload(prepared), ensure_ascii=False, separators=(",", ":"))
+    def put(self, key: str, payload) -> None:
+        payload_text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         entry = {"format": FORMAT, "key": key, "check": _checksum(payload_text), "payload": payload_text}
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,3 +141,68 @@ class ArticleCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+    @property
+    def stats(self) -> tuple[int, int, int]:
+        return self.hits, self.misses, self.rebuilt
+
+
+class ArticleCache(Store):
+    """The per-article entries, under ``folder/articles/``."""
+
+    def __init__(self, folder: Path, settings_key: str):
+        super().__init__(Path(folder) / "articles")
+        self.settings_key = settings_key
+
+    def key(self, article: Article) -> str:
+        return entry_key(article, self.settings_key)
+
+    def load(self, key: str, origin: str) -> Prepared | None:
+        """The cached value for an article read from ``origin``, or None (then it is rebuilt)."""
+        prepared = self.get(key, from_payload)
+        return replace(prepared, article=replace(prepared.article, origin=origin)) if prepared else None
+
+    def store(self, key: str, prepared: Prepared) -> None:
+        self.put(key, to_payload(prepared))
+
+
+# --- story-level values: summaries and sentence references as tagged JSON --------
+
+def encode(value):
+    """Summary, SentenceRef, dict, tuple and plain values as JSON that ``decode`` reverses exactly."""
+    if isinstance(value, SentenceRef):
+        return {"ref": [value.article_id, value.index, value.text]}
+    if isinstance(value, Summary):
+        return {"summary": [encode(ref) for ref in value.sentences]}
+    if isinstance(value, dict):
+        return {"dict": [[key, encode(item)] for key, item in value.items()]}
+    if isinstance(value, (tuple, list)):
+        return {"tuple" if isinstance(value, tuple) else "list": [encode(item) for item in value]}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return {"value": value}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def decode(data):
+    (tag, body), = data.items()
+    if tag == "ref":
+        return SentenceRef(str(body[0]), int(body[1]), str(body[2]))
+    if tag == "summary":
+        return Summary(tuple(decode(item) for item in body))
+    if tag == "dict":
+        return {key: decode(item) for key, item in body}
+    if tag == "tuple":
+        return tuple(decode(item) for item in body)
+    if tag == "list":
+        return [decode(item) for item in body]
+    if tag == "value":
+        return body
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def group_key(name: str, documents, arguments: tuple) -> str:
+    """Key of a story-level value: the function, its arguments and its documents' full content."""
+    digest = hashlib.sha256(json.dumps([FORMAT, code_fingerprint(), name, repr(arguments)]).encode())
+    for document in documents:
+        digest.update(hashlib.sha256(repr(document).encode()).digest())
+    return digest.hexdigest()

@@ -169,9 +169,9 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     progress(f"topics: {len(stories)} stories")
     stories, topics, topic_stories = assign_topics(stories, by_id, editor_topics)
     exclusives: dict[str, tuple[SentenceRef, ...]] = {}
-    for story in stories:
-        exclusives.update(exclusive_sentences([by_id[i] for i in story.article_ids],
-                                              settings.exclusive_sentences))
+    for found in work.per_story(exclusive_sentences, [[by_id[i] for i in s.article_ids] for s in stories],
+                                settings.exclusive_sentences):
+        exclusives.update(found)
     return Digest(articles={d.id: d.article for d in documents}, documents=by_id, summaries=summaries,
                   stories=stories, topics=topics, topic_stories=topic_stories, exclusives=exclusives,
                   problems=problems, files_read=read.files_read)

@@ -10,12 +10,12 @@ so Dask workers need no shared disk.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import ArticleCache, Prepared
+from .cache import ArticleCache, Prepared, Store, decode, encode, group_key
 from .clean import clean_article
 from .model import Article, Document, Summary
 from .sentences import split_sentences
@@ -54,6 +54,7 @@ class ArticleWork:
     batch: int = BATCH
     summaries: dict[str, Summary] = field(default_factory=dict)
     cache_stats: tuple[int, int, int] | None = None  # (hits, misses, rebuilt) of the last prepare
+    story_cache_stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     @property
     def length(self) -> Length | None:
@@ -95,6 +96,46 @@ class ArticleWork:
         with ProcessPoolExecutor(max_workers=min(self.jobs, len(batches))) as pool:
             return _flatten(pool.map(prepare_batch, batches, [self.length] * len(batches)))
 
+    def per_story(self, function: Callable, groups: Sequence[Sequence[Document]], *arguments) -> list:
+        """``function(documents, *arguments)`` for each group of documents (a story), in order.
+
+        For story-level values that depend only on their documents (story summaries,
+        exclusive sentences): results come from the cache when it holds one for exactly
+        these documents (content and order) and arguments; the rest run on the workers.
+        ``function`` must be a module-level function, so other processes can run it.
+        """
+        name = f"{function.__module__}.{function.__qualname__}"
+        store = Store(self.cache_dir / "stories") if self.cache_dir else None
+        results: list = [None] * len(groups)
+        keys: list[str | None] = [None] * len(groups)
+        todo = []
+        for i, documents in enumerate(groups):
+            if store:
+                keys[i] = group_key(name, documents, arguments)
+                cached = store.get(keys[i], decode)
+                if cached is not None:
+                    results[i] = cached[0]
+                    continue
+            todo.append(i)
+        for i, value in zip(todo, self._map(function, [groups[i] for i in todo], arguments)):
+            results[i] = value
+            if store:
+                store.put(keys[i], encode([value]))
+        if store:
+            self.story_cache_stats[name] = store.stats
+        return results
+
+    def _map(self, function: Callable, groups: list, arguments: tuple) -> list:
+        if not groups:
+            return []
+        if self.scheduler:
+            return _run_dask_calls(self.scheduler, function, groups, arguments)
+        if self.jobs <= 1 or len(groups) < 2 * self.jobs:
+            return [function(documents, *arguments) for documents in groups]
+        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+            chunk = max(1, len(groups) // (8 * self.jobs))
+            return list(pool.map(function, groups, *[[a] * len(groups) for a in arguments], chunksize=chunk))
+
     def summary_for(self, document: Document, length: Length) -> Summary:
         """The summary made in ``prepare`` when it was made at this length, else a fresh one."""
         if length == self.length and document.id in self.summaries:
@@ -106,18 +147,25 @@ def _flatten(batches) -> list[Prepared]:
     return [item for batch in batches for item in batch]
 
 
-def _run_dask(address: str, batches: list[list[Article]], length: Length | None) -> list[list[Prepared]]:
+def _client(address: str):
     try:
         from distributed import Client
     except ImportError:
         raise SchedulerError("--scheduler needs Dask: pip install 'newsdigest[dask]'") from None
     try:
-        client = Client(address, timeout="10s")
+        return Client(address, timeout="10s")
     except (OSError, TimeoutError) as error:
         raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {error}") from None
-    with client:
-        futures = client.map(prepare_batch, batches, length=length, pure=False)
-        return client.gather(futures)
+
+
+def _run_dask(address: str, batches: list[list[Article]], length: Length | None) -> list[list[Prepared]]:
+    with _client(address) as client:
+        return client.gather(client.map(prepare_batch, batches, length=length, pure=False))
+
+
+def _run_dask_calls(address: str, function: Callable, groups: list, arguments: tuple) -> list:
+    with _client(address) as client:
+        return client.gather(client.map(function, groups, *[[a] * len(groups) for a in arguments], pure=False))
 
 
 class SchedulerError(Exception):
