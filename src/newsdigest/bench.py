@@ -174,6 +174,9 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
         if marks:
             name, began = marks[-1]
             stages[names.get(name, name)] = (now - began, *_peak_mb())
+            # Progress on stderr: a long run shows its stages before it ends.
+            print(f"{names.get(name, name)}: {now - began:.1f} s, peak {stages[names.get(name, name)][1]:.0f} MB",
+                  file=sys.stderr, flush=True)
         marks.append((message.split(":", 1)[0], now))
 
     work = ArticleWork(jobs=jobs, cache_dir=cache_dir)
