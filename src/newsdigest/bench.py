@@ -145,6 +145,15 @@ def _peak_mb() -> tuple[float, float]:
     return own, children
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children: unlike wall time, it does
+    not grow when other jobs share the cores."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: bool) -> dict:
     """Build ``corpus`` once, timing each stage: stage -> (seconds, peak MB so far, child peak MB).
 
@@ -169,15 +178,21 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
     stages: dict[str, tuple[float, float, float]] = {}
     start = time.perf_counter()
 
+    cpu: dict[str, float] = {}
+
     def progress(message: str) -> None:
-        now = time.perf_counter()
+        now, used = time.perf_counter(), _cpu_seconds()
         if marks:
             name, began = marks[-1]
             stages[names.get(name, name)] = (now - began, *_peak_mb())
+            cpu[names.get(name, name)] = used - cpu_marks[-1]
             # Progress on stderr: a long run shows its stages before it ends.
             print(f"{names.get(name, name)}: {now - began:.1f} s, peak {stages[names.get(name, name)][1]:.0f} MB",
                   file=sys.stderr, flush=True)
         marks.append((message.split(":", 1)[0], now))
+        cpu_marks.append(used)
+
+    cpu_marks: list[float] = []
 
     work = ArticleWork(jobs=jobs, cache_dir=cache_dir)
     settings = Settings()
@@ -187,20 +202,21 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
     progress("end")
     digest_seconds = time.perf_counter() - start
     result = {"articles": len(digest.articles), "stories": len(digest.stories), "topics": len(digest.topics),
-              "pages": len(pages), "jobs": jobs, "cores": os.cpu_count(), "stages": stages,
+              "pages": len(pages), "jobs": jobs, "cores": os.cpu_count(), "stages": stages, "cpu": cpu,
               "digest_seconds": digest_seconds, "cache": work.cache_stats}
     if mkdocs:
         # A process forked from this big one starts with its memory high-water mark, so
         # mkdocs is started by a small launcher and measured as the launcher's child.
         launcher = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
-                    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)")
+                    "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+                    "print(u.ru_utime + u.ru_stime, u.ru_maxrss, code)")
         began = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", launcher, sys.executable, "-m", "mkdocs", "build",
                                "--strict", "-q", "-f", str(out / "mkdocs.yml")], capture_output=True, text=True,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-        peak_kb, code = done.stdout.split()[-2:]
-        result["mkdocs"] = {"seconds": time.perf_counter() - began, "peak_mb": int(peak_kb) / 1024,
-                            "ok": code == "0"}
+        used, peak_kb, code = done.stdout.split()[-3:]
+        result["mkdocs"] = {"seconds": time.perf_counter() - began, "cpu": float(used),
+                            "peak_mb": int(peak_kb) / 1024, "ok": code == "0"}
         site = out / "site"
         index = site / "search" / "search_index.json"
         result["site"] = {"html_pages": sum(1 for _ in site.rglob("*.html")),
@@ -269,18 +285,21 @@ def report_table(n: int, result: dict) -> str:
     lines = [f"**{n:,} articles** ({cold['articles']:,} after cleaning, {cold['stories']:,} stories, "
              f"{cold['topics']} topics, {cold['pages']:,} Markdown pages; {cold['cores']} cores, "
              f"`--jobs {cold['jobs']}`)", "",
-             "| stage | cold: s | cold: peak MB (main / worker) | +100 articles, warm cache: s |",
-             "|---|---:|---:|---:|"]
+             "| stage | cold: wall s | cold: CPU s | cold: peak MB (main / worker) | +100, warm cache: wall s |",
+             "|---|---:|---:|---:|---:|"]
     for stage, (seconds, peak, child) in cold["stages"].items():
         again = warm["stages"].get(stage, (float("nan"),))[0]
-        lines.append(f"| {stage} | {seconds:.1f} | {peak:.0f} / {child:.0f} | {again:.1f} |")
-    lines.append(f"| **digest stages (all above)** | **{cold['digest_seconds']:.1f}** | | "
+        used = cold.get("cpu", {}).get(stage)
+        lines.append(f"| {stage} | {seconds:.1f} | {'' if used is None else f'{used:.1f}'} | "
+                     f"{peak:.0f} / {child:.0f} | {again:.1f} |")
+    lines.append(f"| **digest stages (all above)** | **{cold['digest_seconds']:.1f}** | | | "
                  f"**{warm['digest_seconds']:.1f}** "
                  f"({100 * warm['digest_seconds'] / result['incremental_reference']['digest_seconds']:.0f}% "
                  f"of a cold build of the same input, {result['incremental_reference']['digest_seconds']:.1f} s) |")
     if "mkdocs" in cold:
         m, site = cold["mkdocs"], cold["site"]
-        lines.append(f"| mkdocs build --strict | {m['seconds']:.1f} | {m['peak_mb']:.0f} | not run |")
+        lines.append(f"| mkdocs build --strict | {m['seconds']:.1f} | {m.get('cpu', 0):.1f} | "
+                     f"{m['peak_mb']:.0f} | not run |")
         lines += ["", f"Site: {site['html_pages']:,} HTML pages, {site['mb']:.1f} MB, search index "
                   f"{site['search_index_mb']:.2f} MB."]
     else:
