@@ -298,7 +298,8 @@ def report_table(n: int, result: dict) -> str:
                  f"of a cold build of the same input, {result['incremental_reference']['digest_seconds']:.1f} s) |")
     if "mkdocs" in cold:
         m, site = cold["mkdocs"], cold["site"]
-        lines.append(f"| mkdocs build --strict | {m['seconds']:.1f} | {m.get('cpu', 0):.1f} | "
+        used = f"{m['cpu']:.1f}" if "cpu" in m else ""
+        lines.append(f"| mkdocs build --strict | {m['seconds']:.1f} | {used} | "
                      f"{m['peak_mb']:.0f} | not run |")
         lines += ["", f"Site: {site['html_pages']:,} HTML pages, {site['mb']:.1f} MB, search index "
                   f"{site['search_index_mb']:.2f} MB."]
