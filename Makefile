@@ -70,3 +70,10 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(OUT) site .cache
+
+# Scale benchmark (issue 7): corpora of BENCH_SIZES articles made from $(CORPUS) into
+# .cache/bench/ (gitignored), each built cold, then again after 100 new articles.
+CORPUS      ?= ../shared/corpus
+BENCH_SIZES ?= 1000 10000 50000
+bench: $(STAMP)
+	$(BIN)/python -m newsdigest.bench --corpus $(CORPUS) --sizes $(BENCH_SIZES) --jobs 2

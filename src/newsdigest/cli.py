@@ -90,13 +90,21 @@ def main() -> None:
 @click.option("--registry", "registry_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Story registry (JSON, keep it in git): stories keep their URLs across builds and "
                    "merged stories' URLs redirect. Read, then updated.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes for the per-article stages (clean, sentences, summary).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the per-article stages on this Dask scheduler (tcp://host:8786) instead.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=Path(".cache/newsdigest"),
+              show_default=True, help="Per-article cache: a rebuild redoes only new or changed articles.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the per-article cache.")
 @verbosity_options
 def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_dir, report, fail_on_skip,
-          registry_file, quiet, verbose):
+          registry_file, jobs, scheduler, cache_dir, no_cache, quiet, verbose):
     """Build the digest: Markdown pages and build/mkdocs.yml for `mkdocs build`."""
     from .pipeline import build_digest
     from .render import write_site
     from .settings import load_settings
+    from .workers import ArticleWork, SchedulerError
 
     console = _console(quiet, verbose)
     inputs = list(inputs) or [Path("seeds")]
@@ -107,12 +115,16 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
     except RegistryError as error:
         console.error(str(error))
         sys.exit(EXIT_CONFIG)
+    work = ArticleWork(jobs=jobs, scheduler=scheduler, cache_dir=None if no_cache else cache_dir)
     try:
         settings = load_settings(settings_file)
         digest = build_digest(inputs, settings, topics_dir or Path(settings.topics_dir),
-                              progress=console.detail, registry=registry)
+                              progress=console.detail, registry=registry, work=work)
     except ConfigInvalid as invalid:
         _config_failed(console, invalid)
+    except SchedulerError as error:
+        console.error(str(error))
+        sys.exit(EXIT_FAILED)
     if registry_file and digest.registry is not None:
         save_registry(digest.registry, registry_file)
     for problem in digest.problems:

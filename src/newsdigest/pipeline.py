@@ -13,7 +13,6 @@ from pathlib import Path
 
 from slugify import slugify
 
-from .clean import clean_article
 from .configfile import ConfigError
 from .dedupe import collapse_duplicates
 from .group import GroupSettings, Grouping, group_with_reasons, names_and_numbers
@@ -21,11 +20,11 @@ from .ingest import ingest
 from .model import Article, Document, Problem, SentenceRef, Story, Summary
 from .overrides import Overrides, apply_overrides, load_overrides
 from .registry import Registry, stable_slugs
-from .sentences import split_sentences
 from .settings import Settings
-from .summarise import Length, exclusive_sentences, summarise_document, summarise_story
+from .summarise import Length, exclusive_sentences, summarise_story
 from .topics import (StoryFacts, Topic, automatic_topics, load_topics, topic_matches,
                      unmatched_rule_warnings)
+from .workers import ArticleWork
 
 Progress = Callable[[str], None]
 
@@ -53,12 +52,16 @@ class Digest:
         return [self.articles[i] for i in story.article_ids]
 
 
-def prepare_documents(articles: Sequence[Article], problems: list[Problem]) -> list[Document]:
-    """Clean and split each article; an article with nothing left is reported, not kept."""
+def prepare_documents(articles: Sequence[Article], problems: list[Problem],
+                      work: ArticleWork | None = None) -> list[Document]:
+    """Clean and split each article; an article with nothing left is reported, not kept.
+
+    ``work`` says how (processes, Dask, cache) and keeps each article's summary for
+    ``build_digest``; by default everything runs here, uncached.
+    """
     documents = []
-    for article in articles:
-        cleaned = clean_article(article)
-        sentences = tuple(split_sentences(cleaned.text))
+    for article, prepared in zip(articles, (work or ArticleWork()).prepare(articles)):
+        cleaned, sentences = prepared.article, prepared.sentences
         if not sentences:
             problems.append(Problem(article.origin, "no text left after removing boilerplate"))
             continue
@@ -256,7 +259,8 @@ def find_stories(documents: Sequence[Document], settings: Settings, overrides: O
 
 
 def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics_dir: Path | None = None,
-                 progress: Progress = lambda message: None, registry: Registry | None = None) -> Digest:
+                 progress: Progress = lambda message: None, registry: Registry | None = None,
+                 work: ArticleWork | None = None) -> Digest:
     """Run every stage on the input folders and return the digest as plain data.
 
     Raises ``ConfigInvalid`` when the topic files are wrong: an editor's mistake
@@ -270,14 +274,16 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     read = ingest(inputs)
     problems = list(read.problems)
     progress(f"clean: {len(read.articles)} articles")
+    work = work or ArticleWork()
+    work.summary_sentences = settings.summary_sentences
     # Taken-down articles go first, so that they name no outlet of a copy either. Syndicated
     # copies become one entry listing every outlet (the digest only: a per-article command
     # such as `summarize` still sees every article).
-    documents = without_takedowns(prepare_documents(read.articles, problems), overrides)
+    documents = without_takedowns(prepare_documents(read.articles, problems, work), overrides)
     documents = collapse_duplicates(documents, problems)
     progress(f"summarise: {len(documents)} articles")
     length = Length(sentences=settings.summary_sentences)
-    summaries = {d.id: summarise_document(d, length) for d in documents}
+    summaries = {d.id: work.summary_for(d, length) for d in documents}
     progress("group: finding stories")
     found = find_stories(documents, settings, overrides, registry, problems)
     stories, redirects, reasons, registry = found.stories, found.redirects, found.reasons, found.registry
@@ -288,9 +294,9 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
                                            keywords=False):
         problems.append(config_warning(warning))
     exclusives: dict[str, tuple[SentenceRef, ...]] = {}
-    for story in stories:
-        exclusives.update(exclusive_sentences([by_id[i] for i in story.article_ids],
-                                              settings.exclusive_sentences))
+    for found in work.per_story(exclusive_sentences, [[by_id[i] for i in s.article_ids] for s in stories],
+                                settings.exclusive_sentences):
+        exclusives.update(found)
     return Digest(articles={d.id: d.article for d in documents}, documents=by_id, summaries=summaries,
                   stories=stories, topics=topics, topic_stories=topic_stories, exclusives=exclusives,
                   problems=problems, files_read=read.files_read, redirects=redirects,

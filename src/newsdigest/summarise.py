@@ -272,9 +272,12 @@ def exclusive_sentences(documents: Sequence[Document], per_article: int = 2) -> 
         # while what one outlet adds sits in its inverted pyramid below the lead.
         scores = lead(document.sentences)
         picks = []
+        # One product per article (others x its sentences), not one per sentence: the
+        # row selection and product dominated builds at scale (issue 7).
+        others = matrix[owner_array != d]
+        closest = (others @ matrix[offset:offset + n].T).toarray().max(axis=0) if others.shape[0] and n else None
         for s in sorted(range(n), key=lambda i: (-scores[i], i)):
-            others = (matrix[owner_array != d] @ matrix[offset + s].T).toarray().ravel()
-            if others.size and others.max() < EXCLUSIVE_THRESHOLD and len(document.sentences[s].split()) >= 6:
+            if closest is not None and closest[s] < EXCLUSIVE_THRESHOLD and len(document.sentences[s].split()) >= 6:
                 picks.append(s)
             if len(picks) >= per_article:
                 break

@@ -1,0 +1,208 @@
+"""Content-hash cache of the per-article stages: cleaned article, sentences, summary.
+
+A rebuild after a few new articles arrive should only redo those articles. Each
+entry is keyed by a SHA-256 over everything its value depends on:
+
+- the article as read (every field: text, title, outlet, date, id, ...), except
+  where it was read from (``origin``, only used in messages), so moving or
+  renaming the input folder keeps the cache; the origin is put back on load;
+- the settings the per-article stages use (summary length, ranker);
+- the newsdigest version and a fingerprint of the source of the modules that
+  compute the value (clean, sentences, summarise, model), so editing the code
+  during development invalidates the cache as a release would.
+
+Entries are JSON (never pickle: a cache file is data, not code), one file per
+article, written atomically, and carry a checksum of their payload. An entry that
+cannot be read, does not parse, names another key or fails its checksum is
+treated as missing and rebuilt, so deleting or damaging the cache only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from . import __version__
+from .model import Article, SentenceRef, Summary
+
+FORMAT = 1
+DEFAULT_DIR = Path(".cache") / "newsdigest"
+# The modules whose code decides a cached value; their source is part of every key.
+_STAGE_MODULES = ("clean.py", "sentences.py", "summarise.py", "model.py", "cache.py", "workers.py")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the per-article stages make of one article."""
+
+    article: Article  # cleaned
+    sentences: tuple[str, ...]
+    summary: Summary
+
+
+@cache
+def code_fingerprint() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).parent
+    for name in _STAGE_MODULES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def entry_key(article: Article, settings_key: str) -> str:
+    """The cache key of ``article`` under the given per-article settings."""
+    # repr() of the frozen dataclass lists every field, dates with their zone.
+    material = json.dumps([FORMAT, code_fingerprint(), settings_key, repr(replace(article, origin=""))])
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _article_to_json(article: Article) -> dict:
+    return {"id": article.id, "text": article.text, "origin": article.origin, "title": article.title,
+            "title_derived": article.title_derived, "source": article.source,
+            "date": article.date.isoformat() if article.date else None, "url": article.url,
+            "author": article.author, "language": article.language,
+            "extras": [list(pair) for pair in article.extras]}
+
+
+def _article_from_json(data: dict) -> Article:
+    return Article(id=data["id"], text=data["text"], origin=data["origin"], title=data["title"],
+                   title_derived=bool(data["title_derived"]), source=data["source"],
+                   date=datetime.fromisoformat(data["date"]) if data["date"] else None, url=data["url"],
+                   author=data["author"], language=data["language"],
+                   extras=tuple((str(k), str(v)) for k, v in data["extras"]))
+
+
+def to_payload(prepared: Prepared) -> dict:
+    return {"article": _article_to_json(prepared.article), "sentences": list(prepared.sentences),
+            "summary": [ref.index for ref in prepared.summary.sentences]}
+
+
+def from_payload(data: dict) -> Prepared:
+    article = _article_from_json(data["article"])
+    sentences = tuple(str(s) for s in data["sentences"])
+    refs = tuple(SentenceRef(article.id, int(i), sentences[int(i)]) for i in data["summary"])
+    return Prepared(article, sentences, Summary(refs))
+
+
+def _checksum(payload_text: str) -> str:
+    return hashlib.sha256(payload_text.encode()).hexdigest()
+
+
+class Store:
+    """Checksummed JSON entries, one file per key under ``folder/<2 hex>/<key>.json``."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.hits = self.misses = self.rebuilt = 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str, decode=lambda payload: payload):
+        """``decode(payload)`` of the entry, or None when absent or not trustworthy (then it is rebuilt)."""
+        path = self._path(key)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, UnicodeDecodeError):
+            self.rebuilt += 1
+            return None
+        try:
+            entry = json.loads(raw)
+            payload_text = entry["payload"]
+            if entry["format"] != FORMAT or entry["key"] != key or entry["check"] != _checksum(payload_text):
+                raise ValueError("entry does not match its key or checksum")
+            value = decode(json.loads(payload_text))
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            self.rebuilt += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, payload) -> None:
+        payload_text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        entry = {"format": FORMAT, "key": key, "check": _checksum(payload_text), "payload": payload_text}
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: a build killed mid-write leaves no half-written entry.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(json.dumps(entry, ensure_ascii=False))
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    @property
+    def stats(self) -> tuple[int, int, int]:
+        return self.hits, self.misses, self.rebuilt
+
+
+class ArticleCache(Store):
+    """The per-article entries, under ``folder/articles/``."""
+
+    def __init__(self, folder: Path, settings_key: str):
+        super().__init__(Path(folder) / "articles")
+        self.settings_key = settings_key
+
+    def key(self, article: Article) -> str:
+        return entry_key(article, self.settings_key)
+
+    def load(self, key: str, origin: str) -> Prepared | None:
+        """The cached value for an article read from ``origin``, or None (then it is rebuilt)."""
+        prepared = self.get(key, from_payload)
+        return replace(prepared, article=replace(prepared.article, origin=origin)) if prepared else None
+
+    def store(self, key: str, prepared: Prepared) -> None:
+        self.put(key, to_payload(prepared))
+
+
+# --- story-level values: summaries and sentence references as tagged JSON --------
+
+def encode(value):
+    """Summary, SentenceRef, dict, tuple and plain values as JSON that ``decode`` reverses exactly."""
+    if isinstance(value, SentenceRef):
+        return {"ref": [value.article_id, value.index, value.text]}
+    if isinstance(value, Summary):
+        return {"summary": [encode(ref) for ref in value.sentences]}
+    if isinstance(value, dict):
+        return {"dict": [[key, encode(item)] for key, item in value.items()]}
+    if isinstance(value, (tuple, list)):
+        return {"tuple" if isinstance(value, tuple) else "list": [encode(item) for item in value]}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return {"value": value}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def decode(data):
+    (tag, body), = data.items()
+    if tag == "ref":
+        return SentenceRef(str(body[0]), int(body[1]), str(body[2]))
+    if tag == "summary":
+        return Summary(tuple(decode(item) for item in body))
+    if tag == "dict":
+        return {key: decode(item) for key, item in body}
+    if tag == "tuple":
+        return tuple(decode(item) for item in body)
+    if tag == "list":
+        return [decode(item) for item in body]
+    if tag == "value":
+        return body
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def group_key(name: str, documents, arguments: tuple) -> str:
+    """Key of a story-level value: the function, its arguments and its documents' full content."""
+    digest = hashlib.sha256(json.dumps([FORMAT, code_fingerprint(), name, repr(arguments)]).encode())
+    for document in documents:
+        digest.update(hashlib.sha256(repr(document).encode()).digest())
+    return digest.hexdigest()

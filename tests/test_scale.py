@@ -1,0 +1,257 @@
+"""Scale: parallel per-article stages, the article cache, Dask, and the bench corpus generator.
+
+Inputs are text written here (and turned into a small stream by the bench generator),
+never the evaluation corpus. Nothing here is timed.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdigest import cache as cache_module
+from newsdigest.bench import Base, load_bases, stream, write_corpus
+from newsdigest.cache import ArticleCache
+from newsdigest.ingest import ingest
+from newsdigest.model import Document
+from newsdigest.pipeline import build_digest
+from newsdigest.render import write_site
+from newsdigest.settings import Settings
+from newsdigest.summarise import exclusive_sentences
+from newsdigest.workers import ArticleWork
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BASES = [
+    Base("Harbour bridge closes for repairs", (
+        "The Old Harbour bridge will close for six weeks from Monday while engineers replace its cables.",
+        "City officials said the closure was needed after an inspection found corroded anchor points.",
+        "Commuters will be diverted over the river tunnel, which is expected to add twenty minutes to trips.",
+        "The ferry service will run every ten minutes during the morning and evening rush.",
+        "Shop owners near the bridge said they feared losing customers during the works.",
+        "The council promised a compensation fund for businesses that lose more than a third of their trade.",
+    )),
+    Base("Storm cuts power to thousands of homes", (
+        "A storm with gusts of over 120 km/h cut power to 40,000 homes across the northern valleys overnight.",
+        "Fallen trees blocked three main roads and a railway line near the mountain pass.",
+        "The grid operator said most customers should have power back by Wednesday evening.",
+        "Schools in the worst-hit villages stayed closed and exams were postponed.",
+        "Forecasters warned that a second, weaker storm could arrive at the weekend.",
+    )),
+    Base("Library wins national design award", (
+        "The new central library has won the national architecture prize for public buildings.",
+        "Judges praised its timber roof and the reading garden built on the old car park.",
+        "Visitor numbers have doubled since it opened in the spring, the library said.",
+        "The architects said the building uses a third of the energy of the library it replaced.",
+        "A children's wing with a small theatre will open next year.",
+        "The prize comes with a grant that the city plans to spend on mobile libraries.",
+    )),
+]
+
+
+def markdown(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.md"))}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("stream") / "articles"
+    write_corpus(BASES, 24, folder)
+    return folder
+
+
+def build(corpus: Path, out: Path, work: ArticleWork, settings: Settings = Settings()) -> dict[str, bytes]:
+    digest = build_digest([corpus], settings, ROOT / "topics", work=work)
+    write_site(digest, out, ROOT / "site_templates", settings, ROOT / "mkdocs.yml", out / "site")
+    return markdown(out / "docs")
+
+
+# --- parallel -----------------------------------------------------------------
+
+
+def test_two_processes_give_the_same_site_as_one(corpus, tmp_path):
+    one = build(corpus, tmp_path / "one", ArticleWork(jobs=1))
+    two = build(corpus, tmp_path / "two", ArticleWork(jobs=2, batch=3))  # 8 batches over 2 processes
+    assert len([n for n in one if n.startswith("stories/")]) >= 2
+    assert two == one
+
+
+def test_cli_accepts_jobs_and_no_cache(corpus, tmp_path):
+    from newsdigest.cli import run
+
+    code = run(["build", "-q", "--input", str(corpus), "--out", str(tmp_path / "out"),
+                "--topics", str(ROOT / "topics"), "--templates", str(ROOT / "site_templates"),
+                "--mkdocs", str(ROOT / "mkdocs.yml"), "--settings", str(tmp_path / "absent.yml"),
+                "--jobs", "2", "--no-cache"])
+    assert code == 0
+    assert markdown(tmp_path / "out" / "docs") == build(corpus, tmp_path / "ref", ArticleWork())
+
+
+# --- cache ----------------------------------------------------------------------
+
+
+def test_warm_cache_is_used_and_gives_the_cold_output(corpus, tmp_path):
+    reference = build(corpus, tmp_path / "nocache", ArticleWork())
+    cold = ArticleWork(cache_dir=tmp_path / "cache")
+    assert build(corpus, tmp_path / "cold", cold) == reference
+    assert cold.cache_stats == (0, 24, 0)
+    warm = ArticleWork(cache_dir=tmp_path / "cache")
+    assert build(corpus, tmp_path / "warm", warm) == reference
+    assert warm.cache_stats == (24, 0, 0)
+    # Story-level values (exclusive sentences) come from the cache too.
+    assert [stats[1:] for stats in warm.story_cache_stats.values()] == [(0, 0)]
+    assert sum(stats[0] for stats in warm.story_cache_stats.values()) >= 2
+
+
+def test_changed_article_misses_only_itself(corpus, tmp_path):
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    for path in corpus.glob("*.jsonl"):
+        (changed / path.name).write_bytes(path.read_bytes())
+    first = sorted(changed.glob("*.jsonl"))[0]
+    lines = first.read_text(encoding="utf-8").splitlines()
+    item = json.loads(lines[0])
+    item["text"] += " Officials later corrected the figure."
+    lines[0] = json.dumps(item)
+    work = ArticleWork(cache_dir=tmp_path / "cache")
+    build(corpus, tmp_path / "a", work)
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    work = ArticleWork(cache_dir=tmp_path / "cache")
+    pages = build(changed, tmp_path / "b", work)
+    assert work.cache_stats == (23, 1, 0)
+    assert pages == build(changed, tmp_path / "c", ArticleWork())
+
+
+def test_changed_setting_or_version_invalidates(corpus, tmp_path, monkeypatch):
+    build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    longer = ArticleWork(cache_dir=tmp_path / "cache")
+    pages = build(corpus, tmp_path / "b", longer, Settings(summary_sentences=2))
+    assert longer.cache_stats == (0, 24, 0)
+    assert pages == build(corpus, tmp_path / "c", ArticleWork(), Settings(summary_sentences=2))
+
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    cache_module.code_fingerprint.cache_clear()
+    try:
+        upgraded = ArticleWork(cache_dir=tmp_path / "cache")
+        build(corpus, tmp_path / "d", upgraded)
+        assert upgraded.cache_stats == (0, 24, 0)
+    finally:
+        monkeypatch.undo()
+        cache_module.code_fingerprint.cache_clear()
+
+
+def test_deleted_cache_costs_only_time(corpus, tmp_path):
+    import shutil
+
+    before = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    shutil.rmtree(tmp_path / "cache")
+    again = ArticleWork(cache_dir=tmp_path / "cache")
+    assert build(corpus, tmp_path / "b", again) == before
+    assert again.cache_stats == (0, 24, 0)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered"])
+def test_corrupt_entry_is_rebuilt_not_trusted(corpus, tmp_path, damage):
+    reference = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    entry = sorted((tmp_path / "cache").rglob("*.json"))[0]
+    raw = entry.read_text(encoding="utf-8")
+    if damage == "garbage":
+        entry.write_bytes(b"\x00\xff not json")
+    elif damage == "truncated":
+        entry.write_text(raw[: len(raw) // 2], encoding="utf-8")
+    else:  # valid JSON, but the summary says something the article never did
+        data = json.loads(raw)
+        data["payload"] = data["payload"].replace('"sentences":["', '"sentences":["Invented. ', 1)
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    work = ArticleWork(cache_dir=tmp_path / "cache")
+    assert build(corpus, tmp_path / "b", work) == reference
+    assert work.cache_stats == (23, 0, 1)
+    assert json.loads(entry.read_text(encoding="utf-8"))["payload"] == json.loads(raw)["payload"]
+
+
+def test_cache_round_trip_keeps_every_field(tmp_path):
+    articles = ingest([ROOT / "seeds"]).articles
+    work = ArticleWork(summary_sentences=2)
+    fresh = work.prepare(articles)
+    cache = ArticleCache(tmp_path, work.settings_key())
+    for article, prepared in zip(articles, fresh):
+        cache.store(cache.key(article), prepared)
+    assert [cache.load(cache.key(a), a.origin) for a in articles] == fresh
+
+
+# --- Dask -----------------------------------------------------------------------
+
+
+def test_dask_local_cluster_gives_the_same_results(corpus):
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    articles = ingest([corpus]).articles
+    local = ArticleWork(summary_sentences=3).prepare(articles)
+    with distributed.LocalCluster(host="127.0.0.1", protocol="tcp", n_workers=1, threads_per_worker=2,
+                                  processes=False, dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        remote = ArticleWork(summary_sentences=3, scheduler=cluster.scheduler_address, batch=5)
+        assert remote.prepare(articles) == local
+        groups = [[document(p) for p in local[i:i + 3]] for i in range(0, 12, 3)]
+        assert remote.per_story(exclusive_sentences, groups, 2) == [exclusive_sentences(g, 2) for g in groups]
+
+
+def document(prepared):
+    return Document(prepared.article, prepared.sentences)
+
+
+def test_per_story_on_processes_matches_one_process(corpus):
+    prepared = ArticleWork().prepare(ingest([corpus]).articles)
+    groups = [[document(p) for p in prepared[i:i + 4]] for i in range(0, 24, 4)]
+    expected = [exclusive_sentences(g, 2) for g in groups]
+    assert any(expected)
+    assert ArticleWork(jobs=2).per_story(exclusive_sentences, groups, 2) == expected
+
+
+# --- bench corpus generator -------------------------------------------------------
+
+
+def test_stream_is_deterministic_and_prefix_stable():
+    first = list(stream(BASES, 40))
+    assert first == list(stream(BASES, 40))
+    assert list(stream(BASES, 25)) == first[:25]
+    assert list(stream(BASES, 40, seed="other")) != first
+
+
+def test_stream_articles_are_rewrites_not_copies():
+    items = list(stream(BASES, 60))
+    assert len({i["id"] for i in items}) == 60
+    assert len({i["text"] for i in items}) == 60
+    days = {i["date"][:10] for i in items}
+    assert len(days) > 3 and all("2025-03-01" <= d <= "2025-03-30" for d in days)
+    by_story: dict[str, list[dict]] = {}
+    for item in items:
+        by_story.setdefault(item["id"].rsplit("-", 1)[0], []).append(item)
+    for story in by_story.values():
+        assert len({i["source"] for i in story}) == len(story)  # one article per outlet
+        assert len({i["date"][:10] for i in story}) == 1
+
+
+def test_write_corpus_is_byte_identical_and_plus_folder_adds_incoming(tmp_path):
+    write_corpus(BASES, 30, tmp_path / "a", extra=5)
+    write_corpus(BASES, 30, tmp_path / "b")
+    a, b, plus = (markdown_like(tmp_path / name) for name in ("a", "b", "a-plus5"))
+    assert a == b
+    assert set(plus) == set(a) | {"incoming.jsonl"}
+    assert sum(len(t.splitlines()) for t in a.values()) == 30
+    assert len(plus["incoming.jsonl"].splitlines()) == 5
+
+
+def markdown_like(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.jsonl"))}
+
+
+def test_load_bases_skips_boilerplate_duplicates_and_stubs(tmp_path):
+    (tmp_path / "set").mkdir()
+    text = " ".join(BASES[0].sentences)
+    rows = [{"id": "a", "title": "T", "text": text},
+            {"id": "b", "title": "T", "text": text},  # same text again
+            {"id": "c", "title": None, "text": "Too short. Only two sentences."},
+            {"id": "d", "title": None, "text": text + " More.", "is_boilerplate": True}]
+    (tmp_path / "set" / "articles.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    bases = load_bases(tmp_path)
+    assert [b.title for b in bases] == ["T"] and bases[0].sentences == BASES[0].sentences
