@@ -285,9 +285,16 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     length = Length(sentences=settings.summary_sentences)
     summaries = {d.id: work.summary_for(d, length) for d in documents}
     progress("group: finding stories")
-    found = find_stories(documents, settings, overrides, registry, problems)
+    # Stories are found without summaries, which are then made once for the final
+    # stories (after the editor's merges and splits), cached and on the workers: they
+    # depend only on their articles, so a rebuild redoes only the stories that changed.
+    found = find_stories(documents, settings, overrides, registry, problems, summarise=False)
     stories, redirects, reasons, registry = found.stories, found.redirects, found.reasons, found.registry
     by_id = {d.id: d for d in documents}
+    progress(f"summarise: {len(stories)} stories")
+    story_summaries = work.per_story(summarise_story, [[by_id[i] for i in s.article_ids] for s in stories],
+                                     Length(sentences=settings.story_summary_sentences))
+    stories = [replace(story, summary=summary) for story, summary in zip(stories, story_summaries)]
     progress(f"topics: {len(stories)} stories")
     stories, topics, topic_stories = assign_topics(stories, by_id, editor_topics)
     for warning in unmatched_rule_warnings(editor_topics, [story_facts(s, by_id) for s in stories],
