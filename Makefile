@@ -10,9 +10,9 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site digest test serve eval eval-stories bench e2e clean lock fetch
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval,dask]'
 	touch $@
 
 digest: $(STAMP)  ## Markdown pages and $(OUT)/mkdocs.yml from $(INPUT)
@@ -32,7 +32,7 @@ fetch: $(STAMP)  ## download the feeds listed in $(FEEDS) into $(FETCHED)/ (then
 # Browser tests: the built site in Debian's Chromium (apt-get install chromium) via Playwright.
 E2E_STAMP := $(VENV)/.installed-e2e
 $(E2E_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval,e2e]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval,dask,e2e]'
 	touch $@
 
 e2e: $(E2E_STAMP)

@@ -174,7 +174,8 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
     root = Path.cwd()
     marks: list[tuple[str, float]] = []
     names = {"ingest": "ingest", "clean": "clean + sentences + summaries (per article)",
-             "summarise": "summaries (collect)", "group": "group + story summaries", "topics": "topics + exclusives"}
+             "copies": "syndicated copies", "summarise": "summaries (collect)", "group": "group into stories",
+             "stories": "story summaries + exclusives", "topics": "topics"}
     stages: dict[str, tuple[float, float, float]] = {}
     start = time.perf_counter()
 

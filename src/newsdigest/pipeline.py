@@ -21,7 +21,7 @@ from .model import Article, Document, Problem, SentenceRef, Story, Summary
 from .overrides import Overrides, apply_overrides, load_overrides
 from .registry import Registry, stable_slugs
 from .settings import Settings
-from .summarise import Length, exclusive_sentences, summarise_story
+from .summarise import Length, story_summary_and_exclusives, summarise_story
 from .topics import (StoryFacts, Topic, automatic_topics, load_topics, topic_matches,
                      unmatched_rule_warnings)
 from .workers import ArticleWork
@@ -280,6 +280,7 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     # copies become one entry listing every outlet (the digest only: a per-article command
     # such as `summarize` still sees every article).
     documents = without_takedowns(prepare_documents(read.articles, problems, work), overrides)
+    progress(f"copies: {len(documents)} articles")
     documents = collapse_duplicates(documents, problems)
     progress(f"summarise: {len(documents)} articles")
     length = Length(sentences=settings.summary_sentences)
@@ -291,19 +292,18 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     found = find_stories(documents, settings, overrides, registry, problems, summarise=False)
     stories, redirects, reasons, registry = found.stories, found.redirects, found.reasons, found.registry
     by_id = {d.id: d for d in documents}
-    progress(f"summarise: {len(stories)} stories")
-    story_summaries = work.per_story(summarise_story, [[by_id[i] for i in s.article_ids] for s in stories],
-                                     Length(sentences=settings.story_summary_sentences))
-    stories = [replace(story, summary=summary) for story, summary in zip(stories, story_summaries)]
+    progress(f"stories: summaries and exclusives of {len(stories)} stories")
+    story_results = work.per_story(story_summary_and_exclusives, [[by_id[i] for i in s.article_ids] for s in stories],
+                                   Length(sentences=settings.story_summary_sentences), settings.exclusive_sentences)
+    stories = [replace(story, summary=summary) for story, (summary, _) in zip(stories, story_results)]
+    exclusives: dict[str, tuple[SentenceRef, ...]] = {}
+    for _, found_exclusives in story_results:
+        exclusives.update(found_exclusives)
     progress(f"topics: {len(stories)} stories")
     stories, topics, topic_stories = assign_topics(stories, by_id, editor_topics)
     for warning in unmatched_rule_warnings(editor_topics, [story_facts(s, by_id) for s in stories],
                                            keywords=False):
         problems.append(config_warning(warning))
-    exclusives: dict[str, tuple[SentenceRef, ...]] = {}
-    for found in work.per_story(exclusive_sentences, [[by_id[i] for i in s.article_ids] for s in stories],
-                                settings.exclusive_sentences):
-        exclusives.update(found)
     return Digest(articles={d.id: d.article for d in documents}, documents=by_id, summaries=summaries,
                   stories=stories, topics=topics, topic_stories=topic_stories, exclusives=exclusives,
                   problems=problems, files_read=read.files_read, redirects=redirects,

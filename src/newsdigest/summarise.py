@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .model import Document, SentenceRef, Summary
+from .ngrams import char_ngram_counts, tfidf
 
 DEFAULT_SENTENCES = 3
 
@@ -58,15 +59,16 @@ def _vectorise(sentences: Sequence[str]) -> csr_matrix | None:
     return csr_matrix((data, columns, np.asarray(indptr)), shape=(n, len(vocabulary)))
 
 
-def _overlap_vectors(sentences: Sequence[str]):
+def _overlap_vectors(sentences: Sequence[str]) -> csr_matrix:
     """Character n-gram TF-IDF rows for telling whether two sentences say the same thing.
 
     Two outlets reporting one remark rarely share exact words ("renew and redefine"
     / "restore and redefine", "al-Shareh" / "al-Sharaa"); character n-grams within
-    words still overlap, where word vectors see little in common.
+    words still overlap, where word vectors see little in common. Hashed n-grams
+    (``newsdigest.ngrams``): the story stage builds one such matrix per story, and
+    scikit-learn's vectorizer made that the slowest stage at 10,000 articles.
     """
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                           lowercase=True).fit_transform(sentences)
+    return tfidf(char_ngram_counts(sentences, buckets=2**20))
 
 
 # The ranker's defaults, chosen on the development halves of ../shared/corpus/
@@ -196,7 +198,30 @@ def summarise_document(document: Document, length: Length = Length(),
 REDUNDANCY_THRESHOLD = 0.35
 
 
-def summarise_story(documents: Sequence[Document], length: Length = Length()) -> Summary:
+class StorySentences:
+    """Every sentence of a story's articles, with their character n-gram vectors.
+
+    Built once per story and shared by the story summary and the exclusive
+    sentences, which compare the same sentences.
+    """
+
+    def __init__(self, documents: Sequence[Document]):
+        self.documents = documents
+        self.offsets = np.cumsum([0] + [len(d.sentences) for d in documents])
+        self.texts = [text for d in documents for text in d.sentences]
+        self.owner = np.repeat(np.arange(len(documents)), np.diff(self.offsets))
+        self.matrix = _overlap_vectors(self.texts) if self.texts else None
+
+    def row(self, d: int, s: int) -> int:
+        return int(self.offsets[d]) + s
+
+    def similarity_to(self, rows: Sequence[int]) -> np.ndarray:
+        """(len(rows), all sentences) cosine similarities, dense."""
+        return (self.matrix[list(rows)] @ self.matrix.T).toarray()
+
+
+def summarise_story(documents: Sequence[Document], length: Length = Length(),
+                    story: StorySentences | None = None) -> Summary:
     """Summary of a story across its articles, without repeating what two outlets both said.
 
     Sentences are ranked within their own article (so each article's lead and
@@ -204,40 +229,35 @@ def summarise_story(documents: Sequence[Document], length: Length = Length()) ->
     any sentence too similar to one already picked. The result follows the sources:
     articles in story order, sentences in document order.
     """
+    story = story or StorySentences(documents)
+    if not story.texts:
+        return Summary(())
     candidates: list[tuple[float, int, int]] = []  # (score, doc index, sentence index)
-    texts: list[str] = []
-    position: dict[tuple[int, int], int] = {}
     for d, document in enumerate(documents):
         scores = RANKERS[DEFAULT_RANKER](document.sentences)
-        for s, text in enumerate(document.sentences):
-            position[(d, s)] = len(texts)
-            texts.append(text)
-            candidates.append((float(scores[s]), d, s))
-    if not texts:
-        return Summary(())
-    matrix = _overlap_vectors(texts)
+        candidates.extend((float(scores[s]), d, s) for s in range(len(document.sentences)))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    # The closest any picked sentence comes to each sentence, updated as sentences are
+    # picked: one sparse product per pick instead of one per candidate.
+    closest = np.full(len(story.texts), -1.0)
+    picked_texts: set[str] = set()
     chosen: list[tuple[int, int]] = []
     used_words = 0
     for _, d, s in candidates:
         text = documents[d].sentences[s]
-        if chosen:
-            row = matrix[position[(d, s)]]
-            picked = matrix[[position[c] for c in chosen]]
-            if (picked @ row.T).max() >= REDUNDANCY_THRESHOLD:
-                continue
-        if text in (documents[c[0]].sentences[c[1]] for c in chosen):
+        if closest[story.row(d, s)] >= REDUNDANCY_THRESHOLD or text in picked_texts:
             continue
         words = len(text.split())
-        if length.words is not None:
-            if chosen and used_words + words > length.words:
-                continue
+        if length.words is not None and chosen and used_words + words > length.words:
+            continue
         chosen.append((d, s))
+        picked_texts.add(text)
         used_words += words
         if length.words is None and len(chosen) >= length.sentences:
             break
         if length.words is not None and used_words >= length.words:
             break
+        closest = np.maximum(closest, story.similarity_to([story.row(d, s)])[0])
     chosen.sort()
     return Summary(tuple(SentenceRef(documents[d].id, s, documents[d].sentences[s]) for d, s in chosen))
 
@@ -245,9 +265,13 @@ def summarise_story(documents: Sequence[Document], length: Length = Length()) ->
 # A sentence is news only one outlet has when nothing the others wrote comes this
 # close (character n-gram cosine, as for redundancy, with a margin).
 EXCLUSIVE_THRESHOLD = 0.3
+# Sentences of an article looked at together, in its own order, when finding what only
+# it reports: one product for the lot, and rarely a second one.
+_EXCLUSIVE_BATCH = 8
 
 
-def exclusive_sentences(documents: Sequence[Document], per_article: int = 2) -> dict[str, tuple[SentenceRef, ...]]:
+def exclusive_sentences(documents: Sequence[Document], per_article: int = 2,
+                        story: StorySentences | None = None) -> dict[str, tuple[SentenceRef, ...]]:
     """For each article of a story: its best-ranked sentences that no other article reports.
 
     Returns an empty mapping for a single-article story: with one source there is
@@ -255,32 +279,31 @@ def exclusive_sentences(documents: Sequence[Document], per_article: int = 2) -> 
     """
     if len(documents) < 2:
         return {}
-    texts, owner = [], []
-    for d, document in enumerate(documents):
-        texts.extend(document.sentences)
-        owner.extend([d] * len(document.sentences))
-    if not texts:
+    story = story or StorySentences(documents)
+    if not story.texts:
         return {}
-    matrix = _overlap_vectors(texts)
-    owner_array = np.asarray(owner)
     result: dict[str, tuple[SentenceRef, ...]] = {}
-    offset = 0
     for d, document in enumerate(documents):
-        n = len(document.sentences)
         # The outlet's own order ranks its exclusives: centrality would favour what
         # the article is mostly about, which is what the other outlets report too,
         # while what one outlet adds sits in its inverted pyramid below the lead.
-        scores = lead(document.sentences)
-        picks = []
-        # One product per article (others x its sentences), not one per sentence: the
-        # row selection and product dominated builds at scale (issue 7).
-        others = matrix[owner_array != d]
-        closest = (others @ matrix[offset:offset + n].T).toarray().max(axis=0) if others.shape[0] and n else None
-        for s in sorted(range(n), key=lambda i: (-scores[i], i)):
-            if closest is not None and closest[s] < EXCLUSIVE_THRESHOLD and len(document.sentences[s].split()) >= 6:
-                picks.append(s)
-            if len(picks) >= per_article:
+        # Sentences under six words (datelines, captions) are never news of their own.
+        order = [s for s in range(len(document.sentences)) if len(document.sentences[s].split()) >= 6]
+        others = story.owner != d
+        picks: list[int] = []
+        for start in range(0, len(order), _EXCLUSIVE_BATCH):
+            if len(picks) >= per_article or not others.any():
                 break
+            batch = order[start:start + _EXCLUSIVE_BATCH]
+            closest = story.similarity_to([story.row(d, s) for s in batch])[:, others].max(axis=1)
+            picks.extend(s for s, near in zip(batch, closest) if near < EXCLUSIVE_THRESHOLD)
+        picks = picks[:per_article]
         result[document.id] = tuple(SentenceRef(document.id, s, document.sentences[s]) for s in sorted(picks))
-        offset += n
     return result
+
+
+def story_summary_and_exclusives(documents: Sequence[Document], length: Length, per_article: int
+                                 ) -> tuple[Summary, dict[str, tuple[SentenceRef, ...]]]:
+    """Both story-level results from one set of sentence vectors (the build's story stage)."""
+    story = StorySentences(documents)
+    return summarise_story(documents, length, story), exclusive_sentences(documents, per_article, story)

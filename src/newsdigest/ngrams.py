@@ -1,0 +1,198 @@
+"""Word and character n-gram counts, and TF-IDF weighting, for many texts at once.
+
+scikit-learn's vectorizers build every n-gram as a Python string and look it up
+in a Python dict; at 10,000 articles that loop was most of the time spent
+grouping and summarising stories (issue 7). Here the texts are joined into one
+array of code points and every n-gram is hashed at once with numpy:
+
+- a polynomial hash over 64-bit integers (wrapping arithmetic), computed for all
+  windows together, or for variable-length words through prefix sums (the base is
+  odd, so it has an inverse modulo 2**64);
+- columns are the distinct hashes found, numbered in hash order: two different
+  n-grams share a column only if their 64-bit hashes collide, which for a
+  few million n-grams is practically never (unlike a fixed 2**20-bucket table);
+- the numbering depends only on the texts given, so the same texts always give
+  the same matrix, in any process (Python's own ``hash`` of a string is salted
+  per process and could not be used).
+
+The weighting in ``tfidf`` is scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``
+(1 + log tf, smooth idf, L2-normalised rows); only the vocabulary is hashed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+_BASE = np.uint64(0x100000001B3)  # odd (the FNV prime): invertible modulo 2**64
+_BASE_INVERSE = np.uint64(pow(int(_BASE), -1, 2**64))
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant: spreads n-gram sizes apart
+
+# Code points 0 and 1 never occur in cleaned text: they mark word and text boundaries.
+_WORD_END, _TEXT_END = "\x00", "\x01"
+
+# Text is processed this many code points at a time, so the temporary arrays stay
+# small (a few tens of MB) however many texts come in.
+_CHUNK_CHARS = 2_000_000
+
+
+def _unmarked(text: str) -> str:
+    return text.replace(_WORD_END, " ").replace(_TEXT_END, " ")
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def _chunks(pieces: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
+    """(index of the first text, texts) in runs of about ``_CHUNK_CHARS`` characters."""
+    start, size = 0, 0
+    for i, piece in enumerate(pieces):
+        size += len(piece) + 1
+        if size >= _CHUNK_CHARS:
+            yield start, list(pieces[start:i + 1])
+            start, size = i + 1, 0
+    if start < len(pieces):
+        yield start, list(pieces[start:])
+
+
+def _count_matrix(rows: np.ndarray, hashes: np.ndarray, n_rows: int, buckets: int | None = None
+                  ) -> sp.csr_matrix:
+    """Counts of each distinct hash per row; columns numbered in hash order.
+
+    With ``buckets``, hashes first fall into that many buckets (their top bits), and
+    the columns are the buckets used, found with a table instead of a sort: for the
+    thousands of small matrices of the story stage, sorting every n-gram cost more
+    than everything else. A story's ~10,000 distinct n-grams in 2**20 buckets share
+    one with another n-gram about 1% of the time, which moves a cosine by far less
+    than the thresholds' margins.
+    """
+    if not len(hashes):
+        return sp.csr_matrix((n_rows, 0), dtype=np.float32)
+    if buckets:
+        bucket = (hashes >> np.uint64(64 - int(buckets).bit_length() + 1)).astype(np.int64)
+        used = np.zeros(buckets, dtype=bool)
+        used[bucket] = True
+        number = np.cumsum(used, dtype=np.int32) - 1
+        inverse, width = number[bucket], int(number[-1]) + 1
+    else:
+        columns, inverse = np.unique(hashes, return_inverse=True)
+        width = len(columns)
+    counts = sp.coo_matrix((np.ones(len(hashes), dtype=np.float32), (rows, inverse)),
+                           shape=(n_rows, width)).tocsr()
+    counts.sum_duplicates()
+    return counts
+
+
+def char_ngram_counts(texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), buckets: int | None = None
+                      ) -> sp.csr_matrix:
+    """Character n-grams within words, lower-cased (scikit-learn's ``char_wb``).
+
+    Each word is padded with a space on both sides, so an n-gram at a word's edge
+    differs from one inside a word ("al-sh" opens "al-Shareh" and "al-Sharaa").
+    ``buckets`` (a power of two): see ``_count_matrix``.
+    """
+    padded = [f" {' '.join(_unmarked(t).lower().split()).replace(' ', f' {_WORD_END} ')} " for t in texts]
+    rows_parts, hash_parts = [], []
+    for first, chunk in _chunks(padded):
+        codes = _codes(_TEXT_END.join(chunk))
+        boundary = (codes <= 1).astype(np.int64)
+        crossings = np.concatenate([[0], np.cumsum(boundary)])
+        text_of = np.cumsum(codes == 1) + first  # text index of each code point
+        for n in sizes:
+            if len(codes) < n:
+                continue
+            starts = np.arange(len(codes) - n + 1)
+            valid = crossings[starts + n] == crossings[starts]  # no boundary inside the window
+            h = np.zeros(len(starts), dtype=np.uint64)
+            for k in range(n):
+                h = h * _BASE + codes[k:k + len(starts)]
+            h = (h ^ np.uint64(n * int(_MIX) % 2**64)) * _MIX
+            rows_parts.append(text_of[starts[valid]])
+            hash_parts.append(h[valid])
+    if not hash_parts:
+        return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+    return _count_matrix(np.concatenate(rows_parts), np.concatenate(hash_parts), len(texts), buckets)
+
+
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """The hash of each word, as ``word_ngram_counts`` computes it (for stop words)."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    _, hashes = _token_hashes(_WORD_END.join(words))
+    return hashes
+
+
+def _token_hashes(joined: str) -> tuple[np.ndarray, np.ndarray]:
+    """(end position, hash) of each token in tokens joined by boundary marks."""
+    codes = _codes(joined + _WORD_END)
+    ends = np.flatnonzero(codes <= 1)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    powers = np.cumprod(np.full(len(codes), _BASE, dtype=np.uint64))  # BASE**(i+1)
+    inverse = np.cumprod(np.full(len(codes), _BASE_INVERSE, dtype=np.uint64))
+    prefix = np.concatenate([[np.uint64(0)], np.cumsum(codes * powers, dtype=np.uint64)])
+    # hash(token) = sum of c_i * BASE**(i - start + 1): the prefix-sum difference,
+    # shifted back to its own start with the inverse power.
+    shift = np.concatenate([[np.uint64(1)], inverse])[starts]
+    hashes = (prefix[ends] - prefix[starts]) * shift
+    return ends, hashes * _MIX
+
+
+def word_ngram_counts(token_lists: Sequence[Sequence[str]], ngram_range: tuple[int, int] = (1, 1)
+                      ) -> sp.csr_matrix:
+    """Word n-grams (up to bigrams) of already tokenised texts, one row per text.
+
+    Bigrams join neighbouring tokens of the list given (so after any stop words
+    were taken out, as scikit-learn does).
+    """
+    low, high = ngram_range
+    if not 1 <= low <= high <= 2:
+        raise ValueError("word n-grams are unigrams and/or bigrams")
+    n = len(token_lists)
+    rows_parts, hash_parts = [], []
+    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=n)
+    text_of_token = np.repeat(np.arange(n), lengths)
+    joined = [_WORD_END.join(tokens) for tokens in token_lists if tokens]
+    hashes = np.concatenate([_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined)]
+                            ) if joined else np.zeros(0, dtype=np.uint64)
+    if low == 1:
+        rows_parts.append(text_of_token)
+        hash_parts.append(hashes)
+    if high == 2 and len(hashes) > 1:
+        same_text = text_of_token[1:] == text_of_token[:-1]
+        pairs = (hashes[:-1] * _BASE + hashes[1:]) ^ _MIX
+        rows_parts.append(text_of_token[1:][same_text])
+        hash_parts.append(pairs[same_text])
+    if not hash_parts:
+        return sp.csr_matrix((n, 0), dtype=np.float32)
+    return _count_matrix(np.concatenate(rows_parts), np.concatenate(hash_parts), n)
+
+
+def tfidf(counts: sp.csr_matrix, max_df: float = 1.0) -> sp.csr_matrix:
+    """TF-IDF rows: 1 + log(tf), smooth idf, L2-normalised (float32).
+
+    ``max_df``: columns found in more than this share of the rows are dropped
+    (scikit-learn's float ``max_df``); rows left with nothing are all zeros.
+    """
+    counts = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+    n = counts.shape[0]
+    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    if max_df < 1.0:
+        counts.data[frequency[counts.indices] > max_df * n] = 0
+        counts.eliminate_zeros()
+    idf = (np.log((1.0 + n) / (1.0 + frequency)) + 1.0).astype(np.float32)
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ counts)
+
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+def tokens(text: str, stop_words: frozenset[str] = frozenset()) -> list[str]:
+    """Lower-cased words of two or more characters, stop words left out."""
+    return [w for w in _WORD.findall(text.lower()) if w not in stop_words]
