@@ -1,5 +1,7 @@
 from datetime import datetime, timezone
 
+import numpy as np
+
 from helpers import document, seed_documents
 from stories_text import (BUDGET, ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B,
                           QUAKE_PERU_A, QUAKE_PERU_B)
@@ -85,3 +87,23 @@ def test_names_and_numbers_skip_sentence_openers_and_fold_plurals():
 def test_no_documents_no_stories():
     assert group_documents([]) == []
     assert group_documents([document(BUDGET, "b")]) == [[0]]
+
+
+def test_two_pass_neighbour_search_finds_the_exact_neighbours(monkeypatch):
+    # Sentences of the test stories as short "articles": many share common words, so
+    # the candidate search (rare features only) has something to leave out.
+    from newsdigest import group
+    texts = [s for text in (ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B, QUAKE_PERU_A,
+                            QUAKE_PERU_B, BUDGET, QUAKE, QUAKE_OTHER_OUTLET) for s in text.split(". ")]
+    docs = [document(t, f"d{i}") for i, t in enumerate(texts)]
+    vectors = document_vectors(docs)
+    monkeypatch.setattr(group, "SEARCH_MAX_DF", 0.2)
+    monkeypatch.setattr(group, "SEARCH_MIN_ARTICLES", 0)
+    frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    assert (frequency > 0.2 * len(docs)).any()  # the two-pass path really runs
+    exact_indices, exact_sims = group._top_k(vectors, 3)
+    indices, sims = nearest_neighbours(vectors, 3)
+    strong = exact_sims > 0.12  # the links grouping uses (GroupSettings.min_similarity)
+    assert strong.sum() >= 10
+    assert (indices[strong] == exact_indices[strong]).all()
+    assert np.allclose(sims[strong], exact_sims[strong], atol=1e-5)

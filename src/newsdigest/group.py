@@ -50,6 +50,14 @@ BLOCK_PAIRS = 20_000_000
 # Features in more than this share of articles weigh little yet cost the most in the
 # sparse product (each one pairs every article holding it): dropped.
 MAX_DF = 0.5
+# Neighbour search: features in more than this share of articles are left out of the
+# candidate search and added back when the candidates are ranked (nearest_neighbours).
+SEARCH_MAX_DF = 0.1
+SEARCH_CANDIDATES = 2  # candidates per neighbour kept
+# Below this many articles the exact search is cheap, and a "common" feature (in 10% of
+# a few dozen articles) may be what a pair shares: exact search only.
+SEARCH_MIN_ARTICLES = 1000
+RESCORE_PAIRS = 50_000  # candidate pairs rescored at a time
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,10 @@ def document_vectors(documents: Sequence[Document], settings: GroupSettings = Gr
     names = word_ngram_counts([names_and_numbers(t) for t in texts])
     views = [(tfidf(words, max_df), settings.word_weight), (tfidf(names, max_df), settings.name_weight)]
     if settings.char_weight:
-        views.append((tfidf(char_ngram_counts([_lead_text(d) for d in documents]), max_df), settings.char_weight))
+        # 2**24 buckets for the ~170,000 distinct n-grams of 10,000 leads: cosines move by
+        # at most 0.005, and the table is three times faster than sorting 30 million hashes.
+        leads = char_ngram_counts([_lead_text(d) for d in documents], buckets=2**24)
+        views.append((tfidf(leads, max_df), settings.char_weight))
     views = [(m, w) for m, w in views if m.nnz]  # a view with no terms at all says nothing
     if not views:  # nothing comparable: every article is its own story
         return sp.csr_matrix((len(documents), 1), dtype=np.float32)
@@ -150,10 +161,49 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
                        max_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` neighbours of each row by cosine: (indices, similarities), both n x k.
 
-    Missing neighbours are -1 with similarity 0. Time blocking: rows are taken in
-    date order, a block at a time, and compared only with articles dated within
-    ``max_days`` of the block (and with undated ones), so a long news stream costs
-    time in proportion to its length, not its square.
+    Missing neighbours are -1 with similarity 0. Two passes, for speed at scale:
+    candidates (``SEARCH_CANDIDATES`` times ``k``) are found on the features that are
+    rare enough to tell stories apart, then ranked by their exact cosine, the
+    common features' share added pair by pair. The common features (a character
+    n-gram such as "tion" is in most leads) made almost every pair of articles a
+    non-zero product and most of the grouping time; on the 10,000-article bench
+    corpus the candidates hold all but 3 of the 96,520 neighbour links that reach
+    ``min_similarity``.
+    """
+    n = vectors.shape[0]
+    frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    common = frequency > SEARCH_MAX_DF * n
+    if not common.any() or n < SEARCH_MIN_ARTICLES or n <= SEARCH_CANDIDATES * k:
+        return _top_k(vectors, k, dates, max_days)
+    rare = vectors.copy()
+    rare.data[common[rare.indices]] = 0
+    rare.eliminate_zeros()
+    shared = vectors[:, np.flatnonzero(common)].tocsr()
+    candidates, partial = _top_k(rare, SEARCH_CANDIDATES * k, dates, max_days)
+    exact = partial.copy()
+    rows, slots = np.nonzero(candidates >= 0)
+    for start in range(0, len(rows), RESCORE_PAIRS):  # bounded memory: a slice of pairs at a time
+        a, b = rows[start:start + RESCORE_PAIRS], candidates[rows[start:start + RESCORE_PAIRS],
+                                                             slots[start:start + RESCORE_PAIRS]]
+        exact[a, slots[start:start + RESCORE_PAIRS]] += np.asarray(shared[a].multiply(shared[b]).sum(axis=1)).ravel()
+    indices = np.full((n, k), -1, dtype=np.int64)
+    sims = np.zeros((n, k), dtype=np.float32)
+    for i in range(n):
+        found = candidates[i] >= 0
+        cols, vals = candidates[i][found], exact[i][found]
+        ranked = np.lexsort((cols, -vals))[:k]  # deterministic: by similarity, then index
+        indices[i, :len(ranked)] = cols[ranked]
+        sims[i, :len(ranked)] = vals[ranked]
+    return indices, sims
+
+
+def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = (),
+           max_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` neighbours of each row by the product of these vectors (see ``nearest_neighbours``).
+
+    Time blocking: rows are taken in date order, a block at a time, and compared
+    only with articles dated within ``max_days`` of the block (and with undated
+    ones), so a long news stream costs time in proportion to its length, not its square.
     """
     n = vectors.shape[0]
     indices = np.full((n, k), -1, dtype=np.int64)
