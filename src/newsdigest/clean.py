@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from .model import Article
@@ -76,7 +77,8 @@ def guess_language(text: str) -> str | None:
     words = [w.lower() for w in _WORDS.findall(text[:20_000])]
     if len(words) < LANGUAGE_MIN_WORDS:
         return None
-    shares = sorted(((sum(w in stops for w in words) / len(words), lang)
+    counts = Counter(words)  # each distinct word looked up once per language, not each occurrence
+    shares = sorted(((sum(counts[w] for w in stops & counts.keys()) / len(words), lang)
                      for lang, stops in _STOP_SETS.items()), reverse=True)
     (best, lang), (second, _) = shares[0], shares[1]
     # Related languages share some function words ("de", "a", "in"): ask for a clear lead.

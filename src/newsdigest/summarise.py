@@ -30,33 +30,42 @@ Ranker = Callable[[Sequence[str]], np.ndarray]
 _WORD = re.compile(r"(?u)\b\w[\w'-]*\w\b|\b\w\b")
 
 
-def _vectorise(sentences: Sequence[str]) -> csr_matrix | None:
+# Sentence-by-term matrices up to this many cells (8 MB) are dense; larger ones sparse.
+DENSE_CELLS = 1_000_000
+
+
+def _vectorise(sentences: Sequence[str]) -> np.ndarray | csr_matrix | None:
     """Sentence-by-term TF-IDF rows fitted on these sentences only (None if no terms).
 
     The same weighting as scikit-learn's ``TfidfVectorizer(sublinear_tf=True,
     stop_words="english")`` (1 + log tf, smooth idf, L2-normalised rows), built
-    directly: fitting a vectorizer object per article cost more than the ranking
-    itself (the whole BBC half must summarise in well under 5 seconds).
+    directly and dense: an article has tens of sentences and a few hundred terms,
+    where a vectorizer object, and even a scipy sparse matrix, cost more in
+    overhead than the ranking itself (the per-article stage is most of a build).
     """
     vocabulary: dict[str, int] = {}
-    indptr, indices, counts = [0], [], []
-    for sentence in sentences:
+    rows, columns, counts = [], [], []
+    for row, sentence in enumerate(sentences):
         terms = Counter(w for w in _WORD.findall(sentence.lower()) if w not in ENGLISH_STOP_WORDS)
         for term, count in terms.items():
-            indices.append(vocabulary.setdefault(term, len(vocabulary)))
+            rows.append(row)
+            columns.append(vocabulary.setdefault(term, len(vocabulary)))
             counts.append(count)
-        indptr.append(len(indices))
     if not vocabulary:  # only stop words, or no words at all
         return None
     n = len(sentences)
-    columns = np.asarray(indices, dtype=np.int64)
-    rows = np.repeat(np.arange(n), np.diff(indptr))
     document_frequency = np.bincount(columns, minlength=len(vocabulary))
     idf = np.log((1.0 + n) / (1.0 + document_frequency)) + 1.0
     data = (1.0 + np.log(np.asarray(counts, dtype=float))) * idf[columns]
-    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n))
-    data /= norms[rows]
-    return csr_matrix((data, columns, np.asarray(indptr)), shape=(n, len(vocabulary)))
+    if n * len(vocabulary) > DENSE_CELLS:  # a book-length text: stay sparse
+        weights = csr_matrix((data, (rows, columns)), shape=(n, len(vocabulary)))
+        norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return csr_matrix(weights.multiply(1.0 / norms[:, None]))
+    weights = np.zeros((n, len(vocabulary)))
+    weights[rows, columns] = data
+    norms = np.sqrt((weights * weights).sum(axis=1, keepdims=True))
+    return np.divide(weights, norms, out=np.zeros_like(weights), where=norms > 0)
 
 
 def _overlap_vectors(sentences: Sequence[str]) -> csr_matrix:
@@ -112,10 +121,13 @@ def centrality(sentences: Sequence[str]) -> np.ndarray:
     matrix = _vectorise(sentences)
     if matrix is None:
         return np.zeros(n)
-    similarity = (matrix @ matrix.T).tocsr()  # sparse: only sentences sharing a term
-    similarity.data = np.sqrt(np.clip(similarity.data, 0.0, None))
-    self_link = (np.diff(matrix.indptr) > 0).astype(float)  # unit rows: sqrt(1) on the diagonal
-    degree = np.asarray(similarity.sum(axis=1)).ravel() - self_link
+    if isinstance(matrix, csr_matrix):
+        similarity = (matrix @ matrix.T).tocsr()  # sparse: only sentences sharing a term
+        similarity.data = np.sqrt(np.clip(similarity.data, 0.0, None))
+        degree = np.asarray(similarity.sum(axis=1)).ravel() - similarity.diagonal()
+    else:
+        similarity = np.sqrt(np.clip(matrix @ matrix.T, 0.0, None))
+        degree = similarity.sum(axis=1) - np.diagonal(similarity)  # no sentence links to itself
     top = degree.max()
     return degree / top if top > 0 else np.zeros(n)
 
