@@ -16,9 +16,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .model import Article, Document
+from .ngrams import ngram_hashes, tfidf, word_ngram_counts
 
 # Speech verbs that introduce or close a quote in news copy.
 _VERBS = r"(?:said|says|told|added|stated|declared|insisted|warned|wrote|asked|explained|noted|argued|replied)"
@@ -136,7 +137,13 @@ def key_quotes(documents: Sequence[Document], limit: int) -> list[Quote]:
 _NEWS_WORDS = {"said", "says", "told", "according", "reported", "reports", "reuters", "afp", "ap",
                "year", "years", "new", "also", "would", "could", "one", "two", "last", "week",
                "today", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_STOP = list(ENGLISH_STOP_WORDS | _NEWS_WORDS)
+_STOP = frozenset(ENGLISH_STOP_WORDS | _NEWS_WORDS)
+
+
+_TERM = re.compile(r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")  # words of two or more letters, not numbers
+# Candidate terms looked at per story: the best-weighted, well beyond ``limit`` so that
+# phrases overlapping a picked term can be passed over.
+_CANDIDATES = 40
 
 
 def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
@@ -144,22 +151,27 @@ def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
     the stories), as they are written in the text ("Kremlin", "al-Sharaa")."""
     if limit == 0 or not texts:
         return [[] for _ in texts]
-    vectorizer = TfidfVectorizer(stop_words=_STOP, ngram_range=(1, 2), sublinear_tf=True,
-                                 token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # only stop words
-        return [[] for _ in texts]
-    vocabulary = vectorizer.get_feature_names_out()
+    token_lists = [[w for w in _TERM.findall(text.lower()) if w not in _STOP] for text in texts]
+    counts, column_hashes = word_ngram_counts(token_lists, (1, 2), with_hashes=True)
+    matrix = tfidf(counts)
     result = []
-    for row, text in zip(matrix, texts):
-        row = row.tocoo()
-        # Highest weight first, ties by column (the vocabulary is sorted, so alphabetical);
-        # numpy's sort, as a story's row holds thousands of n-grams.
-        ranked = row.col[np.lexsort((row.col, -row.data))]
+    for i, (tokens, text) in enumerate(zip(token_lists, texts)):
+        row = matrix[i]
+        if not row.nnz:
+            result.append([])
+            continue
+        # The best-weighted columns, then their n-grams found back in this text's tokens;
+        # ties go alphabetically, so the choice does not depend on hash values.
+        cut = np.sort(row.data)[::-1][min(_CANDIDATES, row.nnz) - 1]
+        best = row.data >= cut  # every column tied with the last candidate too
+        weight = dict(zip(column_hashes[row.indices[best]].tolist(), row.data[best].tolist()))
+        hashes, starts, sizes = ngram_hashes(tokens, (1, 2))
+        terms: dict[str, float] = {}
+        for h, start, size in zip(hashes.tolist(), starts.tolist(), sizes.tolist()):
+            if h in weight:
+                terms.setdefault(" ".join(tokens[start:start + size]), weight[h])
         picked: list[str] = []
-        for column in ranked:
-            term = vocabulary[column]
+        for term in sorted(terms, key=lambda t: (-terms[t], t)):
             # A phrase and its own words say the same thing twice: keep whichever ranks first.
             parts = set(term.split())
             if any(parts <= set(p.split()) or set(p.split()) <= parts for p in picked):
@@ -167,15 +179,24 @@ def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
             picked.append(term)
             if len(picked) >= limit:
                 break
-        result.append([_surface(term, text) for term in picked])
+        result.append(_surfaces(picked, text))
     return result
 
 
-def _surface(term: str, text: str) -> str:
-    """The most frequent spelling of a lower-cased term in the text."""
-    pattern = re.compile(r"\b" + r"\s+".join(re.escape(w) for w in term.split()) + r"\b", re.IGNORECASE)
-    forms = Counter(" ".join(m.group(0).split()) for m in pattern.finditer(text))
-    return max(sorted(forms), key=lambda f: forms[f]) if forms else term
+def _surfaces(terms: list[str], text: str) -> list[str]:
+    """The most frequent spelling of each lower-cased term in the text (one pass for all)."""
+    if not terms:
+        return []
+    forms: dict[str, Counter] = {term: Counter() for term in terms}
+    # A look-ahead, so that overlapping terms ("Wales captain", "captain Gareth") all match.
+    pattern = re.compile(r"(?=\b(" + "|".join(r"\s+".join(re.escape(w) for w in term.split())
+                                             for term in sorted(terms, key=len, reverse=True)) + r")\b)",
+                         re.IGNORECASE)
+    for match in pattern.finditer(text):
+        form = " ".join(match.group(1).split())
+        if form.lower() in forms:
+            forms[form.lower()][form] += 1
+    return [max(sorted(forms[t]), key=lambda f: forms[t][f]) if forms[t] else t for t in terms]
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,9 @@ def _chunks(pieces: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
 
 
 def _count_matrix(rows: np.ndarray, hashes: np.ndarray, n_rows: int, buckets: int | None = None
-                  ) -> sp.csr_matrix:
-    """Counts of each distinct hash per row; columns numbered in hash order.
+                  ) -> tuple[sp.csr_matrix, np.ndarray | None]:
+    """Counts of each distinct hash per row, columns numbered in hash order; and each
+    column's hash (None with buckets).
 
     With ``buckets``, hashes first fall into that many buckets (their top bits), and
     the columns are the buckets used, found with a table instead of a sort: for the
@@ -71,7 +72,7 @@ def _count_matrix(rows: np.ndarray, hashes: np.ndarray, n_rows: int, buckets: in
     than the thresholds' margins.
     """
     if not len(hashes):
-        return sp.csr_matrix((n_rows, 0), dtype=np.float32)
+        return sp.csr_matrix((n_rows, 0), dtype=np.float32), np.zeros(0, dtype=np.uint64)
     if buckets:
         bucket = (hashes >> np.uint64(64 - int(buckets).bit_length() + 1)).astype(np.int64)
         used = np.zeros(buckets, dtype=bool)
@@ -84,7 +85,7 @@ def _count_matrix(rows: np.ndarray, hashes: np.ndarray, n_rows: int, buckets: in
     counts = sp.coo_matrix((np.ones(len(hashes), dtype=np.float32), (rows, inverse)),
                            shape=(n_rows, width)).tocsr()
     counts.sum_duplicates()
-    return counts
+    return counts, (None if buckets else columns)
 
 
 def char_ngram_counts(texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), buckets: int | None = None
@@ -115,7 +116,7 @@ def char_ngram_counts(texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), bu
             hash_parts.append(h[valid])
     if not hash_parts:
         return sp.csr_matrix((len(texts), 0), dtype=np.float32)
-    return _count_matrix(np.concatenate(rows_parts), np.concatenate(hash_parts), len(texts), buckets)
+    return _count_matrix(np.concatenate(rows_parts), np.concatenate(hash_parts), len(texts), buckets)[0]
 
 
 def word_hashes(words: Sequence[str]) -> np.ndarray:
@@ -141,12 +142,13 @@ def _token_hashes(joined: str) -> tuple[np.ndarray, np.ndarray]:
     return ends, hashes * _MIX
 
 
-def word_ngram_counts(token_lists: Sequence[Sequence[str]], ngram_range: tuple[int, int] = (1, 1)
-                      ) -> sp.csr_matrix:
+def word_ngram_counts(token_lists: Sequence[Sequence[str]], ngram_range: tuple[int, int] = (1, 1),
+                      with_hashes: bool = False):
     """Word n-grams (up to bigrams) of already tokenised texts, one row per text.
 
     Bigrams join neighbouring tokens of the list given (so after any stop words
-    were taken out, as scikit-learn does).
+    were taken out, as scikit-learn does). ``with_hashes``: (matrix, each column's
+    hash), to tell which n-gram a column counts (see ``ngram_hashes``).
     """
     low, high = ngram_range
     if not 1 <= low <= high <= 2:
@@ -166,9 +168,31 @@ def word_ngram_counts(token_lists: Sequence[Sequence[str]], ngram_range: tuple[i
         pairs = (hashes[:-1] * _BASE + hashes[1:]) ^ _MIX
         rows_parts.append(text_of_token[1:][same_text])
         hash_parts.append(pairs[same_text])
-    if not hash_parts:
-        return sp.csr_matrix((n, 0), dtype=np.float32)
-    return _count_matrix(np.concatenate(rows_parts), np.concatenate(hash_parts), n)
+    if hash_parts:
+        counts, columns = _count_matrix(np.concatenate(rows_parts), np.concatenate(hash_parts), n)
+    else:
+        counts, columns = sp.csr_matrix((n, 0), dtype=np.float32), np.zeros(0, dtype=np.uint64)
+    return (counts, columns) if with_hashes else counts
+
+
+def ngram_hashes(token_list: Sequence[str], ngram_range: tuple[int, int] = (1, 1)
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The n-grams of one token list as ``word_ngram_counts`` hashes them:
+    (hash, index of the first token, number of tokens) for each."""
+    low, high = ngram_range
+    hashes = word_hashes(token_list)
+    parts, starts, sizes = [], [], []
+    if low == 1:
+        parts.append(hashes)
+        starts.append(np.arange(len(hashes)))
+        sizes.append(np.ones(len(hashes), dtype=np.int64))
+    if high == 2 and len(hashes) > 1:
+        parts.append((hashes[:-1] * _BASE + hashes[1:]) ^ _MIX)
+        starts.append(np.arange(len(hashes) - 1))
+        sizes.append(np.full(len(hashes) - 1, 2, dtype=np.int64))
+    if not parts:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts), np.concatenate(starts), np.concatenate(sizes)
 
 
 def tfidf(counts: sp.csr_matrix, max_df: float = 1.0) -> sp.csr_matrix:
