@@ -10,7 +10,7 @@ from stories_text import (BUDGET, ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS
 
 from newsdigest.cli import run
 from newsdigest.configfile import ConfigInvalid
-from newsdigest.eval_stories import bcubed, purity
+from newsdigest.eval_stories import bcubed, linkable_ceiling, purity, story_errors
 from newsdigest.overrides import load_overrides
 from newsdigest.pipeline import build_digest
 from newsdigest.registry import Registry, redirect_pages, stable_slugs
@@ -208,6 +208,37 @@ def test_eval_stories_scores_against_labels_and_baselines(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["newsdigest"]["f1"] == 1.0 and result["singletons"]["precision"] == 1.0
     assert result["singletons"]["f1"] < 1.0 and "tfidf-average-link" in result
+
+
+def test_eval_stories_lists_errors_and_the_ceiling(tmp_path, capsys):
+    # Gold that no grouper can follow from the text: the Leeds budget filed with the Norway
+    # escape (a missed merge it cannot see), and the two Texas reports filed as two stories.
+    labels = ["norway", "norway", "texas", "texas-2", "peru", "peru", "norway"]
+    data = tmp_path / "gold.jsonl"
+    data.write_text("\n".join(json.dumps({"id": n, "title": t, "text": x, "label": label})
+                              for (n, (t, _, _, x)), label in zip(ARTICLES.items(), labels)) + "\n")
+    assert run(["eval", "stories", str(data), "--json", "--errors"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["wrong_merges"] == [["texas-a", "texas-b"]]
+    assert result["missed_merges"] == [["norway-a", "norway-b", "leeds"]]
+    ceiling = result["linkable-ceiling"]
+    assert ceiling["precision"] == 1.0 and ceiling["recall"] < 1.0 and ceiling["clusters"] == 5
+    assert run(["eval", "stories", str(data), "--errors"]) == 0
+    out = capsys.readouterr().out
+    assert "wrong merges (one of our stories, several gold stories): 1" in out
+    assert "gold texas-2  texas-b  A manhunt is under way in Amarillo" in out
+
+
+def test_ceiling_cuts_gold_where_no_link_reaches():
+    import numpy as np
+    import scipy.sparse as sp
+
+    # Articles 0-1-2 chained by strong links (0 and 2 only through 1), 3 with nothing in common.
+    vectors = sp.csr_matrix(np.array([[1.0, 0, 0, 0], [0.6, 0.8, 0, 0], [0, 1.0, 0, 0], [0, 0, 0, 1.0]]))
+    scores = linkable_ceiling(vectors, ["a", "a", "a", "a"], 0.5)
+    assert scores.precision == 1.0 and scores.clusters == 2
+    assert scores.recall == pytest.approx((3 * 3 / 4 + 1 / 4) / 4)
+    assert story_errors([1, 1, 2, 2], ["x", "x", "x", "y"]) == ([[2, 3]], [[0, 1, 2]])
 
 
 def test_bcubed_and_purity_by_hand():

@@ -606,13 +606,14 @@ def _gold_documents(data: Path, skip_flagged: bool, console: Console):
 @click.option("--skip-flagged", is_flag=True, help="Drop rows flagged is_boilerplate (Multi-News scrapes).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of a table.")
 @click.option("--min-f1", type=float, default=None, help="Exit 1 when our B-cubed F1 (0-100) is below this.")
+@click.option("--errors", is_flag=True, help="Also list the wrong merges and the missed merges (ids, first words).")
 @verbosity_options
-def eval_stories(data, skip_flagged, as_json, min_f1, quiet, verbose):
+def eval_stories(data, skip_flagged, as_json, min_f1, errors, quiet, verbose):
     """B-cubed P/R/F1 and ARI of the story grouping against the gold `label`, beside baselines."""
     import time
 
-    from .eval_stories import average_link_baseline, score
-    from .group import GroupSettings, group_documents
+    from .eval_stories import average_link_baseline, linkable_ceiling, score, story_errors
+    from .group import GroupSettings, document_vectors, group_documents
 
     console = _console(quiet, verbose)
     documents = _gold_documents(data, skip_flagged, console)
@@ -626,17 +627,32 @@ def eval_stories(data, skip_flagged, as_json, min_f1, quiet, verbose):
             predicted[index] = number
     rows = {"newsdigest": score(predicted, gold), "singletons": score(list(range(len(documents))), gold)}
     threshold, rows["tfidf-average-link"] = average_link_baseline([d.article.text for d in documents], gold)
+    settings = GroupSettings()
+    rows["linkable-ceiling"] = linkable_ceiling(document_vectors(documents, settings), gold, settings.min_similarity)
+    mixed, split = story_errors(predicted, gold) if errors else ([], [])
     if as_json:
+        ids = [[documents[i].id for i in c] for c in mixed], [[documents[i].id for i in c] for c in split]
         click.echo(json.dumps({"data": str(data), "articles": len(documents), "gold_stories": len(set(gold)),
                                "seconds": round(seconds, 2), "baseline_threshold": threshold,
-                               **{name: {k: round(v, 4) for k, v in vars(s).items()} for name, s in rows.items()}}))
+                               **{name: {k: round(v, 4) for k, v in vars(s).items()} for name, s in rows.items()},
+                               **({"wrong_merges": ids[0], "missed_merges": ids[1]} if errors else {})}))
     else:
         click.echo(f"{data}: {len(documents)} articles, {len(set(gold))} gold stories; grouping took {seconds:.1f}s")
         click.echo(f"{'method':<44}{'B3-P':>7}{'B3-R':>7}{'B3-F1':>7}{'ARI':>7}{'stories':>9}")
         for name, s in rows.items():
-            label = f"{name} (best threshold {threshold:.3f})" if name == "tfidf-average-link" else name
+            label = {"tfidf-average-link": f"{name} (best threshold {threshold:.3f})",
+                     "linkable-ceiling": f"ceiling: gold cut at cosine < {settings.min_similarity}"}.get(name, name)
             click.echo(f"{label:<44}{s.precision * 100:7.1f}{s.recall * 100:7.1f}{s.f1 * 100:7.1f}"
                        f"{s.ari * 100:7.1f}{s.clusters:9d}")
+        for heading, groups, key in (("wrong merges (one of our stories, several gold stories)", mixed, gold),
+                                     ("missed merges (one gold story, several of ours)", split, predicted)):
+            if errors:
+                click.echo(f"\n{heading}: {len(groups)}")
+            for members in groups:
+                click.echo("")
+                for i in members:
+                    first = " ".join(documents[i].article.text.split())[:70]
+                    click.echo(f"  {'gold ' if key is gold else 'story '}{key[i]}  {documents[i].id}  {first}")
     if min_f1 is not None and rows["newsdigest"].f1 * 100 < min_f1:
         console.error(f"story grouping B-cubed F1 {rows['newsdigest'].f1 * 100:.1f} is below the floor {min_f1}")
         sys.exit(EXIT_FAILED)

@@ -10,6 +10,10 @@ Two baselines run in the same command so the numbers always have context:
   that is best *on the data being scored* (an optimistic baseline: it is tuned on
   the answers, our grouping is not).
 
+And one ceiling, so that a gap to a target can be split into what the grouper gets
+wrong and what the text cannot show: the gold stories themselves, each cut into the
+parts that the grouper's own links (cosine >= its floor) connect.
+
 The baseline builds a dense n-by-n distance matrix: it is a yardstick for
 evaluation sets of a few thousand articles, never part of the build.
 """
@@ -79,6 +83,59 @@ def average_link_baseline(texts: Sequence[str], gold: Sequence[Hashable],
         if best is None or scores.f1 > best[1].f1:
             best = (float(threshold), scores)
     return best
+
+
+def linkable_ceiling(vectors, gold: Sequence[Hashable], min_similarity: float) -> Scores:
+    """Scores of a grouper that makes no wrong merge and finds every link its similarity sees.
+
+    ``vectors`` are the grouper's L2-normalised rows. Each gold story is cut into the
+    parts joined by chains of article pairs with cosine >= ``min_similarity`` (the
+    grouper never links weaker pairs). An article filed with a story but sharing
+    next to no words with it (a crawl notice, a video page, an unrelated page the
+    editor linked) stays alone, so what this row misses is out of any text grouper's
+    reach; what lies between it and the grouper's own row is the grouper's doing.
+    Only pairs inside a gold story are compared, never n x n.
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    members: dict[Hashable, list[int]] = {}
+    for index, label in enumerate(gold):
+        members.setdefault(label, []).append(index)
+    parts = [""] * len(gold)
+    for number, indices in enumerate(members.values()):
+        rows = vectors[indices]
+        linked = (rows @ rows.T).tocsr()
+        linked.data = (linked.data >= min_similarity).astype(np.int8)
+        linked.eliminate_zeros()  # a stored zero would still count as a link
+        _, component = connected_components(linked, directed=False)
+        for index, part in zip(indices, component):
+            parts[index] = f"{number}#{part}"
+    return score(parts, gold)
+
+
+def story_errors(predicted: Sequence[Hashable], gold: Sequence[Hashable]
+                 ) -> tuple[list[list[int]], list[list[int]]]:
+    """(wrong merges, missed merges) as lists of article indices, for reading the errors.
+
+    A wrong merge is a predicted story holding articles of several gold stories; a
+    missed merge is a gold story spread over several predicted stories. Within each, the
+    articles of one gold (wrong merges) or predicted (missed) story stand together.
+    """
+    by_predicted: dict[Hashable, list[int]] = {}
+    by_gold: dict[Hashable, list[int]] = {}
+    for index, (p, g) in enumerate(zip(predicted, gold)):
+        by_predicted.setdefault(p, []).append(index)
+        by_gold.setdefault(g, []).append(index)
+
+    def by_part(members: list[int], part: Sequence[Hashable]) -> list[int]:
+        first: dict[Hashable, int] = {}
+        for i in members:
+            first.setdefault(part[i], i)
+        return sorted(members, key=lambda i: (first[part[i]], i))
+
+    mixed = [by_part(c, gold) for c in by_predicted.values() if len({gold[i] for i in c}) > 1]
+    split = [by_part(c, predicted) for c in by_gold.values() if len({predicted[i] for i in c}) > 1]
+    return mixed, split
 
 
 def purity(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> float:
