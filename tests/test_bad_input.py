@@ -75,3 +75,16 @@ def test_build_prints_one_line_per_problem_counts_and_writes_the_report(bad, roo
     for title in VALID_TITLES:
         assert f"### {md_escape(title)}" in pages, title
     assert run([*args, "--fail-on-skip", "-q"]) == 1
+
+
+def test_progress_by_default_and_only_problems_with_quiet(bad, root, tmp_path, capsys):
+    args = ["build", "--input", str(bad), "--out", str(tmp_path / "out"), "--topics", str(tmp_path / "none"),
+            "--settings", str(tmp_path / "none.yml"), "--templates", str(root / "site_templates"),
+            "--mkdocs", str(root / "mkdocs.yml")]
+    assert run(args) == 0
+    loud = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("group: ") for line in loud)  # each stage announces itself
+    assert run([*args, "-q"]) == 0
+    quiet = capsys.readouterr().err.splitlines()
+    assert quiet and all(line.startswith("bad/") for line in quiet)  # the skips and repairs, nothing else
+    assert set(quiet) <= set(loud)

@@ -81,6 +81,12 @@ def test_mkdocs_builds_strict_and_search_finds_the_names(built):
     text = " ".join(d["title"] + " " + d["text"] for d in story_docs)
     for name in ("al-Sharaa", "al-Shareh", "Putin", "Kremlin"):
         assert name in text, name
+    # Sections that repeat excerpts (quotes, what each outlet adds, story cards on the
+    # listing pages) stay out of the index: one result per story, a smaller index.
+    locations = {d["location"] for d in index["docs"]}
+    assert any(loc.endswith("#summary") for loc in locations)
+    assert not any(loc.endswith(("#key-quotes", "#what-each-outlet-adds")) for loc in locations)
+    assert not any(loc.startswith("topics/") and "#" in loc for loc in locations)
     home = (built / "site" / "index.html").read_text(encoding="utf-8")
     assert 'data-md-color-scheme="slate"' in home  # the light/dark toggle
     assert "fonts.googleapis.com" not in home

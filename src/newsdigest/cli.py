@@ -119,7 +119,7 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
     try:
         settings = load_settings(settings_file)
         digest = build_digest(inputs, settings, topics_dir or Path(settings.topics_dir),
-                              progress=console.detail, registry=registry, work=work)
+                              progress=console.info, registry=registry, work=work)
     except ConfigInvalid as invalid:
         _config_failed(console, invalid)
     except SchedulerError as error:
@@ -128,7 +128,8 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
     if registry_file and digest.registry is not None:
         save_registry(digest.registry, registry_file)
     for problem in digest.problems:
-        console.error(str(problem))
+        # A merged copy is news of the build, not a problem: -q leaves it out.
+        (console.info if problem.action == "merged" else console.error)(str(problem))
     pages = write_site(digest, out, templates, settings, mkdocs_file, site_dir)
     counts = {action: sum(p.action == action for p in digest.problems)
               for action in ("skipped", "repaired", "merged", "warning")}

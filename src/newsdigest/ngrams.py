@@ -65,11 +65,9 @@ def _count_matrix(rows: np.ndarray, hashes: np.ndarray, n_rows: int, buckets: in
     column's hash (None with buckets).
 
     With ``buckets``, hashes first fall into that many buckets (their top bits), and
-    the columns are the buckets used, found with a table instead of a sort: for the
-    thousands of small matrices of the story stage, sorting every n-gram cost more
-    than everything else. A story's ~10,000 distinct n-grams in 2**20 buckets share
-    one with another n-gram about 1% of the time, which moves a cosine by far less
-    than the thresholds' margins.
+    the columns are the buckets used, found with a table instead of a sort: three
+    times faster on the 30 million n-grams of 10,000 articles' leads. The table
+    costs time in proportion to ``buckets``, so it only pays for large inputs.
     """
     if not len(hashes):
         return sp.csr_matrix((n_rows, 0), dtype=np.float32), np.zeros(0, dtype=np.uint64)
