@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # mkdocs-material 9.7+ prints a notice about MkDocs 2 on every build; we pin mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site digest test serve eval eval-stories bench e2e clean lock fetch
+.PHONY: site digest test serve eval eval-stories bench e2e screenshots clean lock fetch
 
 $(STAMP): pyproject.toml constraints.txt Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ $(E2E_STAMP): $(STAMP)
 
 e2e: $(E2E_STAMP)
 	$(BIN)/python -m pytest -q -m e2e tests/e2e
+
+# Refresh the screenshots the README shows (make e2e saves its own under build/).
+screenshots: $(E2E_STAMP)
+	E2E_SCREENSHOTS=tests/e2e/screenshots $(BIN)/python -m pytest -q -m e2e tests/e2e
 
 serve: digest
 	$(BIN)/mkdocs serve -f $(OUT)/mkdocs.yml

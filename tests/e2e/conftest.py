@@ -23,7 +23,10 @@ from newsdigest.cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
-SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+# Screenshots go to build/ (not tracked): every run renders slightly different pixels.
+# `make screenshots` writes the tracked ones the README shows (tests/e2e/screenshots/).
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "build" / "e2e-screenshots"))
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 # What this machine's Chromium needs (see the environment notes): no sandbox as root,
 # no GPU, and no background connections to Google's hosts, which a closed network refuses.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
