@@ -44,6 +44,7 @@ class Prepared:
     article: Article  # cleaned
     sentences: tuple[str, ...]
     summary: Summary
+    scores: tuple[float, ...] = ()  # the default ranker's, one per sentence (Document.scores)
 
 
 @cache
@@ -80,14 +81,14 @@ def _article_from_json(data: dict) -> Article:
 
 def to_payload(prepared: Prepared) -> dict:
     return {"article": _article_to_json(prepared.article), "sentences": list(prepared.sentences),
-            "summary": [ref.index for ref in prepared.summary.sentences]}
+            "summary": [ref.index for ref in prepared.summary.sentences], "scores": list(prepared.scores)}
 
 
 def from_payload(data: dict) -> Prepared:
     article = _article_from_json(data["article"])
     sentences = tuple(str(s) for s in data["sentences"])
     refs = tuple(SentenceRef(article.id, int(i), sentences[int(i)]) for i in data["summary"])
-    return Prepared(article, sentences, Summary(refs))
+    return Prepared(article, sentences, Summary(refs), tuple(float(x) for x in data["scores"]))
 
 
 def _checksum(payload_text: str) -> str:

@@ -51,6 +51,9 @@ class Document:
 
     article: Article
     sentences: tuple[str, ...]
+    # The default ranker's score of each sentence, when the per-article stage made them:
+    # the story stage ranks the same sentences again, and reuses these instead.
+    scores: tuple[float, ...] = ()
 
     @property
     def id(self) -> str:

@@ -65,7 +65,7 @@ def prepare_documents(articles: Sequence[Article], problems: list[Problem],
         if not sentences:
             problems.append(Problem(article.origin, "no text left after removing boilerplate"))
             continue
-        documents.append(Document(cleaned, sentences))
+        documents.append(Document(cleaned, sentences, prepared.scores))
     return documents
 
 

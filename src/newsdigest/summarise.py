@@ -191,13 +191,20 @@ def select(scores: np.ndarray, sentences: Sequence[str], length: Length) -> list
     return chosen
 
 
+def _scores(document: Document) -> np.ndarray:
+    """The default ranker's scores: those the per-article stage kept, else fresh ones."""
+    if len(document.scores) == len(document.sentences):
+        return np.asarray(document.scores)
+    return RANKERS[DEFAULT_RANKER](document.sentences)
+
+
 def summarise_document(document: Document, length: Length = Length(),
                        ranker: str = DEFAULT_RANKER) -> Summary:
     """Extractive summary of one article; sentences in document order."""
     sentences = document.sentences
     if not sentences:
         return Summary(())
-    scores = RANKERS[ranker](sentences)
+    scores = _scores(document) if ranker == DEFAULT_RANKER else RANKERS[ranker](sentences)
     chosen = sorted(select(scores, sentences, length))
     return Summary(tuple(SentenceRef(document.id, i, sentences[i]) for i in chosen))
 
@@ -223,13 +230,15 @@ class StorySentences:
         self.texts = [text for d in documents for text in d.sentences]
         self.owner = np.repeat(np.arange(len(documents)), np.diff(self.offsets))
         self.matrix = _overlap_vectors(self.texts) if self.texts else None
+        # Transposed once: each product below would otherwise transpose the whole story.
+        self.columns = self.matrix.T.tocsr() if self.texts else None
 
     def row(self, d: int, s: int) -> int:
         return int(self.offsets[d]) + s
 
     def similarity_to(self, rows: Sequence[int]) -> np.ndarray:
         """(len(rows), all sentences) cosine similarities, dense."""
-        return (self.matrix[list(rows)] @ self.matrix.T).toarray()
+        return (self.matrix[list(rows)] @ self.columns).toarray()
 
 
 def summarise_story(documents: Sequence[Document], length: Length = Length(),
@@ -246,7 +255,7 @@ def summarise_story(documents: Sequence[Document], length: Length = Length(),
         return Summary(())
     candidates: list[tuple[float, int, int]] = []  # (score, doc index, sentence index)
     for d, document in enumerate(documents):
-        scores = RANKERS[DEFAULT_RANKER](document.sentences)
+        scores = _scores(document)
         candidates.extend((float(scores[s]), d, s) for s in range(len(document.sentences)))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     # The closest any picked sentence comes to each sentence, updated as sentences are

@@ -19,7 +19,7 @@ from .cache import ArticleCache, Prepared, Store, decode, encode, group_key
 from .clean import clean_article
 from .model import Article, Document, Summary
 from .sentences import split_sentences
-from .summarise import DEFAULT_RANKER, Length, summarise_document
+from .summarise import DEFAULT_RANKER, RANKERS, Length, summarise_document
 
 # Articles per task: large enough that sending a batch costs little next to
 # processing it (~10 ms an article), small enough to spread evenly over the workers.
@@ -29,9 +29,10 @@ BATCH = 64
 def prepare_article(article: Article, length: Length | None) -> Prepared:
     cleaned = clean_article(article)
     sentences = tuple(split_sentences(cleaned.text))
-    document = Document(cleaned, sentences)
+    scores = tuple(float(x) for x in RANKERS[DEFAULT_RANKER](sentences)) if sentences else ()
+    document = Document(cleaned, sentences, scores)
     summary = summarise_document(document, length) if sentences and length else Summary(())
-    return Prepared(cleaned, sentences, summary)
+    return Prepared(cleaned, sentences, summary, scores)
 
 
 def prepare_batch(articles: Sequence[Article], length: Length | None) -> list[Prepared]:
