@@ -13,10 +13,12 @@ story and outlet, so the same base articles always give byte-identical corpora):
   one of 30 days chosen at random.
 - 1 to 10 outlets (5.5 on average) cover each story; the outlets are drawn from 150
   invented names.
-- Each outlet's article is a rewrite, not a copy: every sentence after the lead is
-  dropped with probability 0.25, the lead itself with probability 0.3, and one to
-  three sentences are borrowed from other base articles (background paragraphs), so
-  two outlets' articles share most but never all of their sentences.
+- Each outlet's article is a rewrite, not a copy: every sentence (the lead too) is
+  dropped with probability 0.3, half of those kept lose one word (an edit that
+  changes every word 5-gram across it), and one to three sentences are borrowed from
+  other base articles (background paragraphs), so two outlets' articles share most
+  of their substance but rarely enough identical text to be taken for a syndicated
+  copy (at 1,000 articles, dedupe merges 3 of them; with sentence drops alone, 185).
 - Half the outlets keep the base headline; the others give none (the pipeline then
   derives one from the first sentence, as it does for real wire copy without a title).
 
@@ -75,12 +77,25 @@ def load_bases(corpus: Path) -> list[Base]:
     return bases
 
 
+def _reword(sentence: str, rng: random.Random) -> str:
+    """An outlet's edit of a sentence: one word left out (not the first), half the time.
+
+    Every word 5-gram across the gap changes, so two outlets' versions of a story share
+    sentences in substance but not enough identical text to pass for a syndicated copy.
+    """
+    words = sentence.split()
+    if len(words) < 6 or rng.random() < 0.5:
+        return sentence
+    del words[rng.randrange(1, len(words) - 1)]
+    return " ".join(words)
+
+
 def _rewrite(base: Base, bases: Sequence[Base], rng: random.Random) -> list[str]:
-    """One outlet's version of a base article: some sentences dropped, a few borrowed."""
+    """One outlet's version of a base article: sentences dropped and reworded, a few borrowed."""
     first, rest = base.sentences[0], base.sentences[1:]
-    kept = [s for s in rest if rng.random() >= 0.25]
+    kept = [_reword(s, rng) for s in rest if rng.random() >= 0.3]
     if rng.random() >= 0.3:
-        kept.insert(0, first)
+        kept.insert(0, _reword(first, rng))
     for _ in range(rng.randint(1, 3)):
         donor = bases[rng.randrange(len(bases))]
         kept.insert(rng.randint(1, max(1, len(kept))), donor.sentences[rng.randrange(len(donor.sentences))])
