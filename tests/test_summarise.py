@@ -106,3 +106,22 @@ def test_ranker_blends_lead_and_centrality_and_penalises_short_lines():
     assert int(np.argmin(scores)) == 5  # a two-word caption comes last
     summary = summarise_document(document(" ".join(ROADS)), Length(sentences=3))
     assert [s.index for s in summary.sentences] == [0, 1, 3]
+
+
+BRIDGE = ["The county council approved a new footbridge over the River Thames at Marlow on Monday, after two years of debate.",
+          "Work on the footbridge will start in June and cost 4.2 million pounds, paid mostly by a government grant.",
+          "Residents have asked for a second crossing of the river since the old road bridge closed to lorries in 2021.",
+          "Councillor Ann Price called the new Marlow footbridge a victory for residents.",
+          "Cyclists will share the new crossing with walkers, and bike racks will be added on both banks of the river.",
+          "The nearest other crossing is four miles downstream at Bourne End."]
+
+
+def test_a_central_one_line_remark_loses_to_a_sentence_of_news():
+    # The councillor's 12-word remark repeats the lead's terms, so it is central;
+    # sentences under 15 words are asides more often than news in both reference
+    # sets, and the penalty lets the full sentence about cyclists through instead.
+    scores = central_lead(BRIDGE)
+    assert centrality(BRIDGE)[3] > centrality(BRIDGE)[4]
+    assert scores[4] > scores[3]
+    summary = summarise_document(document(" ".join(BRIDGE)), Length(sentences=3))
+    assert [s.index for s in summary.sentences] == [0, 2, 4]
