@@ -121,3 +121,22 @@ def test_kept_ranker_scores_are_reused_and_match_a_fresh_ranking():
     reversed_scores = replace(doc, scores=tuple(float(i) for i in range(len(doc.sentences))))
     picked = [ref.index for ref in summarise_story([reversed_scores], Length(sentences=2)).sentences]
     assert picked == [len(doc.sentences) - 2, len(doc.sentences) - 1]
+
+
+BRIDGE = ["The county council approved a new footbridge over the River Thames at Marlow on Monday, after two years of debate.",
+          "Work on the footbridge will start in June and cost 4.2 million pounds, paid mostly by a government grant.",
+          "Residents have asked for a second crossing of the river since the old road bridge closed to lorries in 2021.",
+          "Councillor Ann Price called the new Marlow footbridge a victory for residents.",
+          "Cyclists will share the new crossing with walkers, and bike racks will be added on both banks of the river.",
+          "The nearest other crossing is four miles downstream at Bourne End."]
+
+
+def test_a_central_one_line_remark_loses_to_a_sentence_of_news():
+    # The councillor's 12-word remark repeats the lead's terms, so it is central;
+    # sentences under 15 words are asides more often than news in both reference
+    # sets, and the penalty lets the full sentence about cyclists through instead.
+    scores = central_lead(BRIDGE)
+    assert centrality(BRIDGE)[3] > centrality(BRIDGE)[4]
+    assert scores[4] > scores[3]
+    summary = summarise_document(document(" ".join(BRIDGE)), Length(sentences=3))
+    assert [s.index for s in summary.sentences] == [0, 2, 4]
