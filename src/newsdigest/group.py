@@ -57,7 +57,7 @@ SEARCH_CANDIDATES = 2  # candidates per neighbour kept
 # Below this many articles the exact search is cheap, and a "common" feature (in 10% of
 # a few dozen articles) may be what a pair shares: exact search only.
 SEARCH_MIN_ARTICLES = 1000
-RESCORE_PAIRS = 50_000  # candidate pairs rescored at a time
+RESCORE_PAIRS = 5_000  # candidate pairs rescored at a time (each pair copies two sparse rows)
 
 
 # The defaults were chosen on both development sets at once (ECB+ and Multi-News; one
