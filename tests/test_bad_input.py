@@ -88,3 +88,14 @@ def test_progress_by_default_and_only_problems_with_quiet(bad, root, tmp_path, c
     quiet = capsys.readouterr().err.splitlines()
     assert quiet and all(line.startswith("bad/") for line in quiet)  # the skips and repairs, nothing else
     assert set(quiet) <= set(loud)
+
+
+def test_verbose_build_reports_the_cache(bad, root, tmp_path, capsys):
+    args = ["build", "-v", "--input", str(bad), "--out", str(tmp_path / "out"), "--topics", str(tmp_path / "none"),
+            "--settings", str(tmp_path / "none.yml"), "--templates", str(root / "site_templates"),
+            "--mkdocs", str(root / "mkdocs.yml"), "--cache-dir", str(tmp_path / "cache")]
+    assert run(args) == 0
+    assert "article cache: 0 hits" in capsys.readouterr().err
+    assert run(args) == 0
+    second = capsys.readouterr().err
+    assert "article cache: 0 hits" not in second and ", 0 misses" in second

@@ -125,6 +125,11 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
     except SchedulerError as error:
         console.error(str(error))
         sys.exit(EXIT_FAILED)
+    if work.cache_stats:
+        hits, misses, rebuilt = work.cache_stats
+        console.detail(f"article cache: {hits} hits, {misses} misses, {rebuilt} damaged entries rebuilt")
+    for name, (hits, misses, rebuilt) in sorted(work.story_cache_stats.items()):
+        console.detail(f"story cache ({name.rsplit('.', 1)[-1]}): {hits} hits, {misses} misses")
     if registry_file and digest.registry is not None:
         save_registry(digest.registry, registry_file)
     for problem in digest.problems:
