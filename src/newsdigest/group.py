@@ -140,20 +140,29 @@ def document_vectors(documents: Sequence[Document], settings: GroupSettings = Gr
     # Hashed n-gram counts (newsdigest.ngrams), weighted as scikit-learn's
     # TfidfVectorizer(sublinear_tf=True, max_df=...) would: its Python n-gram loop
     # was most of the grouping time at 10,000 articles.
-    words = word_ngram_counts([tokens(t, ENGLISH_STOP_WORDS) for t in texts], (1, 2))
-    names = word_ngram_counts([names_and_numbers(t) for t in texts])
-    views = [(tfidf(words, max_df), settings.word_weight), (tfidf(names, max_df), settings.name_weight)]
+    # Each view is weighted as soon as it is counted, and scaled in place: at 50,000
+    # articles a copy of the vectors is most of a gigabyte.
+    views = [_view(word_ngram_counts((tokens(t, ENGLISH_STOP_WORDS) for t in texts), (1, 2)), max_df,
+                   settings.word_weight),
+             _view(word_ngram_counts(names_and_numbers(t) for t in texts), max_df, settings.name_weight)]
     if settings.char_weight:
         # 2**24 buckets for the ~170,000 distinct n-grams of 10,000 leads: cosines move by
         # at most 0.005, and the table is three times faster than sorting 30 million hashes.
-        leads = char_ngram_counts([_lead_text(d) for d in documents], buckets=2**24)
-        views.append((tfidf(leads, max_df), settings.char_weight))
+        views.append(_view(char_ngram_counts([_lead_text(d) for d in documents], buckets=2**24), max_df,
+                           settings.char_weight))
     views = [(m, w) for m, w in views if m.nnz]  # a view with no terms at all says nothing
     if not views:  # nothing comparable: every article is its own story
         return sp.csr_matrix((len(documents), 1), dtype=np.float32)
     total = sum(weight for _, weight in views)
-    joined = sp.hstack([normalize(m) * np.float32(np.sqrt(w / total)) for m, w in views]).tocsr()
-    return normalize(joined)
+    for matrix, weight in views:
+        matrix.data *= np.float32(np.sqrt(weight / total))
+    joined = sp.hstack([m for m, _ in views], format="csr")
+    del views
+    return normalize(joined, copy=False)
+
+
+def _view(counts: sp.csr_matrix, max_df: float, weight: float) -> tuple[sp.csr_matrix, float]:
+    return tfidf(counts, max_df), weight  # tfidf's rows are L2-normalised already
 
 
 def _too_far_apart(first: datetime | None, last: datetime | None, other_first: datetime | None,

@@ -155,22 +155,29 @@ def _token_hashes(joined: str) -> tuple[np.ndarray, np.ndarray]:
     return ends, hashes * _MIX
 
 
-def word_ngram_counts(token_lists: Sequence[Sequence[str]], ngram_range: tuple[int, int] = (1, 1),
+def word_ngram_counts(token_lists: Iterable[Sequence[str]], ngram_range: tuple[int, int] = (1, 1),
                       with_hashes: bool = False):
     """Word n-grams (up to bigrams) of already tokenised texts, one row per text.
 
     Bigrams join neighbouring tokens of the list given (so after any stop words
     were taken out, as scikit-learn does). ``with_hashes``: (matrix, each column's
     hash), to tell which n-gram a column counts (see ``ngram_hashes``).
+    ``token_lists`` may be a generator: each list is read once and not kept (a
+    Python list of 5 million token strings alone is ~300 MB).
     """
     low, high = ngram_range
     if not 1 <= low <= high <= 2:
         raise ValueError("word n-grams are unigrams and/or bigrams")
-    n = len(token_lists)
     rows_parts, hash_parts = [], []
-    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=n)
+    sizes: list[int] = []
+    joined: list[str] = []
+    for tokens in token_lists:
+        sizes.append(len(tokens))
+        if tokens:
+            joined.append(_WORD_END.join(tokens))
+    n = len(sizes)
+    lengths = np.asarray(sizes, dtype=np.int64)
     text_of_token = np.repeat(np.arange(n), lengths)
-    joined = [_WORD_END.join(tokens) for tokens in token_lists if tokens]
     hashes = np.concatenate([_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined)]
                             ) if joined else np.zeros(0, dtype=np.uint64)
     if low == 1:
