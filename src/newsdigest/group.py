@@ -199,9 +199,9 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
     exact = partial.copy()
     rows, slots = np.nonzero(candidates >= 0)
     for start in range(0, len(rows), RESCORE_PAIRS):  # bounded memory: a slice of pairs at a time
-        a, b = rows[start:start + RESCORE_PAIRS], candidates[rows[start:start + RESCORE_PAIRS],
-                                                             slots[start:start + RESCORE_PAIRS]]
-        exact[a, slots[start:start + RESCORE_PAIRS]] += np.asarray(shared[a].multiply(shared[b]).sum(axis=1)).ravel()
+        a, slot = rows[start:start + RESCORE_PAIRS], slots[start:start + RESCORE_PAIRS]
+        b = candidates[a, slot]
+        exact[a, slot] += np.asarray(shared[a].multiply(shared[b]).sum(axis=1)).ravel()
     indices = np.full((n, k), -1, dtype=np.int64)
     sims = np.zeros((n, k), dtype=np.float32)
     for i in range(n):

@@ -132,6 +132,11 @@ def _bucket_counts(rows: np.ndarray, hashes: np.ndarray, n_rows: int, buckets: i
     return counts
 
 
+def _pair_hashes(hashes: np.ndarray) -> np.ndarray:
+    """The hash of each pair of neighbouring tokens (a bigram), from the tokens' hashes."""
+    return (hashes[:-1] * _BASE + hashes[1:]) ^ _MIX
+
+
 def word_hashes(words: Sequence[str]) -> np.ndarray:
     """The hash of each word, as ``word_ngram_counts`` computes it (for stop words)."""
     if not words:
@@ -185,9 +190,8 @@ def word_ngram_counts(token_lists: Iterable[Sequence[str]], ngram_range: tuple[i
         hash_parts.append(hashes)
     if high == 2 and len(hashes) > 1:
         same_text = text_of_token[1:] == text_of_token[:-1]
-        pairs = (hashes[:-1] * _BASE + hashes[1:]) ^ _MIX
         rows_parts.append(text_of_token[1:][same_text])
-        hash_parts.append(pairs[same_text])
+        hash_parts.append(_pair_hashes(hashes)[same_text])
     if hash_parts:
         counts, columns = _count_matrix(np.concatenate(rows_parts), np.concatenate(hash_parts), n)
     else:
@@ -207,7 +211,7 @@ def ngram_hashes(token_list: Sequence[str], ngram_range: tuple[int, int] = (1, 1
         starts.append(np.arange(len(hashes)))
         sizes.append(np.ones(len(hashes), dtype=np.int64))
     if high == 2 and len(hashes) > 1:
-        parts.append((hashes[:-1] * _BASE + hashes[1:]) ^ _MIX)
+        parts.append(_pair_hashes(hashes))
         starts.append(np.arange(len(hashes) - 1))
         sizes.append(np.full(len(hashes) - 1, 2, dtype=np.int64))
     if not parts:

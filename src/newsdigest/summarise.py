@@ -248,7 +248,6 @@ class StorySentences:
     """
 
     def __init__(self, documents: Sequence[Document]):
-        self.documents = documents
         self.offsets = np.cumsum([0] + [len(d.sentences) for d in documents])
         self.texts = [text for d in documents for text in d.sentences]
         self.owner = np.repeat(np.arange(len(documents)), np.diff(self.offsets))
