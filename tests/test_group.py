@@ -1,6 +1,8 @@
 from datetime import datetime, timezone
 
 import numpy as np
+import pytest
+import scipy.sparse as sp
 
 from helpers import document, seed_documents
 from stories_text import (BUDGET, ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B,
@@ -107,3 +109,33 @@ def test_two_pass_neighbour_search_finds_the_exact_neighbours(monkeypatch):
     assert strong.sum() >= 10
     assert (indices[strong] == exact_indices[strong]).all()
     assert np.allclose(sims[strong], exact_sims[strong], atol=1e-5)
+
+
+def test_pair_products_match_the_dense_products_including_empty_rows():
+    from newsdigest.group import pair_products
+    rng = np.random.default_rng(7)
+    dense = rng.random((30, 50)).astype(np.float32) * (rng.random((30, 50)) < 0.2)
+    dense[[4, 29]] = 0  # rows with no features at all, the last one too
+    vectors = sp.csr_matrix(dense)
+    candidates = rng.integers(-1, 30, size=(30, 6))
+    out = pair_products(vectors, candidates)
+    full = dense @ dense.T
+    for i in range(30):
+        for s, j in enumerate(candidates[i]):
+            assert out[i, s] == pytest.approx(full[i, j] if j >= 0 else 0.0, abs=1e-5)
+
+
+def test_blocked_threaded_search_equals_one_block(monkeypatch):
+    from newsdigest import group
+    sentences = [s for text in (ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B, QUAKE_PERU_A,
+                                QUAKE_PERU_B, BUDGET, QUAKE, QUAKE_OTHER_OUTLET) for s in text.split(". ")]
+    # 120 "articles" of two sentences each, over 20 days: enough rows for several blocks.
+    docs = [document(f"{sentences[i % len(sentences)]}. {sentences[i * 7 % len(sentences)]}.", f"d{i}",
+                     date=datetime(2025, 1, 1 + i % 20, tzinfo=timezone.utc)) for i in range(120)]
+    vectors = document_vectors(docs)
+    dates = [d.article.date for d in docs]
+    whole = group._top_k(vectors, 4, dates, 7)
+    monkeypatch.setattr(group, "BLOCK_PAIRS", 1)  # 50-row blocks (the minimum): several run on threads
+    assert len(docs) > 100
+    blocked = group._top_k(vectors, 4, dates, 7)
+    assert (whole[0] == blocked[0]).all() and np.array_equal(whole[1], blocked[1])

@@ -65,3 +65,12 @@ def test_empty_texts_and_markers():
     assert counts[2].nnz > 0  # boundary marks in the input are plain spaces
     assert word_ngram_counts([[], ["only"]], (1, 2)).shape == (2, 1)
     assert tfidf(word_ngram_counts([[], []])).shape == (2, 0)
+
+
+def test_bigrams_that_move_a_letter_across_the_space_are_different_columns():
+    # A linear hash of two linear word hashes made these one column (found on the bench
+    # corpus: a story's key terms lost "Owens Award" to "Owen awards").
+    pairs = [["owen", "awards"], ["owens", "award"], ["ca", "rts"], ["car", "ts"], ["cart", "s"]]
+    counts, hashes = word_ngram_counts(pairs, (2, 2), with_hashes=True)
+    assert counts.shape == (5, 5) and len(set(hashes.tolist())) == 5
+    assert sorted(counts.tocsr().indices.tolist()) == [0, 1, 2, 3, 4]  # one column each

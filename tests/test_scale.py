@@ -7,6 +7,7 @@ never the evaluation corpus. Nothing here is timed.
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsdigest import cache as cache_module
@@ -177,7 +178,33 @@ def test_cache_round_trip_keeps_every_field(tmp_path):
     cache = ArticleCache(tmp_path, work.settings_key())
     for article, prepared in zip(articles, fresh):
         cache.store(cache.key(article), prepared)
-    assert [cache.load(cache.key(a), a.origin) for a in articles] == fresh
+    loaded = [cache.load(cache.key(a), a.origin) for a in articles]
+    assert loaded == fresh
+    # The global stages' features too (left out of ==, being derived from the text).
+    assert [p.names for p in loaded] == [p.names for p in fresh] and any(p.names for p in fresh)
+    assert all(np.array_equal(a.shingles, b.shingles) and len(a.shingles) for a, b in zip(loaded, fresh))
+
+
+def test_cached_features_give_what_the_stages_compute_themselves(corpus):
+    # Copies and grouping read names and shingles from the per-article stage when it made
+    # them, and compute them when it did not (documents made elsewhere): same result.
+    from dataclasses import replace
+
+    from newsdigest.dedupe import collapse_duplicates
+    from newsdigest.group import group_with_reasons
+    from newsdigest.pipeline import prepare_documents
+
+    articles = ingest([corpus]).articles
+    with_features = prepare_documents(articles, [], ArticleWork(summary_sentences=3))
+    bare = [replace(d, names=None, shingles=None) for d in with_features]
+    assert all(d.names is not None and d.shingles is not None for d in with_features)
+    # A copy among them, so that the copy finder has something to find.
+    copy = replace(with_features[0], article=replace(with_features[0].article, id="copy", source="Other Wire"))
+    found, bare_found = [], []
+    assert collapse_duplicates(with_features + [copy], found) == collapse_duplicates(
+        bare + [replace(copy, names=None, shingles=None)], bare_found)
+    assert len(found) == 1 and [str(p) for p in found] == [str(p) for p in bare_found]
+    assert group_with_reasons(with_features) == group_with_reasons(bare)
 
 
 # --- Dask -----------------------------------------------------------------------

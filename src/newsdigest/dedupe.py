@@ -21,11 +21,10 @@ from datetime import datetime
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
+from .features import shingle_sets
 from .model import Document, Problem
 
-SHINGLE_WORDS = 5
 # Share of the shorter text's shingles found in the longer one for "the same text".
 MIN_CONTAINMENT = 0.8
 # Texts shorter than this (in shingles) are too short to call copies: two one-line
@@ -34,19 +33,19 @@ MIN_SHINGLES = 8
 # A shingle in more documents than this is stock phrasing, useless for finding pairs.
 MAX_POSTINGS = 50
 
-# Word 5-grams hashed into 2**26 buckets: with a million shingles, few collide, and a
-# collision can only add a shared shingle or two, far from the 80% threshold.
-_SHINGLER = HashingVectorizer(analyzer="word", ngram_range=(SHINGLE_WORDS, SHINGLE_WORDS), n_features=2**26,
-                              binary=True, norm=None, alternate_sign=False, lowercase=True,
-                              token_pattern=r"(?u)\b\w+\b", dtype=np.int32)
-
-
 def duplicate_groups(texts: Sequence[str], min_containment: float = MIN_CONTAINMENT) -> list[list[int]]:
     """Groups (of two or more indices, ascending) of texts that are copies of each other."""
-    if len(texts) < 2:
+    return copy_groups(shingle_sets(texts), min_containment)
+
+
+def copy_groups(shingles: Sequence[np.ndarray], min_containment: float = MIN_CONTAINMENT) -> list[list[int]]:
+    """``duplicate_groups`` from each text's shingle set (``features.shingle_sets``)."""
+    if len(shingles) < 2:
         return []
-    matrix = _SHINGLER.transform(texts).tocsr()
-    sizes = np.diff(matrix.indptr)  # distinct shingles per text
+    sizes = np.array([len(s) for s in shingles], dtype=np.int64)  # distinct shingles per text
+    matrix = sparse.csr_matrix((np.ones(int(sizes.sum()), dtype=np.int32),
+                                np.concatenate(shingles).astype(np.int64),
+                                np.concatenate(([0], np.cumsum(sizes)))), shape=(len(shingles), 2**26))
     # Pairs sharing a shingle, and how many: one sparse product over the shingles found
     # in more than one text but no more than MAX_POSTINGS (stock phrasing finds no copies).
     shingle_ids, counts = np.unique(matrix.indices, return_counts=True)
@@ -56,11 +55,11 @@ def duplicate_groups(texts: Sequence[str], min_containment: float = MIN_CONTAINM
     # Renumber the useful shingles 0..k-1 (slicing 2**26 columns would allocate that many).
     position = np.searchsorted(useful, matrix.indices)
     keep = useful[np.minimum(position, len(useful) - 1)] == matrix.indices
-    rows = np.repeat(np.arange(len(texts)), sizes)[keep]
+    rows = np.repeat(np.arange(len(shingles)), sizes)[keep]
     compact = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.int32), (rows, position[keep])),
-                                shape=(len(texts), len(useful)))
+                                shape=(len(shingles), len(useful)))
     shared = sparse.triu(compact @ compact.T, k=1).tocoo()
-    parent = list(range(len(texts)))
+    parent = list(range(len(shingles)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -73,7 +72,7 @@ def duplicate_groups(texts: Sequence[str], min_containment: float = MIN_CONTAINM
         if smaller >= MIN_SHINGLES and count / smaller >= min_containment:
             parent[max(root(a), root(b))] = min(root(a), root(b))
     groups: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(texts)):
+    for index in range(len(shingles)):
         groups[root(index)].append(index)
     return [g for _, g in sorted(groups.items()) if len(g) > 1]
 
@@ -88,7 +87,9 @@ def _keeper_key(doc: Document) -> tuple:
 
 def collapse_duplicates(documents: Sequence[Document], problems: list[Problem]) -> list[Document]:
     """One document per group of copies, its ``also_in`` naming the other outlets; order kept."""
-    groups = duplicate_groups([d.article.text for d in documents])
+    missing = [i for i, d in enumerate(documents) if d.shingles is None]
+    made = dict(zip(missing, shingle_sets([documents[i].article.text for i in missing])))
+    groups = copy_groups([made[i] if d.shingles is None else d.shingles for i, d in enumerate(documents)])
     dropped: set[int] = set()
     kept: dict[int, Document] = {}
     for group in groups:

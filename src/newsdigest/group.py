@@ -29,8 +29,9 @@ n x neighbours, never n x n.
 from __future__ import annotations
 
 import heapq
-import re
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,6 +40,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.preprocessing import normalize
 
+from .features import fold_name, names_and_numbers, titled_text
 from .model import Document
 from .ngrams import char_ngram_counts, tfidf, tokens, word_ngram_counts
 
@@ -52,12 +54,13 @@ BLOCK_PAIRS = 20_000_000
 MAX_DF = 0.5
 # Neighbour search: features in more than this share of articles are left out of the
 # candidate search and added back when the candidates are ranked (nearest_neighbours).
-SEARCH_MAX_DF = 0.1
+SEARCH_MAX_DF = 0.05
 SEARCH_CANDIDATES = 2  # candidates per neighbour kept
+# Threads for the blocked sparse products (each holds one block's product in memory).
+SEARCH_THREADS = min(2, os.cpu_count() or 1)
 # Below this many articles the exact search is cheap, and a "common" feature (in 10% of
 # a few dozen articles) may be what a pair shares: exact search only.
 SEARCH_MIN_ARTICLES = 1000
-RESCORE_PAIRS = 5_000  # candidate pairs rescored at a time (each pair copies two sparse rows)
 
 
 # The defaults were chosen on both development sets at once (ECB+ and Multi-News; one
@@ -97,30 +100,21 @@ class Grouping:
     joins: list[Join] = field(default_factory=list)  # in merge order
 
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
-_NAME_OR_NUMBER = re.compile(r"\b[A-Z][A-Za-z'’-]+\b|\b\d[\d,.:]*\d\b|\b\d\b")
-
-
-def names_and_numbers(text: str, fold: bool = True) -> list[str]:
-    """Capitalised words not opening a sentence, and numbers: the features that tell events apart.
-
-    With ``fold``, trailing "'s" and "s" go too (a crude but symmetric stem), so
-    "Oscars", "Oscar's" and "Oscar" are one feature.
-    """
-    tokens = []
-    for sentence in _SENTENCE_SPLIT.split(text):
-        for match in _NAME_OR_NUMBER.finditer(sentence):
-            if match.start() == 0:  # a capital that only opens the sentence says nothing
-                continue
-            # Possessive and plural endings go: "Oscars", "Oscar's" and "Oscar" are one name.
-            token = match.group(0)
-            tokens.append((token.lower().rstrip("'’s") or token.lower()) if fold else token)
-    return tokens
-
-
 def _full_text(document: Document) -> str:
-    title = document.article.title if not document.article.title_derived else ""
-    return "\n".join([title or "", *document.sentences])
+    return titled_text(document.article, document.sentences)
+
+
+def document_names(document: Document) -> tuple[str, ...]:
+    """Names and numbers of the title and text as written: cached by the per-article stage
+    (``Document.names``), else found here."""
+    if document.names is not None:
+        return document.names
+    return tuple(names_and_numbers(_full_text(document), fold=False))
+
+
+def _folded_names(documents: Sequence[Document]) -> list[list[str]]:
+    folded: dict[str, str] = {}  # a name recurs across articles: fold each spelling once
+    return [[folded.get(t) or folded.setdefault(t, fold_name(t)) for t in document_names(d)] for d in documents]
 
 
 def _lead_text(document: Document) -> str:
@@ -144,7 +138,7 @@ def document_vectors(documents: Sequence[Document], settings: GroupSettings = Gr
     # articles a copy of the vectors is most of a gigabyte.
     views = [_view(word_ngram_counts((tokens(t, ENGLISH_STOP_WORDS) for t in texts), (1, 2)), max_df,
                    settings.word_weight),
-             _view(word_ngram_counts(names_and_numbers(t) for t in texts), max_df, settings.name_weight)]
+             _view(word_ngram_counts(_folded_names(documents)), max_df, settings.name_weight)]
     if settings.char_weight:
         # 2**24 buckets for the ~170,000 distinct n-grams of 10,000 leads: cosines move by
         # at most 0.005, and the table is three times faster than sorting 30 million hashes.
@@ -194,14 +188,8 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
     rare = vectors.copy()
     rare.data[common[rare.indices]] = 0
     rare.eliminate_zeros()
-    shared = vectors[:, np.flatnonzero(common)].tocsr()
     candidates, partial = _top_k(rare, SEARCH_CANDIDATES * k, dates, max_days)
-    exact = partial.copy()
-    rows, slots = np.nonzero(candidates >= 0)
-    for start in range(0, len(rows), RESCORE_PAIRS):  # bounded memory: a slice of pairs at a time
-        a, slot = rows[start:start + RESCORE_PAIRS], slots[start:start + RESCORE_PAIRS]
-        b = candidates[a, slot]
-        exact[a, slot] += np.asarray(shared[a].multiply(shared[b]).sum(axis=1)).ravel()
+    exact = partial + pair_products(vectors[:, np.flatnonzero(common)].tocsr(), candidates)
     indices = np.full((n, k), -1, dtype=np.int64)
     sims = np.zeros((n, k), dtype=np.float32)
     for i in range(n):
@@ -211,6 +199,42 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
         indices[i, :len(ranked)] = cols[ranked]
         sims[i, :len(ranked)] = vals[ranked]
     return indices, sims
+
+
+def pair_products(vectors: sp.csr_matrix, candidates: np.ndarray) -> np.ndarray:
+    """``out[i, s]``: the product of row ``i`` with row ``candidates[i, s]`` (0 where that is -1).
+
+    Each pair is computed once however many times it is listed (i near j and j near i),
+    row by row: row ``i`` is spread into a dense scratch vector and the rows paired with
+    it are gathered against it, which is several times faster than multiplying
+    sparse rows pair by pair, and needs one dense row of memory.
+    """
+    n, slots = candidates.shape
+    rows = np.repeat(np.arange(n, dtype=np.int64), slots)
+    others = candidates.ravel().astype(np.int64)
+    listed = others >= 0
+    low, high = np.minimum(rows, others)[listed], np.maximum(rows, others)[listed]
+    keys = np.unique(low * n + high)  # sorted: grouped by first row
+    first, second = keys // n, keys % n
+    values = np.zeros(len(keys), dtype=np.float32)
+    scratch = np.zeros(vectors.shape[1], dtype=np.float32)
+    indptr, indices, data = vectors.indptr, vectors.indices, vectors.data
+    bounds = np.flatnonzero(np.diff(first, prepend=-1, append=n + 1))
+    for start, end in zip(bounds[:-1], bounds[1:]):
+        i = first[start]
+        columns = indices[indptr[i]:indptr[i + 1]]
+        scratch[columns] = data[indptr[i]:indptr[i + 1]]
+        partners = second[start:end]
+        starts, lengths = indptr[partners], indptr[partners + 1] - indptr[partners]
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        positions = np.arange(lengths.sum()) + np.repeat(starts - offsets, lengths)
+        # A trailing 0 keeps every offset a valid index when the last rows are empty.
+        products = np.append(scratch[indices[positions]] * data[positions], np.float32(0))
+        values[start:end] = np.where(lengths > 0, np.add.reduceat(products, offsets), 0)
+        scratch[columns] = 0
+    out = np.zeros(n * slots, dtype=np.float32)
+    out[listed] = values[np.searchsorted(keys, low * n + high)]
+    return out.reshape(n, slots)
 
 
 def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = (),
@@ -231,7 +255,8 @@ def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = ()
     dated_days = days[dated_order]
     undated = order[days[order] == 0]
     block = max(50, min(n, BLOCK_PAIRS // max(n, 1)))
-    for start in range(0, n, block):
+
+    def search(start: int) -> None:  # one block of rows; blocks write disjoint rows
         rows = order[start:start + block]
         row_days = days[rows]
         if blocking and (row_days > 0).all():
@@ -254,6 +279,15 @@ def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = ()
             ranked = np.lexsort((cols, -vals))  # deterministic: by similarity, then index
             indices[i, :len(ranked)] = cols[ranked]
             sims[i, :len(ranked)] = vals[ranked]
+
+    starts = range(0, n, block)
+    if len(starts) == 1:
+        search(0)
+    else:
+        # scipy's sparse product releases the GIL: blocks on threads use every core,
+        # without copying the vectors to other processes.
+        with ThreadPoolExecutor(max_workers=min(SEARCH_THREADS, len(starts))) as pool:
+            list(pool.map(search, starts))
     return indices, sims
 
 

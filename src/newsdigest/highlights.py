@@ -166,10 +166,12 @@ def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
         best = row.data >= cut  # every column tied with the last candidate too
         weight = dict(zip(column_hashes[row.indices[best]].tolist(), row.data[best].tolist()))
         hashes, starts, sizes = ngram_hashes(tokens, (1, 2))
-        terms: dict[str, float] = {}
-        for h, start, size in zip(hashes.tolist(), starts.tolist(), sizes.tolist()):
-            if h in weight:
-                terms.setdefault(" ".join(tokens[start:start + size]), weight[h])
+        # One occurrence of each weighted n-gram (a story has thousands of n-grams, a few dozen weighted).
+        found = np.flatnonzero(np.isin(hashes, column_hashes[row.indices[best]]))
+        _, first = np.unique(hashes[found], return_index=True)
+        terms = {" ".join(tokens[start:start + size]): weight[h]
+                 for h, start, size in zip(hashes[found[first]].tolist(), starts[found[first]].tolist(),
+                                           sizes[found[first]].tolist())}
         picked: list[str] = []
         for term in sorted(terms, key=lambda t: (-terms[t], t)):
             # A phrase and its own words say the same thing twice: keep whichever ranks first.

@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,10 @@ class Document:
     # The default ranker's score of each sentence, when the per-article stage made them:
     # the story stage ranks the same sentences again, and reuses these instead.
     scores: tuple[float, ...] = ()
+    # Features of the global stages, when the per-article stage made them (see
+    # newsdigest.features): derived from the fields above, so left out of repr and ==.
+    names: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    shingles: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:

@@ -157,7 +157,19 @@ def _token_hashes(joined: str) -> tuple[np.ndarray, np.ndarray]:
     # shifted back to its own start with the inverse power.
     shift = np.concatenate([[np.uint64(1)], inverse])[starts]
     hashes = (prefix[ends] - prefix[starts]) * shift
-    return ends, hashes * _MIX
+    return ends, _avalanche(hashes)
+
+
+def _avalanche(hashes: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every output bit depends on every input bit.
+
+    The polynomial hash is linear, and bigram hashes combine two of them linearly, so
+    without this "owen awards" and "owens award" (a letter moved across the word
+    boundary) had the same hash.
+    """
+    hashes = (hashes ^ (hashes >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    hashes = (hashes ^ (hashes >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return hashes ^ (hashes >> np.uint64(31))
 
 
 def word_ngram_counts(token_lists: Iterable[Sequence[str]], ngram_range: tuple[int, int] = (1, 1),

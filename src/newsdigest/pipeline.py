@@ -15,7 +15,7 @@ from slugify import slugify
 
 from .configfile import ConfigError
 from .dedupe import collapse_duplicates
-from .group import GroupSettings, Grouping, group_with_reasons, names_and_numbers
+from .group import GroupSettings, Grouping, document_names, group_with_reasons
 from .ingest import ingest
 from .model import Article, Document, Problem, SentenceRef, Story, Summary
 from .overrides import Overrides, apply_overrides, load_overrides
@@ -65,7 +65,7 @@ def prepare_documents(articles: Sequence[Article], problems: list[Problem],
         if not sentences:
             problems.append(Problem(article.origin, "no text left after removing boilerplate"))
             continue
-        documents.append(Document(cleaned, sentences, prepared.scores))
+        documents.append(Document(cleaned, sentences, prepared.scores, prepared.names, prepared.shingles))
     return documents
 
 
@@ -167,8 +167,7 @@ def story_reasons(stories: Sequence[Story], documents: Sequence[Document], group
         slug = home.get(a.id)
         if slug is None or home.get(b.id) != slug:
             continue
-        shared = sorted(set(names_and_numbers(" ".join(documents[i].sentences), fold=False))
-                        & set(names_and_numbers(" ".join(documents[j].sentences), fold=False)))
+        shared = sorted(set(document_names(documents[i])) & set(document_names(documents[j])))
         reasons[slug].append(
             f"{len(join.left)} + {len(join.right)} article(s) joined: '{a.id}' ~ '{b.id}' cosine "
             f"{join.cosine:.2f}; mean relative similarity {join.mean:.2f} over all pairs"

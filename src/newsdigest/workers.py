@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import ArticleCache, Prepared, Store, decode, encode, group_key
 from .clean import clean_article
+from .features import names_and_numbers, shingle_sets, titled_text
 from .model import Article, Document, Summary
 from .sentences import split_sentences
 from .summarise import DEFAULT_RANKER, RANKERS, Length, summarise_document
@@ -32,11 +33,14 @@ def prepare_article(article: Article, length: Length | None) -> Prepared:
     scores = tuple(float(x) for x in RANKERS[DEFAULT_RANKER](sentences)) if sentences else ()
     document = Document(cleaned, sentences, scores)
     summary = summarise_document(document, length) if sentences and length else Summary(())
-    return Prepared(cleaned, sentences, summary, scores)
+    names = tuple(names_and_numbers(titled_text(cleaned, sentences), fold=False))
+    return Prepared(cleaned, sentences, summary, scores, names)
 
 
 def prepare_batch(articles: Sequence[Article], length: Length | None) -> list[Prepared]:
-    return [prepare_article(a, length) for a in articles]
+    prepared = [prepare_article(a, length) for a in articles]
+    # Shingles for the whole batch at once: the hashing vectorizer's cost is mostly per call.
+    return [replace(p, shingles=s) for p, s in zip(prepared, shingle_sets([p.article.text for p in prepared]))]
 
 
 @dataclass
