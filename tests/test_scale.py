@@ -152,6 +152,18 @@ def test_deleted_cache_costs_only_time(corpus, tmp_path):
     assert again.cache_stats == (0, 24, 0)
 
 
+def test_moved_input_folder_keeps_every_cache_entry(corpus, tmp_path):
+    import shutil
+
+    before = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    moved = shutil.copytree(corpus, tmp_path / "elsewhere" / "renamed")
+    again = ArticleWork(cache_dir=tmp_path / "cache")
+    assert build(moved, tmp_path / "b", again) == before
+    assert again.cache_stats == (24, 0, 0)
+    [(hits, misses, rebuilt)] = again.story_cache_stats.values()
+    assert hits >= 2 and (misses, rebuilt) == (0, 0)
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered"])
 def test_corrupt_entry_is_rebuilt_not_trusted(corpus, tmp_path, damage):
     reference = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
