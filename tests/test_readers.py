@@ -112,6 +112,14 @@ def test_near_duplicates_but_not_reports_in_other_words():
     assert duplicate_groups(["Short brief.", "Short brief."]) == []  # too short to call copies
 
 
+
+def test_copies_are_found_across_row_blocks(monkeypatch):
+    from newsdigest import dedupe
+    texts = [WIRE, REWRITE, "By Staff Reporter\n" + WIRE, REWRITE, WIRE + " Copyright Example Wire."]
+    whole = duplicate_groups(texts)
+    monkeypatch.setattr(dedupe, "COPY_BLOCK_ROWS", 2)  # three blocks: pairs cross them
+    assert whole == [[0, 2, 4], [1, 3]] and duplicate_groups(texts) == whole
+
 def test_same_outlet_fetched_twice_is_one_entry_without_also_in():
     from helpers import document
 

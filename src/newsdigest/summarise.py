@@ -240,6 +240,11 @@ def summarise_document(document: Document, length: Length = Length(),
 REDUNDANCY_THRESHOLD = 0.35
 
 
+# Stories up to this many sentences get their sentence-by-sentence similarities in one
+# dense product (3,000 sentences: 36 MB); larger ones are compared row by row.
+DENSE_STORY_SENTENCES = 3000
+
+
 class StorySentences:
     """Every sentence of a story's articles, with their character n-gram vectors.
 
@@ -254,12 +259,19 @@ class StorySentences:
         self.matrix = _overlap_vectors(self.texts) if self.texts else None
         # Transposed once: each product below would otherwise transpose the whole story.
         self.columns = self.matrix.T.tocsr() if self.texts else None
+        # Every pair at once when that is small: a story's summary and exclusives ask
+        # for a dozen rows or more, and each small sparse product costs more in
+        # scipy's checks than in arithmetic. Row by row (the same numbers) for huge stories.
+        self.all_pairs = ((self.matrix @ self.columns).toarray()
+                          if self.texts and len(self.texts) <= DENSE_STORY_SENTENCES else None)
 
     def row(self, d: int, s: int) -> int:
         return int(self.offsets[d]) + s
 
     def similarity_to(self, rows: Sequence[int]) -> np.ndarray:
         """(len(rows), all sentences) cosine similarities, dense."""
+        if self.all_pairs is not None:
+            return self.all_pairs[list(rows)]
         return (self.matrix[list(rows)] @ self.columns).toarray()
 
 
