@@ -318,3 +318,18 @@ def test_no_page_quotes_more_than_half_of_an_article(root, tmp_path):
     page = story_page(fixture_docs, "aldwick")
     herald = fixture.documents["bridge-herald"]
     assert sum(md_escape(s) in page for s in herald.sentences) == 3
+
+
+def test_key_term_spellings_match_whole_words_longest_term_first():
+    from newsdigest.highlights import _surfaces, _surfaces_by_pattern
+    text = ("The Wales captain Gareth Thomas spoke. WALES   captain gareth said al-Sharaa's team won;\n"
+            "Wales\tCaptain was quiet, the Wales captain said. Waleses and swales are not Wales. Al-Sharaa arrived. wales.")
+    terms = ["wales", "wales captain", "captain gareth", "al-sharaa", "absent term"]
+    found = _surfaces(terms, text)
+    # "Wales" counts only where "Wales captain" does not start (twice), and never
+    # inside "Waleses" or "swales"; a term not in the text keeps its own spelling.
+    assert found == ["Wales", "Wales captain", "captain Gareth", "Al-Sharaa", "absent term"]
+    assert found == _surfaces_by_pattern(terms, text)
+    # A letter whose lower case is longer shifts positions: the pattern path is taken.
+    turkish = "İstanbul mayor İmamoğlu met the Wales captain. Wales captain spoke."
+    assert _surfaces(["wales captain"], turkish) == ["Wales captain"]

@@ -186,9 +186,61 @@ def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
 
 
 def _surfaces(terms: list[str], text: str) -> list[str]:
-    """The most frequent spelling of each lower-cased term in the text (one pass for all)."""
+    """The most frequent spelling of each lower-cased term in the text.
+
+    A term is found where its words stand as whole words separated by white space, in
+    any case. Where several terms start at one place, the longest counts ("Wales
+    captain" there is not also "Wales"). Found with ``str.find`` on the lower-cased
+    text: compiling one regular expression per story cost more than the search.
+    """
     if not terms:
         return []
+    forms: dict[str, Counter] = {term: Counter() for term in terms}
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer ("İ"): positions would drift
+        return _surfaces_by_pattern(terms, text)
+    found: dict[int, int] = {}  # start -> end of the longest term starting there
+    for term in sorted(terms, key=len, reverse=True):
+        words = term.split()
+        start = lowered.find(words[0])
+        while start != -1:
+            end = _words_end(lowered, start, words)
+            if end is not None:
+                found.setdefault(start, end)
+            start = lowered.find(words[0], start + 1)
+    for start, end in found.items():
+        form = " ".join(text[start:end].split())
+        if form.lower() in forms:
+            forms[form.lower()][form] += 1
+    return [max(sorted(forms[t]), key=lambda f: forms[t][f]) if forms[t] else t for t in terms]
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w matches in a str pattern
+
+
+def _words_end(lowered: str, start: int, words: list[str]) -> int | None:
+    """Where ``words`` end if they stand at ``start`` as whole words separated by white space."""
+    if start and _is_word_char(lowered[start - 1]):
+        return None
+    position = start
+    for number, word in enumerate(words):
+        if number:
+            gap = position
+            while position < len(lowered) and lowered[position].isspace():
+                position += 1
+            if position == gap:
+                return None
+        if not lowered.startswith(word, position):
+            return None
+        position += len(word)
+    if position < len(lowered) and _is_word_char(lowered[position]):
+        return None
+    return position
+
+
+def _surfaces_by_pattern(terms: list[str], text: str) -> list[str]:
+    """``_surfaces`` with one regular expression (for text whose lower case changes length)."""
     forms: dict[str, Counter] = {term: Counter() for term in terms}
     # A look-ahead, so that overlapping terms ("Wales captain", "captain Gareth") all match.
     pattern = re.compile(r"(?=\b(" + "|".join(r"\s+".join(re.escape(w) for w in term.split())
