@@ -74,3 +74,17 @@ def test_bigrams_that_move_a_letter_across_the_space_are_different_columns():
     counts, hashes = word_ngram_counts(pairs, (2, 2), with_hashes=True)
     assert counts.shape == (5, 5) and len(set(hashes.tolist())) == 5
     assert sorted(counts.tocsr().indices.tolist()) == [0, 1, 2, 3, 4]  # one column each
+
+
+def test_word_shingles_stay_within_each_text(sentences):
+    from newsdigest.ngrams import word_shingles
+    lists = [tokens(s) for s in sentences[:40]] + [["too", "short"], []]
+    shingles = word_shingles(lists, 5, 26)
+    for words, found in zip(lists, shingles):
+        distinct = {" ".join(words[i:i + 5]) for i in range(len(words) - 4)}
+        assert len(found) == len(distinct) and (np.diff(found.astype(np.int64)) > 0).all()
+        assert found.dtype == np.uint32 and (found < 2**26).all()
+    # Two texts given together share no window across their boundary.
+    together = word_shingles([lists[0] + lists[1]], 5, 26)[0]
+    apart = word_shingles(lists[:2], 5, 26)
+    assert len(together) > len(np.union1d(apart[0], apart[1]))

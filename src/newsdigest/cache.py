@@ -38,7 +38,8 @@ from .model import Article, SentenceRef, Summary
 FORMAT = 2
 DEFAULT_DIR = Path(".cache") / "newsdigest"
 # The modules whose code decides a cached value; their source is part of every key.
-_STAGE_MODULES = ("clean.py", "sentences.py", "summarise.py", "features.py", "model.py", "cache.py", "workers.py")
+_STAGE_MODULES = ("clean.py", "sentences.py", "summarise.py", "features.py", "ngrams.py", "model.py", "cache.py",
+                  "workers.py")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from datetime import datetime
 import numpy as np
 from scipy import sparse
 
-from .features import shingle_sets
+from .features import SHINGLE_BITS, shingle_sets
 from .model import Document, Problem
 
 # Share of the shorter text's shingles found in the longer one for "the same text".
@@ -47,14 +47,14 @@ def copy_groups(shingles: Sequence[np.ndarray], min_containment: float = MIN_CON
     sizes = np.array([len(s) for s in shingles], dtype=np.int64)  # distinct shingles per text
     matrix = sparse.csr_matrix((np.ones(int(sizes.sum()), dtype=np.int32),
                                 np.concatenate(shingles).astype(np.int64),
-                                np.concatenate(([0], np.cumsum(sizes)))), shape=(len(shingles), 2**26))
+                                np.concatenate(([0], np.cumsum(sizes)))), shape=(len(shingles), 2**SHINGLE_BITS))
     # Pairs sharing a shingle, and how many: one sparse product over the shingles found
     # in more than one text but no more than MAX_POSTINGS (stock phrasing finds no copies).
     shingle_ids, counts = np.unique(matrix.indices, return_counts=True)
     useful = shingle_ids[(counts > 1) & (counts <= MAX_POSTINGS)]
     if not len(useful):
         return []
-    # Renumber the useful shingles 0..k-1 (slicing 2**26 columns would allocate that many).
+    # Renumber the useful shingles 0..k-1 (slicing 2**SHINGLE_BITS columns would allocate that many).
     position = np.searchsorted(useful, matrix.indices)
     keep = useful[np.minimum(position, len(useful) - 1)] == matrix.indices
     rows = np.repeat(np.arange(len(shingles)), sizes)[keep]

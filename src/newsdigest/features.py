@@ -15,26 +15,20 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from .model import Article
+from .ngrams import word_shingles
 
 SHINGLE_WORDS = 5
-# Word 5-grams hashed into 2**26 buckets: with a million shingles, few collide, and a
-# collision can only add a shared shingle or two, far from dedupe's 80% threshold.
-_SHINGLER = HashingVectorizer(analyzer="word", ngram_range=(SHINGLE_WORDS, SHINGLE_WORDS), n_features=2**26,
-                              binary=True, norm=None, alternate_sign=False, lowercase=True,
-                              token_pattern=r"(?u)\b\w+\b", dtype=np.int32)
+# Word 5-grams hashed to 26 bits: with a million shingles, few collide, and a collision
+# can only add a shared shingle or two, far from dedupe's 80% threshold.
+SHINGLE_BITS = 26
+_SHINGLE_TOKEN = re.compile(r"(?u)\b\w+\b")  # every word, one letter or digit too
 
 
 def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
-    """Each text's distinct hashed word 5-grams, ascending (uint32). One call for many
-    texts: the vectorizer's cost is mostly per call, not per text."""
-    if not texts:
-        return []
-    matrix = _SHINGLER.transform(texts).tocsr()
-    matrix.sort_indices()
-    return [matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]].astype(np.uint32) for i in range(len(texts))]
+    """Each text's distinct hashed word 5-grams (lower-cased), ascending (uint32)."""
+    return word_shingles([_SHINGLE_TOKEN.findall(text.lower()) for text in texts], SHINGLE_WORDS, SHINGLE_BITS)
 
 
 def titled_text(article: Article, sentences: Sequence[str]) -> str:

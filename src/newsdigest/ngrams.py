@@ -211,6 +211,30 @@ def word_ngram_counts(token_lists: Iterable[Sequence[str]], ngram_range: tuple[i
     return (counts, columns) if with_hashes else counts
 
 
+def word_shingles(token_lists: Sequence[Sequence[str]], size: int, bits: int) -> list[np.ndarray]:
+    """Each token list's distinct word ``size``-grams, hashed to ``bits``-bit integers
+    (uint32), ascending. One pass over many lists: per-list numpy calls would cost
+    more than the hashing."""
+    lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
+    joined = [_WORD_END.join(t) for t in token_lists if len(t)]
+    empty = np.zeros(0, dtype=np.uint32)
+    if not joined:
+        return [empty for _ in token_lists]
+    hashes = np.concatenate([_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined)])
+    list_of = np.repeat(np.arange(len(token_lists)), lengths)
+    windows = len(hashes) - size + 1
+    if windows <= 0:
+        return [empty for _ in token_lists]
+    combined = np.zeros(windows, dtype=np.uint64)
+    for k in range(size):
+        combined = combined * _BASE + hashes[k:k + windows]
+    keys = (_avalanche(combined) >> np.uint64(64 - bits)).astype(np.uint32)
+    inside = list_of[:windows] == list_of[size - 1:]  # windows within one list
+    keys, owners = keys[inside], list_of[:windows][inside]
+    bounds = np.searchsorted(owners, np.arange(len(token_lists) + 1))
+    return [np.unique(keys[bounds[i]:bounds[i + 1]]) for i in range(len(token_lists))]
+
+
 def ngram_hashes(token_list: Sequence[str], ngram_range: tuple[int, int] = (1, 1)
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The n-grams of one token list as ``word_ngram_counts`` hashes them:
