@@ -77,6 +77,24 @@ def test_two_processes_give_the_same_site_as_one(corpus, tmp_path):
     assert two == one
 
 
+def test_story_pages_on_forked_processes_are_the_same_pages(corpus, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from newsdigest import render
+
+    digest = build_digest([corpus], Settings(), ROOT / "topics", work=ArticleWork())
+
+    def site(jobs: int, out: Path) -> dict[str, bytes]:
+        write_site(digest, out, ROOT / "site_templates", Settings(), ROOT / "mkdocs.yml", out / "site", jobs=jobs)
+        return markdown(out / "docs")
+
+    one = site(1, tmp_path / "one")
+    monkeypatch.setattr(render, "STORY_PAGES_PER_TASK", 1)  # every story its own task
+    assert "fork" in multiprocessing.get_all_start_methods() and len(digest.stories) >= 4
+    assert site(2, tmp_path / "two") == one
+    assert sum(name.startswith("stories/") for name in one) == len(digest.stories)
+
+
 def test_cli_accepts_jobs_and_no_cache(corpus, tmp_path):
     from newsdigest.cli import run
 

@@ -214,7 +214,8 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
     settings = Settings()
     digest = build_digest([corpus], settings, root / "topics", progress=progress, work=work)
     progress("render: Markdown")
-    pages = write_site(digest, out, root / "site_templates", settings, root / "mkdocs.yml", out / "site")
+    pages = write_site(digest, out, root / "site_templates", settings, root / "mkdocs.yml", out / "site",
+                       jobs=jobs)
     progress("end")
     digest_seconds = time.perf_counter() - start
     result = {"articles": len(digest.articles), "stories": len(digest.stories), "topics": len(digest.topics),

@@ -135,7 +135,7 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
     for problem in digest.problems:
         # A merged copy is news of the build, not a problem: -q leaves it out.
         (console.info if problem.action == "merged" else console.error)(str(problem))
-    pages = write_site(digest, out, templates, settings, mkdocs_file, site_dir)
+    pages = write_site(digest, out, templates, settings, mkdocs_file, site_dir, jobs=jobs)
     counts = {action: sum(p.action == action for p in digest.problems)
               for action in ("skipped", "repaired", "merged", "warning")}
     console.info(f"read {digest.files_read} files: {len(digest.articles)} articles in "

@@ -149,25 +149,38 @@ _CANDIDATES = 40
 def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
     """For each text (one per story), its ``limit`` most distinctive terms (TF-IDF across
     the stories), as they are written in the text ("Kremlin", "al-Sharaa")."""
-    if limit == 0 or not texts:
-        return [[] for _ in texts]
-    token_lists = [[w for w in _TERM.findall(text.lower()) if w not in _STOP] for text in texts]
-    counts, column_hashes = word_ngram_counts(token_lists, (1, 2), with_hashes=True)
-    matrix = tfidf(counts)
-    result = []
-    for i, (tokens, text) in enumerate(zip(token_lists, texts)):
-        row = matrix[i]
+    terms = KeyTerms(texts, limit)
+    return [terms(i) for i in range(len(texts))]
+
+
+class KeyTerms:
+    """``key_terms`` in two steps: the weights across all stories (here), then each
+    story's terms on demand (``terms(i)``), so that the second step can run in other
+    processes, one story at a time."""
+
+    def __init__(self, texts: Sequence[str], limit: int):
+        self.texts, self.limit = texts, limit
+        if limit == 0 or not texts:
+            self.matrix = None
+            return
+        self.token_lists = [[w for w in _TERM.findall(text.lower()) if w not in _STOP] for text in texts]
+        counts, self.column_hashes = word_ngram_counts(self.token_lists, (1, 2), with_hashes=True)
+        self.matrix = tfidf(counts)
+
+    def __call__(self, i: int) -> list[str]:
+        if self.matrix is None:
+            return []
+        row, tokens = self.matrix[i], self.token_lists[i]
         if not row.nnz:
-            result.append([])
-            continue
+            return []
         # The best-weighted columns, then their n-grams found back in this text's tokens;
         # ties go alphabetically, so the choice does not depend on hash values.
         cut = np.sort(row.data)[::-1][min(_CANDIDATES, row.nnz) - 1]
         best = row.data >= cut  # every column tied with the last candidate too
-        weight = dict(zip(column_hashes[row.indices[best]].tolist(), row.data[best].tolist()))
+        weight = dict(zip(self.column_hashes[row.indices[best]].tolist(), row.data[best].tolist()))
         hashes, starts, sizes = ngram_hashes(tokens, (1, 2))
         # One occurrence of each weighted n-gram (a story has thousands of n-grams, a few dozen weighted).
-        found = np.flatnonzero(np.isin(hashes, column_hashes[row.indices[best]]))
+        found = np.flatnonzero(np.isin(hashes, self.column_hashes[row.indices[best]]))
         _, first = np.unique(hashes[found], return_index=True)
         terms = {" ".join(tokens[start:start + size]): weight[h]
                  for h, start, size in zip(hashes[found[first]].tolist(), starts[found[first]].tolist(),
@@ -179,10 +192,9 @@ def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
             if any(parts <= set(p.split()) or set(p.split()) <= parts for p in picked):
                 continue
             picked.append(term)
-            if len(picked) >= limit:
+            if len(picked) >= self.limit:
                 break
-        result.append(_surfaces(picked, text))
-    return result
+        return _surfaces(picked, self.texts[i])
 
 
 def _surfaces(terms: list[str], text: str) -> list[str]:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import html
 import math
+import multiprocessing as mp
 import os
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -23,7 +26,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .highlights import first_reported, key_quotes, key_terms, timeline
+from .highlights import KeyTerms, first_reported, key_quotes, timeline
 from .model import Article, SentenceRef, Story
 from .pipeline import Digest, make_slug
 from .registry import redirect_pages
@@ -176,7 +179,12 @@ class Site:
         self.by_outlet = {name: stories for name, stories in self.by_outlet.items() if stories}
         texts = [" ".join(part for a in digest.story_articles(s) for part in (a.title or "", a.text))
                  for s in self.stories]
-        self.terms = dict(zip((s.slug for s in self.stories), key_terms(texts, settings.key_terms)))
+        self._key_terms = KeyTerms(texts, settings.key_terms)
+        self._story_index = {s.slug: i for i, s in enumerate(self.stories)}
+
+    def terms(self, story: Story) -> list[str]:
+        """The story's key terms (weighted across every published story)."""
+        return self._key_terms(self._story_index[story.slug])
 
     def days(self, articles: list[Article]) -> list[date]:
         return sorted({a.date.astimezone(self.zone).date() for a in articles if a.date})
@@ -246,10 +254,11 @@ def front_matter(**values) -> str:
 
 
 def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Settings,
-               mkdocs_base: Path, site_dir: Path | None = None) -> list[Path]:
+               mkdocs_base: Path, site_dir: Path | None = None, jobs: int = 1) -> list[Path]:
     """Write the Markdown pages, feeds and ``mkdocs.yml`` into ``out_dir``; return the pages written.
 
     ``out_dir/docs`` is replaced whole, so a story that left the input leaves no stale page.
+    ``jobs``: processes for the story pages (the same pages whatever the number).
     """
     from .feeds import write_feeds
 
@@ -267,32 +276,27 @@ def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Setting
                    coverage=lambda s: coverage_phrase(digest.story_articles(s)),
                    newest=site.newest, front_matter=front_matter, html_text=html_text)
     context["budget"] = lambda: QuoteBudget(digest, settings.max_article_share)
-    pages: dict[str, str] = {"index.md": env.get_template("index.md.j2").render(stories=site.home, **context)}
-    pages["topics/index.md"] = env.get_template("topics.md.j2").render(**context)
+    pages: dict[str, str] = {}
     stories = {s.slug: s for s in site.stories}
-    for topic in site.topics:
-        pages[f"topics/{topic.slug}.md"] = env.get_template("topic.md.j2").render(
-            topic=topic, stories=[stories[s] for s in site.topic_stories[topic.slug]], **context)
-    for story in site.stories:
-        articles = digest.story_articles(story)
-        first_date, first = first_reported(articles)
-        pages[f"stories/{story.slug}.md"] = env.get_template("story.md.j2").render(
-            story=story, articles=articles, anchors={a.id: f"article-{n}" for n, a in enumerate(articles, 1)},
-            adds=[a for a in articles if digest.exclusives.get(a.id)],
-            tags=[topics[slug].name for slug in story.topics if slug in topics],
-            quotes=key_quotes([digest.documents[a.id] for a in articles], settings.key_quotes),
-            terms=site.terms[story.slug], timeline=timeline(articles, site.zone),
-            first_date=first_date, first=first, **context)
-    pages["outlets/index.md"] = env.get_template("outlets.md.j2").render(**context)
-    for name, outlet_stories in site.by_outlet.items():
-        pages[f"outlets/{site.outlet_slugs[name]}.md"] = env.get_template("outlet.md.j2").render(
-            outlet=name, stories=outlet_stories, **context)
-    pages["archive/index.md"] = env.get_template("archive.md.j2").render(**context)
-    for day, day_stories in site.by_day.items():
-        name = day.isoformat() if day else "undated"
-        pages[f"archive/{name}.md"] = env.get_template("day.md.j2").render(
-            day=day, stories=day_stories, **context)
-    pages["tags.md"] = env.get_template("tags.md.j2").render(**context)
+
+    def listing_pages() -> None:  # home, topics, outlets, archive: rendered while story pages are
+        pages["index.md"] = env.get_template("index.md.j2").render(stories=site.home, **context)
+        pages["topics/index.md"] = env.get_template("topics.md.j2").render(**context)
+        for topic in site.topics:
+            pages[f"topics/{topic.slug}.md"] = env.get_template("topic.md.j2").render(
+                topic=topic, stories=[stories[s] for s in site.topic_stories[topic.slug]], **context)
+        pages["outlets/index.md"] = env.get_template("outlets.md.j2").render(**context)
+        for name, outlet_stories in site.by_outlet.items():
+            pages[f"outlets/{site.outlet_slugs[name]}.md"] = env.get_template("outlet.md.j2").render(
+                outlet=name, stories=outlet_stories, **context)
+        pages["archive/index.md"] = env.get_template("archive.md.j2").render(**context)
+        for day, day_stories in site.by_day.items():
+            name = day.isoformat() if day else "undated"
+            pages[f"archive/{name}.md"] = env.get_template("day.md.j2").render(
+                day=day, stories=day_stories, **context)
+        pages["tags.md"] = env.get_template("tags.md.j2").render(**context)
+
+    pages.update(_story_pages(StoryPages(site, env, context), jobs, meanwhile=listing_pages))
     # Old story URLs (merged stories, the editor's merges) redirect to where the articles went.
     pages.update(redirect_pages(digest.redirects, {s.slug: md_escape(s.title) for s in digest.stories}))
     written = []
@@ -304,6 +308,63 @@ def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Setting
     write_feeds(site, info, docs)
     write_mkdocs_config(site, out_dir, mkdocs_base, config, site_dir or mkdocs_base.parent / "site")
     return written
+
+
+@dataclass
+class StoryPages:
+    """What rendering a story page needs: everything but the story."""
+
+    site: Site
+    env: Environment
+    context: dict
+
+    def render(self, story: Story) -> tuple[str, str]:
+        digest, settings = self.site.digest, self.site.settings
+        topics = self.context["topics"]
+        articles = digest.story_articles(story)
+        first_date, first = first_reported(articles)
+        return f"stories/{story.slug}.md", self.env.get_template("story.md.j2").render(
+            story=story, articles=articles, anchors={a.id: f"article-{n}" for n, a in enumerate(articles, 1)},
+            adds=[a for a in articles if digest.exclusives.get(a.id)],
+            tags=[topics[slug].name for slug in story.topics if slug in topics],
+            quotes=key_quotes([digest.documents[a.id] for a in articles], settings.key_quotes),
+            terms=self.site.terms(story), timeline=timeline(articles, self.site.zone),
+            first_date=first_date, first=first, **self.context)
+
+
+# Story pages per task when they are rendered on several processes.
+STORY_PAGES_PER_TASK = 100
+_FORKED: StoryPages | None = None  # what forked workers render from (inherited, never pickled)
+
+
+def _story_pages(pages: StoryPages, jobs: int, meanwhile: Callable[[], None]) -> dict[str, str]:
+    """Every story page, rendered here or, with ``jobs`` > 1, on forked processes while
+    this one runs ``meanwhile`` (the other pages).
+
+    Story pages are most of a site and depend only on the digest, which a forked
+    process already holds: only the slugs go out and the page texts come back. Where
+    processes cannot be forked (Windows), or for a small site, they render here.
+    """
+    global _FORKED
+    stories = pages.site.stories
+    if jobs <= 1 or len(stories) < 2 * STORY_PAGES_PER_TASK or "fork" not in mp.get_all_start_methods():
+        meanwhile()
+        return dict(pages.render(story) for story in stories)
+    slugs = [s.slug for s in stories]
+    _FORKED = pages
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
+            tasks = [pool.submit(_render_in_child, slugs[i:i + STORY_PAGES_PER_TASK])
+                     for i in range(0, len(slugs), STORY_PAGES_PER_TASK)]
+            meanwhile()
+            return {name: text for task in tasks for name, text in task.result()}
+    finally:
+        _FORKED = None
+
+
+def _render_in_child(slugs: list[str]) -> list[tuple[str, str]]:
+    by_slug = {s.slug: s for s in _FORKED.site.stories}
+    return [_FORKED.render(by_slug[slug]) for slug in slugs]
 
 
 def write_mkdocs_config(site: Site, out_dir: Path, mkdocs_base: Path, base_config: dict,
