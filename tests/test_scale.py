@@ -160,6 +160,27 @@ def test_changed_setting_or_version_invalidates(corpus, tmp_path, monkeypatch):
         cache_module.code_fingerprint.cache_clear()
 
 
+def test_interrupted_build_keeps_the_batches_it_finished(corpus, tmp_path, monkeypatch):
+    from newsdigest import workers
+
+    articles = ingest([corpus]).articles
+    real, done = workers.prepare_batch, []
+
+    def fails_on_third_batch(batch, length):
+        if len(done) == 2:
+            raise KeyboardInterrupt  # the build is stopped part way
+        done.append(batch)
+        return real(batch, length)
+
+    monkeypatch.setattr(workers, "prepare_batch", fails_on_third_batch)
+    with pytest.raises(KeyboardInterrupt):
+        ArticleWork(cache_dir=tmp_path / "cache", batch=4).prepare(articles)
+    monkeypatch.undo()
+    again = ArticleWork(cache_dir=tmp_path / "cache", batch=4)
+    again.prepare(articles)
+    assert again.cache_stats == (8, 16, 0)  # two batches of four were stored as they finished
+
+
 def test_deleted_cache_costs_only_time(corpus, tmp_path):
     import shutil
 

@@ -10,7 +10,7 @@ so Dask workers need no shared disk.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -90,16 +90,19 @@ class ArticleWork:
                 self.summaries[prepared.article.id] = prepared.summary
         return results
 
-    def _run(self, articles: list[Article]) -> list[Prepared]:
+    def _run(self, articles: list[Article]) -> Iterator[Prepared]:
+        """Each article prepared, in order, as soon as its batch is done: the caller
+        stores each result in the cache while the workers go on with the next batches."""
         batches = [articles[i:i + self.batch] for i in range(0, len(articles), self.batch)]
         if self.scheduler:
-            return _flatten(_run_dask(self.scheduler, batches, self.length))
-        if not articles:
-            return []
-        if self.jobs <= 1 or len(batches) <= 1:
-            return prepare_batch(articles, self.length)
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(batches))) as pool:
-            return _flatten(pool.map(prepare_batch, batches, [self.length] * len(batches)))
+            yield from _flatten(_run_dask(self.scheduler, batches, self.length))
+        elif self.jobs <= 1 or len(batches) <= 1:
+            for batch in batches:
+                yield from prepare_batch(batch, self.length)
+        else:
+            with ProcessPoolExecutor(max_workers=min(self.jobs, len(batches))) as pool:
+                for batch in pool.map(prepare_batch, batches, [self.length] * len(batches)):
+                    yield from batch
 
     def per_story(self, function: Callable, groups: Sequence[Sequence[Document]], *arguments) -> list:
         """``function(documents, *arguments)`` for each group of documents (a story), in order.
