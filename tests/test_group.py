@@ -8,8 +8,9 @@ from helpers import document, seed_documents
 from stories_text import (BUDGET, ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B,
                           QUAKE_PERU_A, QUAKE_PERU_B)
 
+from newsdigest.features import names_and_numbers
 from newsdigest.group import (GroupSettings, average_link, document_vectors, group_documents,
-                              group_with_reasons, names_and_numbers, nearest_neighbours)
+                              group_with_reasons, nearest_neighbours)
 
 QUAKE = ("A magnitude 6.1 earthquake struck northern Chile near Antofagasta on Monday, "
          "damaging roads and cutting power to 20,000 homes. No deaths were reported. "

@@ -310,10 +310,10 @@ def test_no_page_quotes_more_than_half_of_an_article(root, tmp_path):
     fixture = build_digest([FIXTURE / "articles"], Settings(), FIXTURE / "topics")
     for folder, source in ((docs, digest), (fixture_docs, fixture)):
         pages = [p.read_text(encoding="utf-8") for p in folder.rglob("*.md")]
-        for document in source.documents.values():
+        for doc in source.documents.values():
             for page in pages:
-                shown = sum(md_escape(s) in page for s in document.sentences)
-                assert shown <= max(1, -(-len(document.sentences) // 2)), (document.id, shown)
+                shown = sum(md_escape(s) in page for s in doc.sentences)
+                assert shown <= max(1, -(-len(doc.sentences) // 2)), (doc.id, shown)
     # the budget is what keeps short articles from being reprinted whole: 5 sentences, 3 shown
     page = story_page(fixture_docs, "aldwick")
     herald = fixture.documents["bridge-herald"]

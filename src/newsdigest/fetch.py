@@ -28,7 +28,7 @@ import urllib.error
 import urllib.request
 import urllib.robotparser
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 

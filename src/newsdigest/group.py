@@ -186,9 +186,9 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
     rare enough to tell stories apart, then ranked by their exact cosine, the
     common features' share added pair by pair. The common features (a character
     n-gram such as "tion" is in most leads) made almost every pair of articles a
-    non-zero product and most of the grouping time; on the 10,000-article bench
-    corpus the candidates hold all but 3 of the 96,520 neighbour links that reach
-    ``min_similarity``.
+    non-zero product and most of the grouping time. On the 10,000-article bench
+    corpus, against an exact search of every pair in the window, 207 of the 71,558
+    links that reach ``min_similarity`` are missed and the stories are the same.
     """
     n = vectors.shape[0]
     frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
