@@ -205,21 +205,38 @@ def test_moved_input_folder_keeps_every_cache_entry(corpus, tmp_path):
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered"])
 def test_corrupt_entry_is_rebuilt_not_trusted(corpus, tmp_path, damage):
+    import sqlite3
+
     reference = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
-    entry = sorted((tmp_path / "cache").rglob("*.json"))[0]
-    raw = entry.read_text(encoding="utf-8")
-    if damage == "garbage":
-        entry.write_bytes(b"\x00\xff not json")
-    elif damage == "truncated":
-        entry.write_text(raw[: len(raw) // 2], encoding="utf-8")
-    else:  # valid JSON, but the summary says something the article never did
-        data = json.loads(raw)
-        data["payload"] = data["payload"].replace('"sentences":["', '"sentences":["Invented. ', 1)
-        entry.write_text(json.dumps(data), encoding="utf-8")
+    database = tmp_path / "cache" / "articles.sqlite"
+    with sqlite3.connect(database) as db:
+        key, payload = db.execute("SELECT key, payload FROM entries ORDER BY key LIMIT 1").fetchone()
+        if damage == "garbage":
+            damaged = "\x00\xff not json"
+        elif damage == "truncated":
+            damaged = payload[: len(payload) // 2]
+        else:  # valid JSON, but the summary says something the article never did
+            damaged = payload.replace('"sentences":["', '"sentences":["Invented. ', 1)
+        assert damaged != payload
+        db.execute("UPDATE entries SET payload = ? WHERE key = ?", (damaged, key))
     work = ArticleWork(cache_dir=tmp_path / "cache")
     assert build(corpus, tmp_path / "b", work) == reference
     assert work.cache_stats == (23, 0, 1)
-    assert json.loads(entry.read_text(encoding="utf-8"))["payload"] == json.loads(raw)["payload"]
+    with sqlite3.connect(database) as db:  # rebuilt: the entry holds the true value again
+        assert db.execute("SELECT payload FROM entries WHERE key = ?", (key,)).fetchone()[0] == payload
+
+
+def test_damaged_cache_file_is_replaced_not_trusted(corpus, tmp_path):
+    reference = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    for name in ("articles.sqlite", "stories.sqlite"):
+        (tmp_path / "cache" / name).write_bytes(b"\x00\xff this is not a database" * 100)
+        for suffix in ("-wal", "-shm"):
+            (tmp_path / "cache" / f"{name}{suffix}").unlink(missing_ok=True)
+    work = ArticleWork(cache_dir=tmp_path / "cache")
+    assert build(corpus, tmp_path / "b", work) == reference
+    assert work.cache_stats == (0, 24, 1)  # every article made again, the file replaced once
+    again = ArticleWork(cache_dir=tmp_path / "cache")
+    assert build(corpus, tmp_path / "c", again) == reference and again.cache_stats == (24, 0, 0)
 
 
 def test_cache_round_trip_keeps_every_field(tmp_path):

@@ -74,16 +74,20 @@ class ArticleWork:
         results: list[Prepared | None] = [None] * len(articles)
         keys: list[str | None] = [None] * len(articles)
         todo = []
-        for i, article in enumerate(articles):
+        try:
+            for i, article in enumerate(articles):
+                if cache:
+                    keys[i] = cache.key(article)
+                    results[i] = cache.load(keys[i], article.origin)
+                if results[i] is None:
+                    todo.append(i)
+            for i, prepared in zip(todo, self._run([articles[i] for i in todo])):
+                results[i] = prepared
+                if cache:
+                    cache.store(keys[i], prepared)
+        finally:
             if cache:
-                keys[i] = cache.key(article)
-                results[i] = cache.load(keys[i], article.origin)
-            if results[i] is None:
-                todo.append(i)
-        for i, prepared in zip(todo, self._run([articles[i] for i in todo])):
-            results[i] = prepared
-            if cache:
-                cache.store(keys[i], prepared)
+                cache.close()
         self.cache_stats = (cache.hits, cache.misses, cache.rebuilt) if cache else None
         if self.length:
             for prepared in results:
@@ -117,18 +121,22 @@ class ArticleWork:
         results: list = [None] * len(groups)
         keys: list[str | None] = [None] * len(groups)
         todo = []
-        for i, documents in enumerate(groups):
+        try:
+            for i, documents in enumerate(groups):
+                if store:
+                    keys[i] = group_key(name, documents, arguments)
+                    cached = store.get(keys[i], decode)
+                    if cached is not None:
+                        results[i] = cached[0]
+                        continue
+                todo.append(i)
+            for i, value in zip(todo, self._map(function, [groups[i] for i in todo], arguments)):
+                results[i] = value
+                if store:
+                    store.put(keys[i], encode([value]))
+        finally:
             if store:
-                keys[i] = group_key(name, documents, arguments)
-                cached = store.get(keys[i], decode)
-                if cached is not None:
-                    results[i] = cached[0]
-                    continue
-            todo.append(i)
-        for i, value in zip(todo, self._map(function, [groups[i] for i in todo], arguments)):
-            results[i] = value
-            if store:
-                store.put(keys[i], encode([value]))
+                store.close()
         if store:
             self.story_cache_stats[name] = store.stats
         return results
