@@ -239,6 +239,30 @@ def test_damaged_cache_file_is_replaced_not_trusted(corpus, tmp_path):
     assert build(corpus, tmp_path / "c", again) == reference and again.cache_stats == (24, 0, 0)
 
 
+def test_cache_locked_by_another_build_is_left_alone(corpus, tmp_path, monkeypatch):
+    import sqlite3
+
+    build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    monkeypatch.setattr(cache_module, "LOCK_TIMEOUT_SECONDS", 0.1)
+    other = sqlite3.connect(tmp_path / "cache" / "articles.sqlite", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another build is writing the file, and takes its time
+    shorter = Settings(summary_sentences=2)  # another setting: every article misses
+    try:
+        work = ArticleWork(cache_dir=tmp_path / "cache")
+        assert build(corpus, tmp_path / "b", work, shorter) == build(corpus, tmp_path / "c", ArticleWork(), shorter)
+        assert work.cache_stats == (0, 24, 0)  # built, without waiting at every entry
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    # Nothing was deleted, and nothing written while the other build held the file.
+    first = ArticleWork(cache_dir=tmp_path / "cache")
+    build(corpus, tmp_path / "d", first)
+    assert first.cache_stats == (24, 0, 0)
+    later = ArticleWork(cache_dir=tmp_path / "cache")
+    build(corpus, tmp_path / "e", later, shorter)
+    assert later.cache_stats == (0, 24, 0)
+
+
 def test_cache_round_trip_keeps_every_field(tmp_path):
     articles = ingest([ROOT / "seeds"]).articles
     work = ArticleWork(summary_sentences=2)

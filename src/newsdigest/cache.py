@@ -38,6 +38,9 @@ from . import __version__
 from .model import Article, SentenceRef, Summary
 
 FORMAT = 3
+# How long a build waits for another build that is writing the same cache, before it
+# goes on without the cache.
+LOCK_TIMEOUT_SECONDS = 60
 DEFAULT_DIR = Path(".cache") / "newsdigest"
 # The modules whose code decides a cached value; their source is part of every key.
 _STAGE_MODULES = ("clean.py", "sentences.py", "summarise.py", "features.py", "ngrams.py", "model.py", "cache.py",
@@ -121,8 +124,14 @@ class Store:
         self.path = Path(folder).with_suffix(".sqlite")
         self.hits = self.misses = self.rebuilt = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db: sqlite3.Connection | None
+        self._writable = True
         try:
             self._db = self._open()
+        except sqlite3.OperationalError:
+            # Locked by another build past the timeout, or not writable: build without
+            # the cache (it only saves time), and leave the file to whoever holds it.
+            self._db = None
         except sqlite3.DatabaseError:  # not a database (damaged, or something else): start afresh
             self.rebuilt += 1
             for stale in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
@@ -130,7 +139,7 @@ class Store:
             self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60)
+        db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_SECONDS)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # cache data: a lost last commit only costs time
         db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, format INTEGER, "
@@ -140,6 +149,9 @@ class Store:
 
     def get(self, key: str, decode=lambda payload: payload):
         """``decode(payload)`` of the entry, or None when absent or not trustworthy (then it is rebuilt)."""
+        if self._db is None:
+            self.misses += 1
+            return None
         try:
             row = self._db.execute("SELECT format, checksum, payload FROM entries WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError:
@@ -160,16 +172,21 @@ class Store:
         return value
 
     def put(self, key: str, payload) -> None:
+        if self._db is None or not self._writable:
+            return
         payload_text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         try:
             with self._db:  # one transaction: committed on leaving
                 self._db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
                                  (key, FORMAT, _checksum(payload_text), payload_text))
         except sqlite3.DatabaseError:
-            pass  # a cache that cannot be written costs the next build time, never this one
+            # Locked past the timeout or not writable: stop writing rather than wait at
+            # every entry. A cache not written costs the next build time, never this one.
+            self._writable = False
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
     @property
     def stats(self) -> tuple[int, int, int]:
