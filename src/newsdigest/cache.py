@@ -16,7 +16,7 @@ Entries are JSON (never pickle: a cache entry is data, not code) with a checksum
 of their payload, kept in one SQLite file per kind (``articles.sqlite``,
 ``stories.sqlite``): creating ten thousand small files cost the main process up to
 1.4 ms each on this machine, more than the rest of storing an entry. An entry that
-does not parse, names another key or fails its checksum is treated as missing and
+does not parse, has another format or fails its checksum is treated as missing and
 rebuilt; a file that is not a readable database is replaced by an empty one. So
 deleting or damaging the cache only costs time.
 """

@@ -56,10 +56,11 @@ MAX_DF = 0.5
 # candidate search and added back when the candidates are ranked (nearest_neighbours).
 SEARCH_MAX_DF = 0.05
 SEARCH_CANDIDATES = 2  # candidates per neighbour kept
-# Threads for the blocked sparse products (each holds one block's product in memory).
-SEARCH_THREADS = min(2, os.cpu_count() or 1)
-# Below this many articles the exact search is cheap, and a "common" feature (in 10% of
-# a few dozen articles) may be what a pair shares: exact search only.
+# Threads for the numpy and scipy work that releases the GIL: the character view beside
+# the others, and the blocked sparse products (each holds one block's product in memory).
+THREADS = min(2, os.cpu_count() or 1)
+# Below this many articles the exact search is cheap, and a "common" feature (in 5% of a
+# few dozen articles) may be what a pair shares: exact search only.
 SEARCH_MIN_ARTICLES = 1000
 
 
@@ -118,8 +119,7 @@ def _folded_names(documents: Sequence[Document]) -> list[list[str]]:
 
 
 def _lead_text(document: Document) -> str:
-    title = document.article.title if not document.article.title_derived else ""
-    return " ".join([title or "", *document.sentences[:CHAR_LEAD_SENTENCES]])
+    return titled_text(document.article, document.sentences[:CHAR_LEAD_SENTENCES])
 
 
 def _max_df(n: int) -> float:
@@ -151,7 +151,7 @@ def document_vectors(documents: Sequence[Document], settings: GroupSettings = Gr
 
     # The character view is numpy work on long arrays, which releases the GIL: it runs on
     # a thread beside the word and name views (Python tokenising, mostly).
-    with ThreadPoolExecutor(max_workers=SEARCH_THREADS) as pool:
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
         pending = pool.submit(characters) if settings.char_weight else None
         views = [words(), names()] + ([pending.result()] if pending else [])
     views = [(m, w) for m, w in views if m.nnz]  # a view with no terms at all says nothing
@@ -204,11 +204,17 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
     sims = np.zeros((n, k), dtype=np.float32)
     for i in range(n):
         found = candidates[i] >= 0
-        cols, vals = candidates[i][found], exact[i][found]
-        ranked = np.lexsort((cols, -vals))[:k]  # deterministic: by similarity, then index
-        indices[i, :len(ranked)] = cols[ranked]
-        sims[i, :len(ranked)] = vals[ranked]
+        _keep_ranked(indices, sims, i, candidates[i][found], exact[i][found], k)
     return indices, sims
+
+
+def _keep_ranked(indices: np.ndarray, sims: np.ndarray, i: int, cols: np.ndarray, vals: np.ndarray,
+                 k: int) -> None:
+    """Row ``i`` of the neighbour table: the best ``k`` of ``cols`` by similarity, ties by index
+    (so the table does not depend on the order the candidates came in)."""
+    ranked = np.lexsort((cols, -vals))[:k]
+    indices[i, :len(ranked)] = cols[ranked]
+    sims[i, :len(ranked)] = vals[ranked]
 
 
 def pair_products(vectors: sp.csr_matrix, candidates: np.ndarray) -> np.ndarray:
@@ -286,9 +292,7 @@ def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = ()
             if len(vals) > k:
                 top = np.argpartition(-vals, k - 1)[:k]
                 cols, vals = cols[top], vals[top]
-            ranked = np.lexsort((cols, -vals))  # deterministic: by similarity, then index
-            indices[i, :len(ranked)] = cols[ranked]
-            sims[i, :len(ranked)] = vals[ranked]
+            _keep_ranked(indices, sims, i, cols, vals, k)
 
     starts = range(0, n, block)
     if len(starts) == 1:
@@ -296,7 +300,7 @@ def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = ()
     else:
         # scipy's sparse product releases the GIL: blocks on threads use every core,
         # without copying the vectors to other processes.
-        with ThreadPoolExecutor(max_workers=min(SEARCH_THREADS, len(starts))) as pool:
+        with ThreadPoolExecutor(max_workers=min(THREADS, len(starts))) as pool:
             list(pool.map(search, starts))
     return indices, sims
 

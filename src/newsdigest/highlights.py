@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -146,17 +146,13 @@ _TERM = re.compile(r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")  # words of two or more let
 _CANDIDATES = 40
 
 
-def key_terms(texts: Sequence[str], limit: int) -> list[list[str]]:
-    """For each text (one per story), its ``limit`` most distinctive terms (TF-IDF across
-    the stories), as they are written in the text ("Kremlin", "al-Sharaa")."""
-    terms = KeyTerms(texts, limit)
-    return [terms(i) for i in range(len(texts))]
-
-
 class KeyTerms:
-    """``key_terms`` in two steps: the weights across all stories (here), then each
-    story's terms on demand (``terms(i)``), so that the second step can run in other
-    processes, one story at a time."""
+    """Each story's ``limit`` most distinctive terms (TF-IDF across the stories), as they
+    are written in its text ("Kremlin", "al-Sharaa").
+
+    Two steps: the weights across all stories (here), then one story's terms on demand
+    (``terms(i)``), so that the second step can run in other processes.
+    """
 
     def __init__(self, texts: Sequence[str], limit: int):
         self.texts, self.limit = texts, limit
@@ -207,7 +203,6 @@ def _surfaces(terms: list[str], text: str) -> list[str]:
     """
     if not terms:
         return []
-    forms: dict[str, Counter] = {term: Counter() for term in terms}
     lowered = text.lower()
     if len(lowered) != len(text):  # a letter whose lower case is longer ("İ"): positions would drift
         return _surfaces_by_pattern(terms, text)
@@ -220,8 +215,14 @@ def _surfaces(terms: list[str], text: str) -> list[str]:
             if end is not None:
                 found.setdefault(start, end)
             start = lowered.find(words[0], start + 1)
-    for start, end in found.items():
-        form = " ".join(text[start:end].split())
+    return _most_frequent_spellings(terms, (text[start:end] for start, end in found.items()))
+
+
+def _most_frequent_spellings(terms: list[str], found: Iterable[str]) -> list[str]:
+    """For each term, its spelling found most often (ties: the first in sort order), or itself."""
+    forms: dict[str, Counter] = {term: Counter() for term in terms}
+    for match in found:
+        form = " ".join(match.split())
         if form.lower() in forms:
             forms[form.lower()][form] += 1
     return [max(sorted(forms[t]), key=lambda f: forms[t][f]) if forms[t] else t for t in terms]
@@ -253,16 +254,11 @@ def _words_end(lowered: str, start: int, words: list[str]) -> int | None:
 
 def _surfaces_by_pattern(terms: list[str], text: str) -> list[str]:
     """``_surfaces`` with one regular expression (for text whose lower case changes length)."""
-    forms: dict[str, Counter] = {term: Counter() for term in terms}
     # A look-ahead, so that overlapping terms ("Wales captain", "captain Gareth") all match.
     pattern = re.compile(r"(?=\b(" + "|".join(r"\s+".join(re.escape(w) for w in term.split())
                                              for term in sorted(terms, key=len, reverse=True)) + r")\b)",
                          re.IGNORECASE)
-    for match in pattern.finditer(text):
-        form = " ".join(match.group(1).split())
-        if form.lower() in forms:
-            forms[form.lower()][form] += 1
-    return [max(sorted(forms[t]), key=lambda f: forms[t][f]) if forms[t] else t for t in terms]
+    return _most_frequent_spellings(terms, (match.group(1) for match in pattern.finditer(text)))
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,21 @@ def _avalanche(hashes: np.ndarray) -> np.ndarray:
     return hashes ^ (hashes >> np.uint64(31))
 
 
+def _list_token_hashes(token_lists: Iterable[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Every token's hash, the index of the list it is in, and the number of lists.
+    ``token_lists`` is read once (it may be a generator)."""
+    sizes: list[int] = []
+    joined: list[str] = []
+    for tokens in token_lists:
+        sizes.append(len(tokens))
+        if tokens:
+            joined.append(_WORD_END.join(tokens))
+    owner = np.repeat(np.arange(len(sizes)), np.asarray(sizes, dtype=np.int64))
+    hashes = np.concatenate([_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined)]
+                            ) if joined else np.zeros(0, dtype=np.uint64)
+    return hashes, owner, len(sizes)
+
+
 def word_ngram_counts(token_lists: Iterable[Sequence[str]], ngram_range: tuple[int, int] = (1, 1),
                       with_hashes: bool = False):
     """Word n-grams (up to bigrams) of already tokenised texts, one row per text.
@@ -186,17 +201,7 @@ def word_ngram_counts(token_lists: Iterable[Sequence[str]], ngram_range: tuple[i
     if not 1 <= low <= high <= 2:
         raise ValueError("word n-grams are unigrams and/or bigrams")
     rows_parts, hash_parts = [], []
-    sizes: list[int] = []
-    joined: list[str] = []
-    for tokens in token_lists:
-        sizes.append(len(tokens))
-        if tokens:
-            joined.append(_WORD_END.join(tokens))
-    n = len(sizes)
-    lengths = np.asarray(sizes, dtype=np.int64)
-    text_of_token = np.repeat(np.arange(n), lengths)
-    hashes = np.concatenate([_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined)]
-                            ) if joined else np.zeros(0, dtype=np.uint64)
+    hashes, text_of_token, n = _list_token_hashes(token_lists)
     if low == 1:
         rows_parts.append(text_of_token)
         hash_parts.append(hashes)
@@ -215,13 +220,8 @@ def word_shingles(token_lists: Sequence[Sequence[str]], size: int, bits: int) ->
     """Each token list's distinct word ``size``-grams, hashed to ``bits``-bit integers
     (uint32), ascending. One pass over many lists: per-list numpy calls would cost
     more than the hashing."""
-    lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
-    joined = [_WORD_END.join(t) for t in token_lists if len(t)]
     empty = np.zeros(0, dtype=np.uint32)
-    if not joined:
-        return [empty for _ in token_lists]
-    hashes = np.concatenate([_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined)])
-    list_of = np.repeat(np.arange(len(token_lists)), lengths)
+    hashes, list_of, _ = _list_token_hashes(token_lists)
     windows = len(hashes) - size + 1
     if windows <= 0:
         return [empty for _ in token_lists]

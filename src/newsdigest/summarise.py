@@ -293,7 +293,7 @@ def summarise_story(documents: Sequence[Document], length: Length = Length(),
         candidates.extend((float(scores[s]), d, s) for s in range(len(document.sentences)))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     # The closest any picked sentence comes to each sentence, updated as sentences are
-    # picked: one sparse product per pick instead of one per candidate.
+    # picked: one row of similarities per pick instead of one comparison per candidate.
     closest = np.full(len(story.texts), -1.0)
     picked_texts: set[str] = set()
     chosen: list[tuple[int, int]] = []

@@ -39,7 +39,7 @@ def prepare_article(article: Article, length: Length | None) -> Prepared:
 
 def prepare_batch(articles: Sequence[Article], length: Length | None) -> list[Prepared]:
     prepared = [prepare_article(a, length) for a in articles]
-    # Shingles for the whole batch at once: the hashing vectorizer's cost is mostly per call.
+    # Shingles for the whole batch at once: numpy's cost is mostly per call, not per article.
     return [replace(p, shingles=s) for p, s in zip(prepared, shingle_sets([p.article.text for p in prepared]))]
 
 
