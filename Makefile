@@ -58,15 +58,14 @@ eval: $(STAMP) eval-stories
 	$(GATE) --gate summaries-stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged --words 250 \
 	  --clusters $(CORPUS)/multinews_sample/clusters.jsonl --limit 60
 
-# Story grouping and automatic topics: floors a little under the measured values in
-# BENCHMARKS.md ("Stories and topics"), so a regression fails but run-to-run noise does not.
-STORY_FLOOR_ECBPLUS   ?= 92
-STORY_FLOOR_MULTINEWS ?= 88
-TOPIC_FLOOR_NMI       ?= 70
+# Story grouping and automatic topics, against the same floors file.
 eval-stories: $(STAMP)
-	$(BIN)/newsdigest eval stories $(CORPUS)/ecbplus/articles.jsonl --min-f1 $(STORY_FLOOR_ECBPLUS)
-	$(BIN)/newsdigest eval stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged --min-f1 $(STORY_FLOOR_MULTINEWS)
-	$(BIN)/newsdigest eval topics $(CORPUS)/bbc_news_summary/articles.jsonl --min-nmi $(TOPIC_FLOOR_NMI)
+	$(BIN)/newsdigest eval stories $(CORPUS)/ecbplus/articles.jsonl --floors $(FLOORS) --gate stories-ecbplus
+	$(BIN)/newsdigest eval stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged \
+	  --floors $(FLOORS) --gate stories-multinews
+	$(BIN)/newsdigest eval stories $(CORPUS)/multinews_sample/articles.jsonl --floors $(FLOORS) \
+	  --gate stories-multinews-all
+	$(BIN)/newsdigest eval topics $(CORPUS)/bbc_news_summary/articles.jsonl --floors $(FLOORS) --gate topics-bbc
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
 lock: $(STAMP)

@@ -208,6 +208,30 @@ def test_eval_stories_scores_against_labels_and_baselines(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["newsdigest"]["f1"] == 1.0 and result["singletons"]["precision"] == 1.0
     assert result["singletons"]["f1"] < 1.0 and "tfidf-average-link" in result
+    # The gate of `make eval`: floors from the shared floors file, by entry.
+    floors = tmp_path / "floors.yml"
+    floors.write_text("met:\n  f1: 99.5\nmissed:\n  f1: 100.5\n", encoding="utf-8")
+    assert run(["eval", "stories", str(data), "--floors", str(floors), "--gate", "met"]) == 0
+    assert "gate met: ok" in capsys.readouterr().out
+    assert run(["eval", "stories", str(data), "--floors", str(floors), "--gate", "missed"]) == 1
+    assert "gate missed: FAILED: newsdigest f1 100.00 is below the floor 100.50" in capsys.readouterr().err
+
+
+def test_eval_topics_reports_nmi_and_gates_on_it(tmp_path, capsys):
+    labels = ["europe", "europe", "america", "america", "america", "europe", "europe"]
+    data = tmp_path / "gold.jsonl"
+    data.write_text("\n".join(json.dumps({"id": n, "title": t, "text": x, "label": label})
+                              for (n, (t, _, _, x)), label in zip(ARTICLES.items(), labels)) + "\n")
+    floors = tmp_path / "floors.yml"
+    floors.write_text("none:\n  nmi: 0\nall:\n  nmi: 100.5\nwrong:\n  f1: 50\n", encoding="utf-8")
+    assert run(["eval", "topics", str(data), "--floors", str(floors), "--gate", "none"]) == 0
+    out = capsys.readouterr().out
+    assert "7 articles, 2 gold categories" in out and "NMI " in out and "gate none: ok" in out
+    assert run(["eval", "topics", str(data), "--floors", str(floors), "--gate", "all"]) == 1
+    assert "is below the floor 100.50" in capsys.readouterr().err
+    assert run(["eval", "topics", str(data), "--floors", str(floors), "--gate", "wrong"]) == 1
+    assert "floor for unknown figure 'f1'; expected one of nmi" in capsys.readouterr().err
+    assert run(["eval", "topics", str(data), "--floors", str(floors)]) == 2  # --gate missing: a usage error
 
 
 def test_eval_stories_lists_errors_and_the_ceiling(tmp_path, capsys):

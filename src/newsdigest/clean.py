@@ -35,10 +35,31 @@ _BOILERPLATE_LINES = [
     r"Copyright \d{4}.{0,150}",
     r"All rights reserved\.?",
     r"This material may not be published, broadcast, rewritten,? or redistributed\.?",
+    r"(?:Dow Jones )?Reprints: This copy is for your personal, non-commercial use only\..{0,300}",
+    r"(?:Photo|Picture|Image)(?: credit)?: .{1,80}",
+    # What a scraped web page says instead of the media, embeds and scripts it
+    # could not run (seen across the Multi-News pages, which were fetched from the
+    # Internet Archive): a page of nothing else is no article.
+    r"Media playback is unsupported on your device\b.{0,300}",
+    r"Image copyright .{1,300}",
+    r"JavaScript is (?:disabled|required|not enabled)\.?",
+    r"(?:You need to|Please) enable JavaScript\b.{0,120}",
+    r"The interactive transcript could not be loaded\.?",
+    r"Rating is available when the video has been rented\.?",
+    r"This feature is not available right now\. Please try again later\.?",
+    r"(?:Tweet with a location|Add a location to your Tweets)",
+    r"(?:You can add location information to your Tweets|When you tweet with a location, Twitter stores)\b.{0,300}",
+    r"See more of .{1,80} on Facebook\.?",
+    r"These crawls are part of an effort to archive pages\b.{0,1000}",
+    r"Starting in 1996, Alexa Internet has been donating their crawl data\b.{0,300}",
+    r"This collection contains .{0,80}\bcrawls\b.{0,120}",
 ]
 _BOILERPLATE = re.compile(
     r"^[ \t]*(?:" + "|".join(_BOILERPLATE_LINES) + r")[ \t]*$", re.MULTILINE | re.IGNORECASE
 )
+# A label that opens the first line of a scraped page's own text ("Story highlights
+# Police seek ..."): the label goes, the line stays.
+_LABEL = re.compile(r"^[ \t]*Story highlights[ \t]+(?=\S)", re.MULTILINE)
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
@@ -118,7 +139,7 @@ def strip_boilerplate(text: str) -> tuple[str, Trailer | None]:
     if match:
         trailer = Trailer(match.group("title").strip(), match.group("outlet").strip())
         text = _POST_TRAILER.sub("", text)
-    text = _BOILERPLATE.sub("", text)
+    text = _LABEL.sub("", _BOILERPLATE.sub("", text))
     return _BLANK_LINES.sub("\n\n", text).strip(), trailer
 
 

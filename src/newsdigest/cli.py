@@ -481,6 +481,37 @@ def eval_group() -> None:
 
 
 # --- eval summaries ---
+def floor_options(function):
+    """``--floors FILE --gate NAME``: the quality gate of ``make eval`` (eval/floors.yml)."""
+    function = click.option("--gate", default=None, help="With --floors: which entry of the floors file applies.")(function)
+    return click.option("--floors", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                        help="YAML of minimum figures; exit 1 when newsdigest falls below the --gate entry.")(function)
+
+
+def _check_gate(floors: Path | None, gate: str | None, figures: dict[str, float], example: str,
+                more_failures: Sequence[str] = ()) -> None:
+    """Exit 1, naming each figure, when one is below the floors of entry ``gate``."""
+    if (floors is None) != (gate is None):
+        raise click.UsageError("--floors and --gate go together")
+    if floors is None:
+        return
+    import yaml
+
+    from .eval_summaries import check_floors
+
+    entry = (yaml.safe_load(floors.read_text(encoding="utf-8")) or {}).get(gate)
+    if not isinstance(entry, dict):
+        click.echo(f"error: {floors}: no entry '{gate}' with figures such as '{example}'", err=True)
+        sys.exit(EXIT_FAILED)
+    failures = check_floors(figures, entry) + list(more_failures)
+    for failure in failures:
+        click.echo(f"gate {gate}: FAILED: newsdigest {failure} ({floors})", err=True)
+    if failures:
+        sys.exit(EXIT_FAILED)
+    click.echo(f"gate {gate}: ok (floors in {floors})")
+
+
+
 @eval_group.command(name="summaries")
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--label", default=None, help="Only articles with this label (e.g. cnndm in frank_cnndm_xsum).")
@@ -503,21 +534,19 @@ def eval_group() -> None:
 @click.option("--baselines/--no-baselines", default=True, show_default=True,
               help="Also score LEAD-k, random-k, sumy TextRank and LexRank (stories: first-article lead, "
                    "TextRank over the story).")
-@click.option("--floors", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="YAML of minimum figures; exit 1 when newsdigest falls below the --gate entry.")
-@click.option("--gate", default=None, help="With --floors: which entry of the floors file applies.")
+@floor_options
 def eval_summaries(data, label, skip_flagged, sentences, words, match_reference, clusters, by_field, slice_, limit, seed,
                    baselines, floors, gate):
     """ROUGE-1/2/Lsum F1 of newsdigest's summaries and of baselines on gold DATA (JSON Lines)."""
-    from .eval_summaries import (article_systems, check_floors, evaluate, format_table, reference_words,
-                                 story_checks, story_systems)
+    from .eval_summaries import (article_systems, evaluate, format_table, reference_words, story_checks,
+                                 story_systems)
     from .evaldata import EvalDataError, load_articles, load_stories
     from .summarise import Length
 
     if sum(map(bool, (sentences, words, match_reference))) > 1:
         raise click.UsageError("give one of -n/--sentences, --words and --match-reference")
     if (floors is None) != (gate is None):
-        raise click.UsageError("--floors and --gate go together")
+        raise click.UsageError("--floors and --gate go together")  # before the work, not after
     part = _parse_slice(slice_)
     length = Length(sentences=sentences or 3, words=words)
     budget = ("the reference's word count" if match_reference else
@@ -561,21 +590,8 @@ def eval_summaries(data, label, skip_flagged, sentences, words, match_reference,
         checks = story_checks(story_docs, lengths)
         click.echo("newsdigest story summaries: " + ", ".join(f"{v} {k}" for k, v in checks.items()))
     if floors:
-        import yaml
-
-        entry = (yaml.safe_load(floors.read_text(encoding="utf-8")) or {}).get(gate)
-        if not isinstance(entry, dict):
-            click.echo(f"error: {floors}: no entry '{gate}' with figures such as 'rouge1: 40.0'", err=True)
-            sys.exit(EXIT_FAILED)
-        failures = check_floors(results[0].figures(), entry)
-        if stories is not None:
-            failures += [f"story summaries: {v} {k}" for k, v in checks.items() if v]
-        for failure in failures:
-            click.echo(f"gate {gate}: FAILED: newsdigest {failure} ({floors})", err=True)
-        if failures:
-            sys.exit(EXIT_FAILED)
-        click.echo(f"gate {gate}: ok (floors in {floors})")
-
+        _check_gate(floors, gate, results[0].figures(), "rouge1: 40.0",
+                    [f"story summaries: {v} {k}" for k, v in checks.items() if v] if stories is not None else [])
 
 
 def _parse_slice(text: str | None) -> slice:
@@ -598,7 +614,11 @@ def _gold_documents(data: Path, skip_flagged: bool, console: Console):
 
     read = ingest([data])
     articles = [a for a in read.articles if not (skip_flagged and a.extra("is_boilerplate") in ("True", "true", "1"))]
-    documents = prepare_documents(articles, [])
+    skipped: list = []
+    documents = prepare_documents(articles, skipped)
+    if skipped:  # scored without them: say so, they are part of what the grouping is judged on
+        console.info(f"{data}: {len(skipped)} article(s) skipped and not scored "
+                     f"(e.g. {skipped[0]})")
     missing = [d.id for d in documents if d.article.extra("label") is None]
     if missing:
         console.error(f"{data}: {len(missing)} article(s) have no 'label' (e.g. {missing[0]}); "
@@ -613,9 +633,12 @@ def _gold_documents(data: Path, skip_flagged: bool, console: Console):
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of a table.")
 @click.option("--min-f1", type=float, default=None, help="Exit 1 when our B-cubed F1 (0-100) is below this.")
 @click.option("--errors", is_flag=True, help="Also list the wrong merges and the missed merges (ids, first words).")
+@floor_options
 @verbosity_options
-def eval_stories(data, skip_flagged, as_json, min_f1, errors, quiet, verbose):
+def eval_stories(data, skip_flagged, as_json, min_f1, errors, floors, gate, quiet, verbose):
     """B-cubed P/R/F1 and ARI of the story grouping against the gold `label`, beside baselines."""
+    if (floors is None) != (gate is None):
+        raise click.UsageError("--floors and --gate go together")
     import time
 
     from .eval_stories import average_link_baseline, linkable_ceiling, score, story_errors
@@ -651,9 +674,9 @@ def eval_stories(data, skip_flagged, as_json, min_f1, errors, quiet, verbose):
             click.echo(f"{label:<44}{s.precision * 100:7.1f}{s.recall * 100:7.1f}{s.f1 * 100:7.1f}"
                        f"{s.ari * 100:7.1f}{s.clusters:9d}")
         for heading, groups, key in (("wrong merges (one of our stories, several gold stories)", mixed, gold),
-                                     ("missed merges (one gold story, several of ours)", split, predicted)):
-            if errors:
-                click.echo(f"\n{heading}: {len(groups)}")
+                                     ("missed merges (one gold story, several of ours)", split, predicted)
+                                     ) if errors else ():
+            click.echo(f"\n{heading}: {len(groups)}")
             for members in groups:
                 click.echo("")
                 for i in members:
@@ -662,14 +685,18 @@ def eval_stories(data, skip_flagged, as_json, min_f1, errors, quiet, verbose):
     if min_f1 is not None and rows["newsdigest"].f1 * 100 < min_f1:
         console.error(f"story grouping B-cubed F1 {rows['newsdigest'].f1 * 100:.1f} is below the floor {min_f1}")
         sys.exit(EXIT_FAILED)
+    _check_gate(floors, gate, {"f1": rows["newsdigest"].f1 * 100}, "f1: 90.0")
 
 
 @eval_group.command(name="topics")
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--min-nmi", type=float, default=None, help="Exit 1 when NMI (0-100) is below this.")
+@floor_options
 @verbosity_options
-def eval_topics(data, min_nmi, quiet, verbose):
+def eval_topics(data, min_nmi, floors, gate, quiet, verbose):
     """NMI and purity of automatic topics against the gold `label` (e.g. BBC categories)."""
+    if (floors is None) != (gate is None):
+        raise click.UsageError("--floors and --gate go together")
     from sklearn.metrics import normalized_mutual_info_score
 
     from .eval_stories import purity
@@ -694,6 +721,7 @@ def eval_topics(data, min_nmi, quiet, verbose):
     if min_nmi is not None and nmi < min_nmi:
         console.error(f"automatic topics NMI {nmi:.1f} is below the floor {min_nmi}")
         sys.exit(EXIT_FAILED)
+    _check_gate(floors, gate, {"nmi": nmi}, "nmi: 75.0")
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -248,12 +248,15 @@ def format_table(results: Sequence[SystemResult], items: int) -> str:
     return "\n".join(lines)
 
 
-def check_floors(figures: dict[str, float], floors: dict) -> list[str]:
-    """Messages for each figure below its floor (empty when the gate passes)."""
+def check_floors(figures: dict[str, float], floors: dict, names: dict[str, str] = FIGURE_NAMES) -> list[str]:
+    """Messages for each figure below its floor (empty when the gate passes).
+
+    ``figures``: what was measured, by key ("rouge1", "f1", "nmi"); ``names``: how to print a key.
+    """
     failures = []
-    for rouge_type, floor in floors.items():
-        if rouge_type not in figures:
-            failures.append(f"floor for unknown figure '{rouge_type}'; expected one of {', '.join(ROUGE_TYPES)}")
-        elif figures[rouge_type] < float(floor):
-            failures.append(f"{FIGURE_NAMES[rouge_type]} {figures[rouge_type]:.2f} is below the floor {float(floor):.2f}")
+    for key, floor in floors.items():
+        if key not in figures:
+            failures.append(f"floor for unknown figure '{key}'; expected one of {', '.join(figures)}")
+        elif figures[key] < float(floor):
+            failures.append(f"{names.get(key, key)} {figures[key]:.2f} is below the floor {float(floor):.2f}")
     return failures
