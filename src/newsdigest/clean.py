@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .model import Article
-from .sentences import split_sentences
+from .sentences import first_sentence
 
 # "The post <title> appeared first on <outlet>." - the WordPress feed trailer.
 # The title and outlet it names are real metadata, kept when the input has none.
@@ -95,7 +95,9 @@ LANGUAGE_MIN_WORDS = 20
 
 def guess_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language when stop words make it plain, else None."""
-    words = [w.lower() for w in _WORDS.findall(text[:20_000])]
+    head = text[:20_000]
+    # Lower-casing first is faster and, for ASCII text, the same words.
+    words = _WORDS.findall(head.lower()) if head.isascii() else [w.lower() for w in _WORDS.findall(head)]
     if len(words) < LANGUAGE_MIN_WORDS:
         return None
     counts = Counter(words)  # each distinct word looked up once per language, not each occurrence
@@ -145,10 +147,9 @@ def strip_boilerplate(text: str) -> tuple[str, Trailer | None]:
 
 def derive_title(text: str) -> str | None:
     """The first sentence, cut at a word boundary if long; None for empty text."""
-    sentences = split_sentences(text)
-    if not sentences:
+    first = first_sentence(text)
+    if first is None:
         return None
-    first = sentences[0]
     if len(first) <= DERIVED_TITLE_CHARS:
         return first.rstrip(".")
     cut = first[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:")

@@ -12,6 +12,7 @@ of the next line's sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import blingfire
 
@@ -22,7 +23,15 @@ _HAS_WORD = re.compile(r"\w")
 
 def split_sentences(text: str) -> list[str]:
     """Split ``text`` into sentences, in order, each stripped of surrounding space."""
-    sentences: list[str] = []
+    return list(_sentences(text))
+
+
+def first_sentence(text: str) -> str | None:
+    """The first sentence of ``split_sentences(text)``, without splitting the rest."""
+    return next(_sentences(text), None)
+
+
+def _sentences(text: str) -> Iterator[str]:
     for line in _LINE_BREAK.split(text):
         line = line.strip()
         if not line:
@@ -30,5 +39,4 @@ def split_sentences(text: str) -> list[str]:
         for sentence in blingfire.text_to_sentences(line).split("\n"):
             sentence = sentence.strip()
             if sentence and _HAS_WORD.search(sentence):
-                sentences.append(sentence)
-    return sentences
+                yield sentence

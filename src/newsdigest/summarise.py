@@ -11,7 +11,6 @@ the evaluator can run any of them side by side.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -43,20 +42,24 @@ def _vectorise(sentences: Sequence[str]) -> np.ndarray | csr_matrix | None:
     where a vectorizer object, and even a scipy sparse matrix, cost more in
     overhead than the ranking itself (the per-article stage is most of a build).
     """
+    # Columns in order of first use (as a vectorizer's would be if it kept that order):
+    # the order the row sums below add up in, so it must not depend on anything else.
     vocabulary: dict[str, int] = {}
-    rows, columns, counts = [], [], []
+    token_columns: list[int] = []
+    token_rows: list[int] = []
     for row, sentence in enumerate(sentences):
-        terms = Counter(w for w in _WORD.findall(sentence.lower()) if w not in ENGLISH_STOP_WORDS)
-        for term, count in terms.items():
-            rows.append(row)
-            columns.append(vocabulary.setdefault(term, len(vocabulary)))
-            counts.append(count)
+        words = [w for w in _WORD.findall(sentence.lower()) if w not in ENGLISH_STOP_WORDS]
+        token_columns.extend([vocabulary.setdefault(w, len(vocabulary)) for w in words])
+        token_rows.extend([row] * len(words))
     if not vocabulary:  # only stop words, or no words at all
         return None
-    n = len(sentences)
-    document_frequency = np.bincount(columns, minlength=len(vocabulary))
+    n, width = len(sentences), len(vocabulary)
+    # Each (sentence, term) cell's count: one sort of the cell numbers, not a Counter per sentence.
+    cells, counts = np.unique(np.asarray(token_rows, dtype=np.int64) * width + token_columns, return_counts=True)
+    rows, columns = cells // width, cells % width
+    document_frequency = np.bincount(columns, minlength=width)
     idf = np.log((1.0 + n) / (1.0 + document_frequency)) + 1.0
-    data = (1.0 + np.log(np.asarray(counts, dtype=float))) * idf[columns]
+    data = (1.0 + np.log(counts.astype(float))) * idf[columns]
     if n * len(vocabulary) > DENSE_CELLS:  # a book-length text: stay sparse
         weights = csr_matrix((data, (rows, columns)), shape=(n, len(vocabulary)))
         norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
