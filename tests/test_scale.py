@@ -328,6 +328,25 @@ def test_per_story_on_processes_matches_one_process(corpus):
     assert ArticleWork(jobs=2).per_story(exclusive_sentences, groups, 2) == expected
 
 
+def _blas_threads(documents) -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_the_workers_multiply_matrices_on_one_blas_thread(corpus):
+    # The ranker's matrices are tiny: BLAS's thread pool only made the workers fight over
+    # the cores. One BLAS thread in the worker processes and in-process, and the main
+    # process's own setting is given back afterwards.
+    from threadpoolctl import threadpool_limits
+
+    groups = [[] for _ in range(6)]
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert set(sum(ArticleWork(jobs=2).per_story(_blas_threads, groups), [])) == {1}
+        assert set(sum(ArticleWork(jobs=1).per_story(_blas_threads, groups), [])) == {1}
+        assert set(_blas_threads([])) == {2}
+
+
 # --- bench corpus generator -------------------------------------------------------
 
 

@@ -112,12 +112,19 @@ def _checksum(payload_text: str) -> str:
     return hashlib.sha256(payload_text.encode()).hexdigest()
 
 
+# Entries per transaction: a commit costs ~0.25 ms here, a quarter of the per-article
+# work at 10,000 articles when each entry was its own; a build that is killed outright
+# loses at most this many entries (one that is stopped commits them on the way out).
+COMMIT_ENTRIES = 64
+
+
 class Store:
     """Checksummed JSON entries by key, in the SQLite file ``<folder>.sqlite``.
 
-    Each entry is committed as it is written (SQLite's write-ahead log makes that
-    cheap), so a build that is stopped keeps what it stored; a build killed mid-write
-    leaves the last committed state. ``close`` when done.
+    Entries are committed every ``COMMIT_ENTRIES`` and on ``close`` (SQLite's
+    write-ahead log keeps that cheap), so a build that is stopped keeps what it
+    stored; a build killed mid-write leaves the last committed state. ``close``
+    when done.
     """
 
     def __init__(self, folder: Path):
@@ -126,6 +133,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db: sqlite3.Connection | None
         self._writable = True
+        self._pending: list[tuple] = []  # entries put since the last commit
         try:
             self._db = self._open()
         except sqlite3.OperationalError:
@@ -152,6 +160,7 @@ class Store:
         if self._db is None:
             self.misses += 1
             return None
+        self.commit()  # an entry put earlier is read back, committed or not
         try:
             row = self._db.execute("SELECT format, checksum, payload FROM entries WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError:
@@ -172,20 +181,30 @@ class Store:
         return value
 
     def put(self, key: str, payload) -> None:
+        """Store an entry; committed with the next ``COMMIT_ENTRIES`` or on ``close``."""
         if self._db is None or not self._writable:
             return
         payload_text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        self._pending.append((key, FORMAT, _checksum(payload_text), payload_text))
+        if len(self._pending) >= COMMIT_ENTRIES:
+            self.commit()
+
+    def commit(self) -> None:
+        if not self._pending:
+            return
         try:
             with self._db:  # one transaction: committed on leaving
-                self._db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
-                                 (key, FORMAT, _checksum(payload_text), payload_text))
+                self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", self._pending)
         except sqlite3.DatabaseError:
             # Locked past the timeout or not writable: stop writing rather than wait at
             # every entry. A cache not written costs the next build time, never this one.
             self._writable = False
+        self._pending.clear()
 
     def close(self) -> None:
         if self._db is not None:
+            if self._writable:
+                self.commit()
             self._db.close()
 
     @property
