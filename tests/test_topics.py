@@ -95,6 +95,25 @@ def test_keywords_match_whole_words_with_endings_and_ignore_case():
     assert not keyword_pattern(["art"]).search("a party started")
 
 
+def test_the_substring_test_before_the_pattern_finds_what_the_pattern_finds():
+    # find_keyword skips the pattern when the first word is nowhere in the folded text;
+    # it must never skip a story the pattern would match, whatever the case or script.
+    from newsdigest.topics import find_keyword
+
+    texts = ["ISTANBUL talks", "İstanbul talks", "the Kelvin-signed \u212aremlin said", "Ruſſia's envoy",
+             "Sanctions on RUSSIA", "a Moscow, Idaho court", "Moscow\n  Idaho", "no match here", "Putinism",
+             "human\trights", "elections in Kraków", "\u0131stanbul"]
+    keyword_sets = [["Istanbul"], ["Kremlin"], ["Russia"], ["Moscow Idaho"], ["Putin"], ["human right"],
+                    ["elect*"], ["Kraków"], ["russ*", "kraków"], ["U.S."]]
+    for text in texts:
+        facts = StoryFacts(slug="s", text=text, outlets=frozenset(), dates=())
+        for keywords in keyword_sets:
+            expected = keyword_pattern(keywords).search(text)
+            found = find_keyword(keywords, facts)
+            assert (found and found.group(0)) == (expected and expected.group(0)), (text, keywords)
+    assert find_keyword(["Istanbul"], StoryFacts("s", "İSTANBUL", frozenset(), ())).group(0) == "İSTANBUL"
+
+
 def test_rules_combine():
     from newsdigest.topics import TopicSpec
     facts = StoryFacts(slug="s", text="Putin met al-Sharaa in Moscow.", outlets=frozenset({"Al Jazeera"}), dates=())

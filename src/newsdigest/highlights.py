@@ -94,6 +94,8 @@ def find_quotes(document: Document) -> list[Quote]:
     """Quotes in an article, in order, each with its speaker where the sentence names one."""
     quotes = []
     for sentence in _joined_sentences(document):
+        if '"' not in sentence:  # every pattern needs a quote mark: most sentences have none
+            continue
         match = _AFTER.search(sentence) or _BEFORE.search(sentence)
         if match:
             text = match.group("quote")

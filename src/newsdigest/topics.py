@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -94,6 +95,11 @@ class Topic:
 
 def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
     """One case-insensitive pattern matching any keyword as whole words, with endings."""
+    return _keyword_pattern(tuple(keywords))
+
+
+@lru_cache(maxsize=1024)  # a topic's keywords are matched against every story
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern | None:
     if not keywords:
         return None
     parts = []
@@ -152,6 +158,11 @@ def load_topics(folder: Path) -> list[Topic]:
     return sorted(topics, key=lambda t: (t.order, t.slug))
 
 
+# The only characters outside ASCII that Python's re, ignoring case, takes for an ASCII
+# letter (checked over every code point): dotted and dotless i, the Kelvin sign, long s.
+_ASCII_FOLD = (("\u0130", "i"), ("\u0131", "i"), ("\u212a", "k"), ("\u017f", "s"))
+
+
 @dataclass(frozen=True)
 class StoryFacts:
     """What a topic rule looks at in a story."""
@@ -161,6 +172,28 @@ class StoryFacts:
     outlets: frozenset[str]
     dates: tuple[date, ...]
 
+    @cached_property
+    def folded(self) -> str:
+        """The text lower-cased, with the four letters above as the ASCII letter they match."""
+        text = self.text
+        for letter, ascii_letter in _ASCII_FOLD if not text.isascii() else ():
+            text = text.replace(letter, ascii_letter)  # str.translate was slower than the search it saves
+        return text.lower()
+
+
+def find_keyword(keywords: Sequence[str], story: StoryFacts) -> re.Match | None:
+    """The first match of any of ``keywords`` in the story's text (``keyword_pattern``), or None.
+
+    A match needs the keyword's first word in the text in some case: a substring test
+    on the folded text rules most stories out without running the pattern (its search
+    of a story's text was most of the time topics took). Only for ASCII words, where
+    the test is exact: any match of the pattern is a match of the substring.
+    """
+    firsts = [(keyword.rstrip("*").split() or [""])[0].lower() for keyword in keywords]
+    if all(w and w.isascii() for w in firsts) and not any(w in story.folded for w in firsts):
+        return None
+    return keyword_pattern(keywords).search(story.text)
+
 
 def match_reasons(spec: TopicSpec, story: StoryFacts) -> list[str] | None:
     """Why ``story`` belongs to the topic (one line per rule), or None when a rule fails."""
@@ -169,17 +202,17 @@ def match_reasons(spec: TopicSpec, story: StoryFacts) -> list[str] | None:
         return None  # a topic with no rules only holds pinned stories
     reasons = []
     if rules.any:
-        found = keyword_pattern(rules.any).search(story.text)
+        found = find_keyword(rules.any, story)
         if not found:
             return None
         reasons.append(f"match.any: the text says {found.group(0)!r}")
     for keyword in rules.all:
-        found = keyword_pattern([keyword]).search(story.text)
+        found = find_keyword([keyword], story)
         if not found:
             return None
         reasons.append(f"match.all: {keyword!r} found as {found.group(0)!r}")
     if rules.exclude:
-        if keyword_pattern(rules.exclude).search(story.text):
+        if find_keyword(rules.exclude, story):
             return None
         reasons.append("match.exclude: none of " + ", ".join(repr(k) for k in rules.exclude) + " appears")
     if rules.outlets:
@@ -221,8 +254,7 @@ def unmatched_rule_warnings(topics: Sequence[Topic], stories: Sequence[StoryFact
                                         "in this input; check its keywords, outlets and dates", "warning"))
         for key in ("any", "all") if keywords else ():
             for keyword in getattr(topic.spec.match, key):
-                pattern = keyword_pattern([keyword])
-                if not any(pattern.search(s.text) for s in stories):
+                if not any(find_keyword([keyword], s) for s in stories):
                     warnings.append(ConfigError(path, int(line), f"match.{key}", f"keyword {keyword!r} of topic "
                                                 f"'{topic.slug}' matches nothing in this input", "warning"))
     return warnings
@@ -284,6 +316,8 @@ def automatic_topics(texts: Sequence[str]) -> list[tuple[tuple[str, ...], list[i
         mean = np.asarray(matrix[members].mean(axis=0)).ravel()
         # Distinctive and frequent: the topic's mean weight times its lift over all stories.
         weights = mean * np.log1p(mean / overall) if len(groups) > 1 else mean
-        top = sorted(range(len(terms)), key=lambda t: (-weights[t], terms[t]))[:AUTO_TOPIC_TERMS]
+        # The best few by weight, ties by term: only terms up to the cut need sorting.
+        cut = -np.partition(-weights, min(AUTO_TOPIC_TERMS, len(weights)) - 1)[min(AUTO_TOPIC_TERMS, len(weights)) - 1]
+        top = sorted(np.flatnonzero(weights >= cut), key=lambda t: (-weights[t], terms[t]))[:AUTO_TOPIC_TERMS]
         result.append((tuple(str(terms[t]) for t in top if weights[t] > 0), members))
     return result
