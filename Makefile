@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # mkdocs-material 9.7+ prints a notice about MkDocs 2 on every build; we pin mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site digest test serve eval eval-stories bench e2e screenshots clean lock fetch
+.PHONY: site digest test serve eval eval-stories corpus bench e2e screenshots clean lock fetch
 
 $(STAMP): pyproject.toml constraints.txt Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,15 +51,17 @@ serve: digest
 CORPUS ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../shared/corpus)
 FLOORS := eval/floors.yml
 GATE    = $(BIN)/newsdigest eval summaries --no-baselines --floors $(FLOORS)
-eval: $(STAMP) eval-stories
-	@test -d "$(CORPUS)" || { echo "make eval: no corpus at $(CORPUS); set CORPUS=path/to/corpus" >&2; exit 2; }
+eval: $(STAMP) eval-stories corpus
 	$(GATE) --gate summaries-cnndm $(CORPUS)/frank_cnndm_xsum/articles.jsonl --label cnndm -n 3
 	$(GATE) --gate summaries-bbc $(CORPUS)/bbc_news_summary/articles.jsonl --skip-flagged -n 5 --slice ::4
 	$(GATE) --gate summaries-stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged --words 250 \
 	  --clusters $(CORPUS)/multinews_sample/clusters.jsonl --limit 60
 
 # Story grouping and automatic topics, against the same floors file.
-eval-stories: $(STAMP)
+eval-stories: $(STAMP) corpus
+
+corpus:
+	@test -d "$(CORPUS)" || { echo "make eval: no corpus at $(CORPUS); set CORPUS=path/to/corpus" >&2; exit 2; }
 	$(BIN)/newsdigest eval stories $(CORPUS)/ecbplus/articles.jsonl --floors $(FLOORS) --gate stories-ecbplus
 	$(BIN)/newsdigest eval stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged \
 	  --floors $(FLOORS) --gate stories-multinews
