@@ -63,6 +63,10 @@ def test_empty_texts_and_markers():
     counts = char_ngram_counts(["", "ab", "hello\x00world\x01again"])
     assert counts.shape[0] == 3 and counts[0].nnz == 0
     assert counts[2].nnz > 0  # boundary marks in the input are plain spaces
+    # Hashed into buckets too, even when no text is long enough for a single n-gram.
+    assert char_ngram_counts([""], buckets=2**12).shape == (1, 0)
+    bucketed = char_ngram_counts(["", "ab", "hello world"], buckets=2**12)
+    assert bucketed.shape[0] == 3 and bucketed[0].nnz == 0 and bucketed[2].nnz > 0
     assert word_ngram_counts([[], ["only"]], (1, 2)).shape == (2, 1)
     assert tfidf(word_ngram_counts([[], []])).shape == (2, 0)
 

@@ -91,22 +91,24 @@ def char_ngram_counts(texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), bu
         boundary = (codes <= 1).astype(np.int64)
         crossings = np.concatenate([[0], np.cumsum(boundary)])
         text_of = np.cumsum(codes == 1)  # text index (in the chunk) of each code point
-        chunk_rows, chunk_hashes = [], []
-        for n in sizes:
-            if len(codes) < n:
-                continue
-            starts = np.arange(len(codes) - n + 1)
-            valid = crossings[starts + n] == crossings[starts]  # no boundary inside the window
-            h = np.zeros(len(starts), dtype=np.uint64)
-            for k in range(n):
-                h = h * _BASE + codes[k:k + len(starts)]
-            h = (h ^ np.uint64(n * int(_MIX) % 2**64)) * _MIX
-            chunk_rows.append(text_of[starts[valid]])
-            chunk_hashes.append(h[valid])
+        # The polynomial of each window, grown one size at a time (the 4-grams' from the
+        # 3-grams'), then mixed per size: every window starting at i is
+        # sum(codes[i + k] * BASE**(n - 1 - k)), wrapping at 2**64.
+        polynomial, size, by_size = np.zeros(len(codes) + 1, dtype=np.uint64), 0, {}
+        for n in sorted({n for n in sizes if n <= len(codes)}):
+            for k in range(size, n):
+                polynomial = polynomial[:len(codes) - k] * _BASE + codes[k:]
+            size = n
+            windows = len(codes) - n + 1
+            valid = crossings[n:] == crossings[:windows]  # no boundary inside the window
+            by_size[n] = (text_of[:windows][valid],
+                          ((polynomial ^ np.uint64(n * int(_MIX) % 2**64)) * _MIX)[valid])
+        chunk_rows = [by_size[n][0] for n in sizes if n in by_size]
+        chunk_hashes = [by_size[n][1] for n in sizes if n in by_size]
         if buckets:
             # Counted chunk by chunk, so memory holds one chunk's n-grams, not the input's.
             blocks.append(_bucket_counts(np.concatenate(chunk_rows), np.concatenate(chunk_hashes), len(chunk),
-                                         buckets))
+                                         buckets) if chunk_rows else sp.csr_matrix((len(chunk), buckets), dtype=np.float32))
         else:
             rows_parts.extend(r + first for r in chunk_rows)
             hash_parts.extend(chunk_hashes)
