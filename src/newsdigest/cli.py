@@ -21,7 +21,7 @@ import click
 
 from . import __version__
 from .configfile import ConfigInvalid
-from .model import Document
+from .model import Document, Problem
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -480,7 +480,7 @@ def eval_group() -> None:
     """Measure summary and grouping quality against gold data (e.g. ../shared/corpus/)."""
 
 
-# --- eval summaries ---
+# --- the quality gate of every eval command ---
 def floor_options(function):
     """``--floors FILE --gate NAME``: the quality gate of ``make eval`` (eval/floors.yml)."""
     function = click.option("--gate", default=None, help="With --floors: which entry of the floors file applies.")(function)
@@ -488,11 +488,15 @@ def floor_options(function):
                         help="YAML of minimum figures; exit 1 when newsdigest falls below the --gate entry.")(function)
 
 
+def _gate_pair(floors: Path | None, gate: str | None) -> None:
+    """Checked before any work: a mistake in the options should not cost an evaluation's time."""
+    if (floors is None) != (gate is None):
+        raise click.UsageError("--floors and --gate go together")
+
+
 def _check_gate(floors: Path | None, gate: str | None, figures: dict[str, float], example: str,
                 more_failures: Sequence[str] = ()) -> None:
     """Exit 1, naming each figure, when one is below the floors of entry ``gate``."""
-    if (floors is None) != (gate is None):
-        raise click.UsageError("--floors and --gate go together")
     if floors is None:
         return
     import yaml
@@ -511,7 +515,7 @@ def _check_gate(floors: Path | None, gate: str | None, figures: dict[str, float]
     click.echo(f"gate {gate}: ok (floors in {floors})")
 
 
-
+# --- eval summaries ---
 @eval_group.command(name="summaries")
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--label", default=None, help="Only articles with this label (e.g. cnndm in frank_cnndm_xsum).")
@@ -545,8 +549,7 @@ def eval_summaries(data, label, skip_flagged, sentences, words, match_reference,
 
     if sum(map(bool, (sentences, words, match_reference))) > 1:
         raise click.UsageError("give one of -n/--sentences, --words and --match-reference")
-    if (floors is None) != (gate is None):
-        raise click.UsageError("--floors and --gate go together")  # before the work, not after
+    _gate_pair(floors, gate)
     part = _parse_slice(slice_)
     length = Length(sentences=sentences or 3, words=words)
     budget = ("the reference's word count" if match_reference else
@@ -614,7 +617,7 @@ def _gold_documents(data: Path, skip_flagged: bool, console: Console):
 
     read = ingest([data])
     articles = [a for a in read.articles if not (skip_flagged and a.extra("is_boilerplate") in ("True", "true", "1"))]
-    skipped: list = []
+    skipped: list[Problem] = []
     documents = prepare_documents(articles, skipped)
     if skipped:  # scored without them: say so, they are part of what the grouping is judged on
         console.info(f"{data}: {len(skipped)} article(s) skipped and not scored "
@@ -637,8 +640,7 @@ def _gold_documents(data: Path, skip_flagged: bool, console: Console):
 @verbosity_options
 def eval_stories(data, skip_flagged, as_json, min_f1, errors, floors, gate, quiet, verbose):
     """B-cubed P/R/F1 and ARI of the story grouping against the gold `label`, beside baselines."""
-    if (floors is None) != (gate is None):
-        raise click.UsageError("--floors and --gate go together")
+    _gate_pair(floors, gate)
     import time
 
     from .eval_stories import average_link_baseline, linkable_ceiling, score, story_errors
@@ -695,8 +697,7 @@ def eval_stories(data, skip_flagged, as_json, min_f1, errors, floors, gate, quie
 @verbosity_options
 def eval_topics(data, min_nmi, floors, gate, quiet, verbose):
     """NMI and purity of automatic topics against the gold `label` (e.g. BBC categories)."""
-    if (floors is None) != (gate is None):
-        raise click.UsageError("--floors and --gate go together")
+    _gate_pair(floors, gate)
     from sklearn.metrics import normalized_mutual_info_score
 
     from .eval_stories import purity

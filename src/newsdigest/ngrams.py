@@ -107,8 +107,8 @@ def char_ngram_counts(texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), bu
         chunk_hashes = [by_size[n][1] for n in sizes if n in by_size]
         if buckets:
             # Counted chunk by chunk, so memory holds one chunk's n-grams, not the input's.
-            blocks.append(_bucket_counts(np.concatenate(chunk_rows), np.concatenate(chunk_hashes), len(chunk),
-                                         buckets) if chunk_rows else sp.csr_matrix((len(chunk), buckets), dtype=np.float32))
+            blocks.append(_bucket_counts(np.concatenate(chunk_rows), np.concatenate(chunk_hashes), len(chunk), buckets)
+                          if chunk_rows else sp.csr_matrix((len(chunk), buckets), dtype=np.float32))
         else:
             rows_parts.extend(r + first for r in chunk_rows)
             hash_parts.extend(chunk_hashes)
