@@ -191,6 +191,35 @@ def test_deleted_cache_costs_only_time(corpus, tmp_path):
     assert again.cache_stats == (0, 24, 0)
 
 
+def test_an_earlier_versions_cache_folders_are_removed_and_nothing_else(corpus, tmp_path, capsys):
+    from newsdigest.cli import run
+
+    # The layout before the SQLite store: one JSON file per entry, under two hex digits.
+    cache = tmp_path / "cache"
+    for kind in ("articles", "stories"):
+        entry = cache / kind / "3f" / ("3f" + "a" * 62 + ".json")
+        entry.parent.mkdir(parents=True)
+        entry.write_text('{"format": 2}', encoding="utf-8")
+    (cache / "articles" / "3f" / ".tmp-x1y2.json").write_text("", encoding="utf-8")  # a write cut short
+    # A folder of the same name that holds anything else is someone's own: left alone.
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "articles" / "ab").mkdir(parents=True)
+    (elsewhere / "articles" / "ab" / "notes.txt").write_text("mine", encoding="utf-8")
+    (elsewhere / "stories").mkdir()
+    (elsewhere / "stories" / "draft.json").write_text("{}", encoding="utf-8")
+
+    args = ["build", "--input", str(corpus), "--out", str(tmp_path / "out")]
+    assert run([*args, "--cache-dir", str(cache)]) == 0
+    assert not (cache / "articles").exists() and not (cache / "stories").exists()
+    assert (cache / "articles.sqlite").exists()
+    err = capsys.readouterr().err
+    assert f"removed {cache / 'articles'}: an earlier version's cache, no longer read" in err
+    assert f"removed {cache / 'stories'}" in err
+    assert run([*args, "--cache-dir", str(elsewhere)]) == 0
+    assert (elsewhere / "articles" / "ab" / "notes.txt").exists() and (elsewhere / "stories" / "draft.json").exists()
+    assert "removed" not in capsys.readouterr().err
+
+
 def test_moved_input_folder_keeps_every_cache_entry(corpus, tmp_path):
     import shutil
 

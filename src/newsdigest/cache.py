@@ -26,6 +26,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
+import shutil
 import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -118,6 +120,29 @@ def _checksum(payload_text: str) -> str:
 COMMIT_ENTRIES = 64
 
 
+_OLD_ENTRY = re.compile(r"[0-9a-f]{64}\.json|\.tmp-[^/]*\.json")
+
+
+def _remove_old_layout(folder: Path) -> bool:
+    """Delete ``folder`` if it is a cache of an earlier version, and say whether it was.
+
+    Before the SQLite store, entries were files ``folder/<2 hex>/<key>.json``, which
+    nothing reads any more: left alone they only take space. The folder goes only if
+    everything in it has exactly that shape, so a folder of anything else (a
+    ``--cache-dir`` pointed somewhere unexpected) is never touched.
+    """
+    if not folder.is_dir():
+        return False
+    for sub in folder.iterdir():
+        if not (sub.is_dir() and not sub.is_symlink() and re.fullmatch(r"[0-9a-f]{2}", sub.name)):
+            return False
+        if not all(entry.is_file() and not entry.is_symlink() and _OLD_ENTRY.fullmatch(entry.name)
+                   for entry in sub.iterdir()):
+            return False
+    shutil.rmtree(folder, ignore_errors=True)
+    return not folder.exists()
+
+
 class Store:
     """Checksummed JSON entries by key, in the SQLite file ``<folder>.sqlite``.
 
@@ -131,6 +156,7 @@ class Store:
         self.path = Path(folder).with_suffix(".sqlite")
         self.hits = self.misses = self.rebuilt = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.removed_old_layout = _remove_old_layout(Path(folder))
         self._db: sqlite3.Connection | None
         self._writable = True
         self._pending: list[tuple] = []  # entries put since the last commit

@@ -125,6 +125,8 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
     except SchedulerError as error:
         console.error(str(error))
         sys.exit(EXIT_FAILED)
+    for folder in work.removed_old_caches:
+        console.info(f"removed {folder}: an earlier version's cache, no longer read")
     if work.cache_stats:
         hits, misses, rebuilt = work.cache_stats
         console.detail(f"article cache: {hits} hits, {misses} misses, {rebuilt} damaged entries rebuilt")

@@ -74,6 +74,7 @@ class ArticleWork:
     batch: int = BATCH
     summaries: dict[str, Summary] = field(default_factory=dict)
     cache_stats: tuple[int, int, int] | None = None  # (hits, misses, rebuilt) of the last prepare
+    removed_old_caches: list[Path] = field(default_factory=list)  # an earlier version's cache folders, deleted
     story_cache_stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     @property
@@ -86,6 +87,8 @@ class ArticleWork:
     def prepare(self, articles: Sequence[Article]) -> list[Prepared]:
         """Every article prepared, in input order; summaries are kept for ``summary_for``."""
         cache = ArticleCache(self.cache_dir, self.settings_key()) if self.cache_dir else None
+        if cache and cache.removed_old_layout:
+            self.removed_old_caches.append(self.cache_dir / "articles")
         results: list[Prepared | None] = [None] * len(articles)
         keys: list[str | None] = [None] * len(articles)
         todo = []
@@ -134,6 +137,8 @@ class ArticleWork:
         """
         name = f"{function.__module__}.{function.__qualname__}"
         store = Store(self.cache_dir / "stories") if self.cache_dir else None
+        if store and store.removed_old_layout:
+            self.removed_old_caches.append(self.cache_dir / "stories")
         results: list = [None] * len(groups)
         keys: list[str | None] = [None] * len(groups)
         todo = []
