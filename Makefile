@@ -57,11 +57,11 @@ eval: $(STAMP) eval-stories corpus
 	$(GATE) --gate summaries-stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged --words 250 \
 	  --clusters $(CORPUS)/multinews_sample/clusters.jsonl --limit 60
 
-# Story grouping and automatic topics, against the same floors file.
-eval-stories: $(STAMP) corpus
-
 corpus:
 	@test -d "$(CORPUS)" || { echo "make eval: no corpus at $(CORPUS); set CORPUS=path/to/corpus" >&2; exit 2; }
+
+# Story grouping and automatic topics, against the same floors file.
+eval-stories: $(STAMP) corpus
 	$(BIN)/newsdigest eval stories $(CORPUS)/ecbplus/articles.jsonl --floors $(FLOORS) --gate stories-ecbplus
 	$(BIN)/newsdigest eval stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged \
 	  --floors $(FLOORS) --gate stories-multinews

@@ -4,7 +4,7 @@
 
 Flagged rows: how many cleaning empties (the build then skips them, saying so), and
 which keep text. Other rows: how many lines cleaning removes; ``--show`` lists every
-removed line and every flagged row kept, to check by eye that nothing is reporting.
+removed line and every flagged row kept, to check by eye that no removed line is reporting.
 """
 
 import sys

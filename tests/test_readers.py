@@ -112,7 +112,6 @@ def test_near_duplicates_but_not_reports_in_other_words():
     assert duplicate_groups(["Short brief.", "Short brief."]) == []  # too short to call copies
 
 
-
 def test_copies_are_found_across_row_blocks(monkeypatch):
     from newsdigest import dedupe
     texts = [WIRE, REWRITE, "By Staff Reporter\n" + WIRE, REWRITE, WIRE + " Copyright Example Wire."]

@@ -594,9 +594,8 @@ def eval_summaries(data, label, skip_flagged, sentences, words, match_reference,
     if stories is not None:
         checks = story_checks(story_docs, lengths)
         click.echo("newsdigest story summaries: " + ", ".join(f"{v} {k}" for k, v in checks.items()))
-    if floors:
-        _check_gate(floors, gate, results[0].figures(), "rouge1: 40.0",
-                    [f"story summaries: {v} {k}" for k, v in checks.items() if v] if stories is not None else [])
+    _check_gate(floors, gate, results[0].figures(), "rouge1: 40.0",
+                [f"story summaries: {v} {k}" for k, v in checks.items() if v] if stories is not None else [])
 
 
 def _parse_slice(text: str | None) -> slice:

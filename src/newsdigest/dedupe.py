@@ -35,6 +35,7 @@ MAX_POSTINGS = 50
 # Texts compared with all others at a time (bounds the memory of the pair counts).
 COPY_BLOCK_ROWS = 5000
 
+
 def duplicate_groups(texts: Sequence[str], min_containment: float = MIN_CONTAINMENT) -> list[list[int]]:
     """Groups (of two or more indices, ascending) of texts that are copies of each other."""
     return copy_groups(shingle_sets(texts), min_containment)

@@ -153,7 +153,8 @@ class KeyTerms:
     are written in its text ("Kremlin", "al-Sharaa").
 
     Two steps: the weights across all stories (here), then one story's terms on demand
-    (``terms(i)``), so that the second step can run in other processes.
+    (``key_terms(i)`` for the story at index ``i``), so that the second step can run in
+    other processes.
     """
 
     def __init__(self, texts: Sequence[str], limit: int):

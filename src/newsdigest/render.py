@@ -32,7 +32,7 @@ from .pipeline import Digest, make_slug
 from .registry import redirect_pages
 from .settings import Settings
 
-# Characters Python-Markdown lets a backslash escape take one; '<', '>' and '&' become
+# Characters Python-Markdown lets a backslash escape get one; '<', '>' and '&' become
 # entities. One pattern and a lookup (str.translate with this table was four times slower).
 _MD_REPLACEMENT = {**{c: "\\" + c for c in "\\`*_{}[]()#+!|"}, "&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MD_SPECIAL = re.compile(f"[{re.escape(''.join(_MD_REPLACEMENT))}]")
@@ -345,7 +345,8 @@ def _story_pages(pages: StoryPages, jobs: int, meanwhile: Callable[[], None]) ->
     this one runs ``meanwhile`` (the other pages).
 
     Story pages are most of a site and depend only on the digest, which a forked
-    process already holds: only the slugs go out and the page texts come back. Where
+    process already holds: only positions in the story list go out and the page texts
+    come back. Where
     processes cannot be forked (Windows), or for a small site, they render here.
     """
     global _FORKED
@@ -353,21 +354,19 @@ def _story_pages(pages: StoryPages, jobs: int, meanwhile: Callable[[], None]) ->
     if jobs <= 1 or len(stories) < 2 * STORY_PAGES_PER_TASK or "fork" not in mp.get_all_start_methods():
         meanwhile()
         return dict(pages.render(story) for story in stories)
-    slugs = [s.slug for s in stories]
     _FORKED = pages
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
-            tasks = [pool.submit(_render_in_child, slugs[i:i + STORY_PAGES_PER_TASK])
-                     for i in range(0, len(slugs), STORY_PAGES_PER_TASK)]
+            tasks = [pool.submit(_render_in_child, start, start + STORY_PAGES_PER_TASK)
+                     for start in range(0, len(stories), STORY_PAGES_PER_TASK)]
             meanwhile()
             return {name: text for task in tasks for name, text in task.result()}
     finally:
         _FORKED = None
 
 
-def _render_in_child(slugs: list[str]) -> list[tuple[str, str]]:
-    by_slug = {s.slug: s for s in _FORKED.site.stories}
-    return [_FORKED.render(by_slug[slug]) for slug in slugs]
+def _render_in_child(start: int, stop: int) -> list[tuple[str, str]]:
+    return [_FORKED.render(story) for story in _FORKED.site.stories[start:stop]]
 
 
 def write_mkdocs_config(site: Site, out_dir: Path, mkdocs_base: Path, base_config: dict,

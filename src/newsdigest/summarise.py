@@ -60,12 +60,12 @@ def _vectorise(sentences: Sequence[str]) -> np.ndarray | csr_matrix | None:
     document_frequency = np.bincount(columns, minlength=width)
     idf = np.log((1.0 + n) / (1.0 + document_frequency)) + 1.0
     data = (1.0 + np.log(counts.astype(float))) * idf[columns]
-    if n * len(vocabulary) > DENSE_CELLS:  # a book-length text: stay sparse
-        weights = csr_matrix((data, (rows, columns)), shape=(n, len(vocabulary)))
+    if n * width > DENSE_CELLS:  # a book-length text: stay sparse
+        weights = csr_matrix((data, (rows, columns)), shape=(n, width))
         norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return csr_matrix(weights.multiply(1.0 / norms[:, None]))
-    weights = np.zeros((n, len(vocabulary)))
+    weights = np.zeros((n, width))
     weights[rows, columns] = data
     norms = np.sqrt((weights * weights).sum(axis=1, keepdims=True))
     return np.divide(weights, norms, out=np.zeros_like(weights), where=norms > 0)

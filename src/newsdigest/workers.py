@@ -29,17 +29,17 @@ from .summarise import DEFAULT_RANKER, RANKERS, Length, summarise_document
 BATCH = 64
 
 
-def one_blas_thread(limits: int | None = 1):
+def one_blas_thread():
     """OpenBLAS (numpy's matrix products) at one thread in this process.
 
     The per-article ranker multiplies matrices of a few dozen sentences; OpenBLAS
     still hands them to its thread pool, whose threads spin while they wait. With
     ``--jobs 2`` on 2 cores each worker's BLAS threads fought the other worker for
     the cores: one thread each took the 10,000-article per-article stage from 16.5 s
-    (31.6 s of CPU) to 10.9 s (20.7 s of CPU), the same output. Dask's workers are
+    (31.6 s of CPU) to 10.8 s (20.7 s of CPU), the same output. Dask's workers are
     started with one BLAS thread already. As a context manager it restores the limit.
     """
-    return threadpool_limits(limits=limits, user_api="blas")
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def prepare_article(article: Article, length: Length | None) -> Prepared:
