@@ -81,4 +81,4 @@ clean:
 CORPUS      ?= ../shared/corpus
 BENCH_SIZES ?= 1000 10000 50000
 bench: $(STAMP)
-	$(BIN)/python -m newsdigest.bench --corpus $(CORPUS) --sizes $(BENCH_SIZES) --jobs 2
+	$(BIN)/python benchmarks/bench.py --corpus $(CORPUS) --sizes $(BENCH_SIZES) --jobs 2

@@ -13,13 +13,13 @@ from collections import Counter
 
 from newsdigest.dedupe import duplicate_groups
 from newsdigest.ingest import ingest
-from newsdigest.pipeline import prepare_documents
+from newsdigest.prepare import prepare_articles
 
 
 def main(path: str, show: bool) -> None:
     start = time.perf_counter()
     read = ingest([path])
-    documents = prepare_documents(read.articles, [])
+    documents = prepare_articles(read.articles).documents
     read_seconds = time.perf_counter() - start
     texts = [d.article.text for d in documents]
     start = time.perf_counter()

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from newsdigest.clean import clean_article
-from newsdigest.model import Article, Document
+from newsdigest.model import Article, Document, Problem
+from newsdigest.prepare import prepare_articles
 from newsdigest.sentences import split_sentences
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -16,3 +17,10 @@ def document(text: str, id: str = "doc", **meta) -> Document:
 
 def seed_documents() -> list[Document]:
     return [document(p.read_text(encoding="utf-8"), id=p.stem) for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def prepare_documents(articles: list[Article], problems: list[Problem]) -> list[Document]:
+    """The build's per-article stage; articles left empty are reported in ``problems``."""
+    prepared = prepare_articles(articles)
+    problems.extend(prepared.problems)
+    return prepared.documents

@@ -69,7 +69,7 @@ def test_a_story_highlights_label_goes_and_the_highlight_stays():
 
 
 def test_a_page_that_is_only_a_site_notice_leaves_no_article(tmp_path):
-    from newsdigest.pipeline import prepare_documents
+    from helpers import prepare_documents
     notice = ("Tweet with a location\n\nYou can add location information to your Tweets, such as your city, "
               "from the web. You always have the option to delete it. Learn more")
     crawl = ("Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive. "

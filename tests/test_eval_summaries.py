@@ -10,9 +10,10 @@ import pytest
 from helpers import seed_documents
 
 from newsdigest.cli import run
-from newsdigest.eval_summaries import (Rouge, SplitterTokenizer, check_floors, evaluate, extract, lead_ranker,
-                                       random_ranker, sumy_ranker)
-from newsdigest.evaldata import reference_sentences
+from newsdigest.evaluation.gate import check_floors
+from newsdigest.evaluation.summaries import (Rouge, SplitterTokenizer, evaluate, extract, lead_ranker, random_ranker,
+                                             sumy_ranker)
+from newsdigest.evaluation.gold import reference_sentences
 from newsdigest.summarise import Length
 
 SENTENCES = [

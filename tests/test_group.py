@@ -8,8 +8,7 @@ from helpers import document, seed_documents
 from stories_text import (BUDGET, ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B,
                           QUAKE_PERU_A, QUAKE_PERU_B)
 
-from newsdigest.features import names_and_numbers
-from newsdigest.group import (GroupSettings, average_link, document_vectors, group_documents,
+from newsdigest.group import (names_and_numbers, GroupSettings, average_link, document_vectors, group_documents,
                               group_with_reasons, nearest_neighbours)
 
 QUAKE = ("A magnitude 6.1 earthquake struck northern Chile near Antofagasta on Monday, "
@@ -95,7 +94,7 @@ def test_no_documents_no_stories():
 def test_two_pass_neighbour_search_finds_the_exact_neighbours(monkeypatch):
     # Sentences of the test stories as short "articles": many share common words, so
     # the candidate search (rare features only) has something to leave out.
-    from newsdigest import group
+    from newsdigest import neighbours as group
     texts = [s for text in (ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B, QUAKE_PERU_A,
                             QUAKE_PERU_B, BUDGET, QUAKE, QUAKE_OTHER_OUTLET) for s in text.split(". ")]
     docs = [document(t, f"d{i}") for i, t in enumerate(texts)]
@@ -113,7 +112,7 @@ def test_two_pass_neighbour_search_finds_the_exact_neighbours(monkeypatch):
 
 
 def test_pair_products_match_the_dense_products_including_empty_rows():
-    from newsdigest.group import pair_products
+    from newsdigest.neighbours import pair_products
     rng = np.random.default_rng(7)
     dense = rng.random((30, 50)).astype(np.float32) * (rng.random((30, 50)) < 0.2)
     dense[[4, 29]] = 0  # rows with no features at all, the last one too
@@ -127,7 +126,7 @@ def test_pair_products_match_the_dense_products_including_empty_rows():
 
 
 def test_blocked_threaded_search_equals_one_block(monkeypatch):
-    from newsdigest import group
+    from newsdigest import neighbours as group
     sentences = [s for text in (ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B, QUAKE_PERU_A,
                                 QUAKE_PERU_B, BUDGET, QUAKE, QUAKE_OTHER_OUTLET) for s in text.split(". ")]
     # 120 "articles" of two sentences each, over 20 days: enough rows for several blocks.

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from helpers import prepare_documents
+
 from newsdigest.clean import clean_article, guess_language
 from newsdigest.dedupe import collapse_duplicates, duplicate_groups
 from newsdigest.ingest import ingest
 from newsdigest.model import Problem
-from newsdigest.pipeline import prepare_documents
 
 MIXED = Path(__file__).parent / "fixtures" / "mixed"
 
@@ -149,7 +150,7 @@ def test_declared_encodings_of_pages_and_feeds_are_honoured(tmp_path):
 def test_outlets_of_copies_count_for_ranking_and_topic_rules():
     from helpers import document
 
-    from newsdigest.pipeline import story_facts
+    from newsdigest.topics import story_facts
     from newsdigest.model import Story
 
     kept = collapse_duplicates([document(WIRE, "a", source="Example Wire"),

@@ -9,17 +9,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bench import Base, load_bases, stream, write_corpus
 
 from newsdigest import cache as cache_module
-from newsdigest.bench import Base, load_bases, stream, write_corpus
-from newsdigest.cache import ArticleCache
+from newsdigest import prepare as prepare_module
+from newsdigest.cache import Store, entry_key
+from newsdigest.executor import Executor
 from newsdigest.ingest import ingest
-from newsdigest.model import Document
-from newsdigest.pipeline import build_digest
+from newsdigest.model import Digest
+from newsdigest.pipeline import Options, build_digest
+from newsdigest.prepare import from_payload, prepare_articles, to_payload
 from newsdigest.render import write_site
 from newsdigest.settings import Settings
-from newsdigest.summarise import exclusive_sentences
-from newsdigest.workers import ArticleWork
+from newsdigest.summarise import Length, exclusive_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,18 +63,36 @@ def corpus(tmp_path_factory) -> Path:
     return folder
 
 
-def build(corpus: Path, out: Path, work: ArticleWork, settings: Settings = Settings()) -> dict[str, bytes]:
-    digest = build_digest([corpus], settings, ROOT / "topics", work=work)
-    write_site(digest, out, ROOT / "site_templates", settings, ROOT / "mkdocs.yml", out / "site")
+class Run:
+    """One build of the test corpus: its pages and how it used the caches."""
+
+    def __init__(self, executor: Executor = Executor(), cache_dir: Path | None = None):
+        self.executor, self.cache_dir = executor, cache_dir
+        self.digest: Digest | None = None
+
+    @property
+    def cache_stats(self) -> tuple[int, int, int] | None:
+        return next(((u.hits, u.misses, u.rebuilt) for u in self.digest.caches if u.name == "article"), None)
+
+    @property
+    def story_cache_stats(self) -> dict[str, tuple[int, int, int]]:
+        return {u.name: (u.hits, u.misses, u.rebuilt) for u in self.digest.caches if u.name != "article"}
+
+
+def build(corpus: Path, out: Path, run: Run | None = None, settings: Settings = Settings()) -> dict[str, bytes]:
+    run = run or Run()
+    run.digest = build_digest([corpus], settings, ROOT / "topics", options=Options(run.executor, run.cache_dir))
+    write_site(run.digest, out, ROOT / "site_templates", settings, ROOT / "mkdocs.yml", out / "site", run.executor)
     return markdown(out / "docs")
 
 
 # --- parallel -----------------------------------------------------------------
 
 
-def test_two_processes_give_the_same_site_as_one(corpus, tmp_path):
-    one = build(corpus, tmp_path / "one", ArticleWork(jobs=1))
-    two = build(corpus, tmp_path / "two", ArticleWork(jobs=2, batch=3))  # 8 batches over 2 processes
+def test_two_processes_give_the_same_site_as_one(corpus, tmp_path, monkeypatch):
+    one = build(corpus, tmp_path / "one", Run(Executor(jobs=1)))
+    monkeypatch.setattr(prepare_module, "BATCH", 3)  # 8 batches over 2 processes
+    two = build(corpus, tmp_path / "two", Run(Executor(jobs=2)))
     assert len([n for n in one if n.startswith("stories/")]) >= 2
     assert two == one
 
@@ -80,16 +100,16 @@ def test_two_processes_give_the_same_site_as_one(corpus, tmp_path):
 def test_story_pages_on_forked_processes_are_the_same_pages(corpus, tmp_path, monkeypatch):
     import multiprocessing
 
-    from newsdigest import render
+    from newsdigest.render import pages
 
-    digest = build_digest([corpus], Settings(), ROOT / "topics", work=ArticleWork())
+    digest = build_digest([corpus], Settings(), ROOT / "topics")
 
     def site(jobs: int, out: Path) -> dict[str, bytes]:
-        write_site(digest, out, ROOT / "site_templates", Settings(), ROOT / "mkdocs.yml", out / "site", jobs=jobs)
+        write_site(digest, out, ROOT / "site_templates", Settings(), ROOT / "mkdocs.yml", out / "site", Executor(jobs))
         return markdown(out / "docs")
 
     one = site(1, tmp_path / "one")
-    monkeypatch.setattr(render, "STORY_PAGES_PER_TASK", 1)  # every story its own task
+    monkeypatch.setattr(pages, "STORY_PAGES_PER_TASK", 1)  # every story its own task
     assert "fork" in multiprocessing.get_all_start_methods() and len(digest.stories) >= 4
     assert site(2, tmp_path / "two") == one
     assert sum(name.startswith("stories/") for name in one) == len(digest.stories)
@@ -103,18 +123,18 @@ def test_cli_accepts_jobs_and_no_cache(corpus, tmp_path):
                 "--mkdocs", str(ROOT / "mkdocs.yml"), "--settings", str(tmp_path / "absent.yml"),
                 "--jobs", "2", "--no-cache"])
     assert code == 0
-    assert markdown(tmp_path / "out" / "docs") == build(corpus, tmp_path / "ref", ArticleWork())
+    assert markdown(tmp_path / "out" / "docs") == build(corpus, tmp_path / "ref", Run())
 
 
 # --- cache ----------------------------------------------------------------------
 
 
 def test_warm_cache_is_used_and_gives_the_cold_output(corpus, tmp_path):
-    reference = build(corpus, tmp_path / "nocache", ArticleWork())
-    cold = ArticleWork(cache_dir=tmp_path / "cache")
+    reference = build(corpus, tmp_path / "nocache", Run())
+    cold = Run(cache_dir=tmp_path / "cache")
     assert build(corpus, tmp_path / "cold", cold) == reference
     assert cold.cache_stats == (0, 24, 0)
-    warm = ArticleWork(cache_dir=tmp_path / "cache")
+    warm = Run(cache_dir=tmp_path / "cache")
     assert build(corpus, tmp_path / "warm", warm) == reference
     assert warm.cache_stats == (24, 0, 0)
     # Story-level values (story summaries, exclusive sentences) come from the cache too.
@@ -133,26 +153,26 @@ def test_changed_article_misses_only_itself(corpus, tmp_path):
     item = json.loads(lines[0])
     item["text"] += " Officials later corrected the figure."
     lines[0] = json.dumps(item)
-    work = ArticleWork(cache_dir=tmp_path / "cache")
+    work = Run(cache_dir=tmp_path / "cache")
     build(corpus, tmp_path / "a", work)
     first.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    work = ArticleWork(cache_dir=tmp_path / "cache")
+    work = Run(cache_dir=tmp_path / "cache")
     pages = build(changed, tmp_path / "b", work)
     assert work.cache_stats == (23, 1, 0)
-    assert pages == build(changed, tmp_path / "c", ArticleWork())
+    assert pages == build(changed, tmp_path / "c", Run())
 
 
 def test_changed_setting_or_version_invalidates(corpus, tmp_path, monkeypatch):
-    build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
-    longer = ArticleWork(cache_dir=tmp_path / "cache")
+    build(corpus, tmp_path / "a", Run(cache_dir=tmp_path / "cache"))
+    longer = Run(cache_dir=tmp_path / "cache")
     pages = build(corpus, tmp_path / "b", longer, Settings(summary_sentences=2))
     assert longer.cache_stats == (0, 24, 0)
-    assert pages == build(corpus, tmp_path / "c", ArticleWork(), Settings(summary_sentences=2))
+    assert pages == build(corpus, tmp_path / "c", Run(), Settings(summary_sentences=2))
 
     monkeypatch.setattr(cache_module, "__version__", "999.0")
     cache_module.code_fingerprint.cache_clear()
     try:
-        upgraded = ArticleWork(cache_dir=tmp_path / "cache")
+        upgraded = Run(cache_dir=tmp_path / "cache")
         build(corpus, tmp_path / "d", upgraded)
         assert upgraded.cache_stats == (0, 24, 0)
     finally:
@@ -161,10 +181,8 @@ def test_changed_setting_or_version_invalidates(corpus, tmp_path, monkeypatch):
 
 
 def test_interrupted_build_keeps_the_batches_it_finished(corpus, tmp_path, monkeypatch):
-    from newsdigest import workers
-
     articles = ingest([corpus]).articles
-    real, done = workers.prepare_batch, []
+    real, done = prepare_module.prepare_batch, []
 
     def fails_on_third_batch(batch, length):
         if len(done) == 2:
@@ -172,21 +190,21 @@ def test_interrupted_build_keeps_the_batches_it_finished(corpus, tmp_path, monke
         done.append(batch)
         return real(batch, length)
 
-    monkeypatch.setattr(workers, "prepare_batch", fails_on_third_batch)
+    monkeypatch.setattr(prepare_module, "prepare_batch", fails_on_third_batch)
     with pytest.raises(KeyboardInterrupt):
-        ArticleWork(cache_dir=tmp_path / "cache", batch=4).prepare(articles)
+        prepare_articles(articles, Length(), cache_dir=tmp_path / "cache", batch=4)
     monkeypatch.undo()
-    again = ArticleWork(cache_dir=tmp_path / "cache", batch=4)
-    again.prepare(articles)
-    assert again.cache_stats == (8, 16, 0)  # two batches of four were stored as they finished
+    again = prepare_articles(articles, Length(), cache_dir=tmp_path / "cache", batch=4)
+    [use] = again.caches
+    assert (use.hits, use.misses, use.rebuilt) == (8, 16, 0)  # two batches of four were stored as they finished
 
 
 def test_deleted_cache_costs_only_time(corpus, tmp_path):
     import shutil
 
-    before = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    before = build(corpus, tmp_path / "a", Run(cache_dir=tmp_path / "cache"))
     shutil.rmtree(tmp_path / "cache")
-    again = ArticleWork(cache_dir=tmp_path / "cache")
+    again = Run(cache_dir=tmp_path / "cache")
     assert build(corpus, tmp_path / "b", again) == before
     assert again.cache_stats == (0, 24, 0)
 
@@ -223,9 +241,9 @@ def test_an_earlier_versions_cache_folders_are_removed_and_nothing_else(corpus, 
 def test_moved_input_folder_keeps_every_cache_entry(corpus, tmp_path):
     import shutil
 
-    before = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    before = build(corpus, tmp_path / "a", Run(cache_dir=tmp_path / "cache"))
     moved = shutil.copytree(corpus, tmp_path / "elsewhere" / "renamed")
-    again = ArticleWork(cache_dir=tmp_path / "cache")
+    again = Run(cache_dir=tmp_path / "cache")
     assert build(moved, tmp_path / "b", again) == before
     assert again.cache_stats == (24, 0, 0)
     [(hits, misses, rebuilt)] = again.story_cache_stats.values()
@@ -236,7 +254,7 @@ def test_moved_input_folder_keeps_every_cache_entry(corpus, tmp_path):
 def test_corrupt_entry_is_rebuilt_not_trusted(corpus, tmp_path, damage):
     import sqlite3
 
-    reference = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    reference = build(corpus, tmp_path / "a", Run(cache_dir=tmp_path / "cache"))
     database = tmp_path / "cache" / "articles.sqlite"
     with sqlite3.connect(database) as db:
         key, payload = db.execute("SELECT key, payload FROM entries ORDER BY key LIMIT 1").fetchone()
@@ -248,7 +266,7 @@ def test_corrupt_entry_is_rebuilt_not_trusted(corpus, tmp_path, damage):
             damaged = payload.replace('"sentences":["', '"sentences":["Invented. ', 1)
         assert damaged != payload
         db.execute("UPDATE entries SET payload = ? WHERE key = ?", (damaged, key))
-    work = ArticleWork(cache_dir=tmp_path / "cache")
+    work = Run(cache_dir=tmp_path / "cache")
     assert build(corpus, tmp_path / "b", work) == reference
     assert work.cache_stats == (23, 0, 1)
     with sqlite3.connect(database) as db:  # rebuilt: the entry holds the true value again
@@ -256,76 +274,75 @@ def test_corrupt_entry_is_rebuilt_not_trusted(corpus, tmp_path, damage):
 
 
 def test_damaged_cache_file_is_replaced_not_trusted(corpus, tmp_path):
-    reference = build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    reference = build(corpus, tmp_path / "a", Run(cache_dir=tmp_path / "cache"))
     for name in ("articles.sqlite", "stories.sqlite"):
         (tmp_path / "cache" / name).write_bytes(b"\x00\xff this is not a database" * 100)
         for suffix in ("-wal", "-shm"):
             (tmp_path / "cache" / f"{name}{suffix}").unlink(missing_ok=True)
-    work = ArticleWork(cache_dir=tmp_path / "cache")
+    work = Run(cache_dir=tmp_path / "cache")
     assert build(corpus, tmp_path / "b", work) == reference
     assert work.cache_stats == (0, 24, 1)  # every article made again, the file replaced once
-    again = ArticleWork(cache_dir=tmp_path / "cache")
+    again = Run(cache_dir=tmp_path / "cache")
     assert build(corpus, tmp_path / "c", again) == reference and again.cache_stats == (24, 0, 0)
 
 
 def test_cache_locked_by_another_build_is_left_alone(corpus, tmp_path, monkeypatch):
     import sqlite3
 
-    build(corpus, tmp_path / "a", ArticleWork(cache_dir=tmp_path / "cache"))
+    build(corpus, tmp_path / "a", Run(cache_dir=tmp_path / "cache"))
     monkeypatch.setattr(cache_module, "LOCK_TIMEOUT_SECONDS", 0.1)
     other = sqlite3.connect(tmp_path / "cache" / "articles.sqlite", isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # another build is writing the file, and takes its time
     shorter = Settings(summary_sentences=2)  # another setting: every article misses
     try:
-        work = ArticleWork(cache_dir=tmp_path / "cache")
-        assert build(corpus, tmp_path / "b", work, shorter) == build(corpus, tmp_path / "c", ArticleWork(), shorter)
+        work = Run(cache_dir=tmp_path / "cache")
+        assert build(corpus, tmp_path / "b", work, shorter) == build(corpus, tmp_path / "c", Run(), shorter)
         assert work.cache_stats == (0, 24, 0)  # built, without waiting at every entry
     finally:
         other.execute("ROLLBACK")
         other.close()
     # Nothing was deleted, and nothing written while the other build held the file.
-    first = ArticleWork(cache_dir=tmp_path / "cache")
+    first = Run(cache_dir=tmp_path / "cache")
     build(corpus, tmp_path / "d", first)
     assert first.cache_stats == (24, 0, 0)
-    later = ArticleWork(cache_dir=tmp_path / "cache")
+    later = Run(cache_dir=tmp_path / "cache")
     build(corpus, tmp_path / "e", later, shorter)
     assert later.cache_stats == (0, 24, 0)
 
 
 def test_cache_round_trip_keeps_every_field(tmp_path):
     articles = ingest([ROOT / "seeds"]).articles
-    work = ArticleWork(summary_sentences=2)
-    fresh = work.prepare(articles)
-    cache = ArticleCache(tmp_path, work.settings_key())
-    for article, prepared in zip(articles, fresh):
-        cache.store(cache.key(article), prepared)
-    loaded = [cache.load(cache.key(a), a.origin) for a in articles]
+    fresh = prepare_articles(articles, Length(sentences=2)).prepared
+    with Store(tmp_path / "articles") as store:
+        for article, prepared in zip(articles, fresh):
+            store.put(entry_key(article, "test"), to_payload(prepared))
+        loaded = [store.get(entry_key(a, "test"), from_payload) for a in articles]
     assert loaded == fresh
-    # The global stages' features too (left out of ==, being derived from the text).
+    # The global stages' features too (shingles are left out of ==).
     assert [p.names for p in loaded] == [p.names for p in fresh] and any(p.names for p in fresh)
     assert all(np.array_equal(a.shingles, b.shingles) and len(a.shingles) for a, b in zip(loaded, fresh))
 
 
 def test_cached_features_give_what_the_stages_compute_themselves(corpus):
     # Copies and grouping read names and shingles from the per-article stage when it made
-    # them, and compute them when it did not (documents made elsewhere): same result.
+    # them, and compute them when they are not given (documents made elsewhere): same result.
     from dataclasses import replace
 
-    from newsdigest.dedupe import collapse_duplicates
+    from newsdigest.dedupe import collapse_duplicates, shingle_sets
     from newsdigest.group import group_with_reasons
-    from newsdigest.pipeline import prepare_documents
 
-    articles = ingest([corpus]).articles
-    with_features = prepare_documents(articles, [], ArticleWork(summary_sentences=3))
-    bare = [replace(d, names=None, shingles=None) for d in with_features]
-    assert all(d.names is not None and d.shingles is not None for d in with_features)
+    per_article = prepare_articles(ingest([corpus]).articles, Length())
+    documents = per_article.documents
+    shingles = [per_article.features[d.id].shingles for d in documents]
+    names = [per_article.features[d.id].names for d in documents]
     # A copy among them, so that the copy finder has something to find.
-    copy = replace(with_features[0], article=replace(with_features[0].article, id="copy", source="Other Wire"))
+    copy = replace(documents[0], article=replace(documents[0].article, id="copy", source="Other Wire"))
     found, bare_found = [], []
-    assert collapse_duplicates(with_features + [copy], found) == collapse_duplicates(
-        bare + [replace(copy, names=None, shingles=None)], bare_found)
+    with_copy = documents + [copy]
+    assert collapse_duplicates(with_copy, found, shingles + shingle_sets([copy.article.text])) == collapse_duplicates(
+        with_copy, bare_found)
     assert len(found) == 1 and [str(p) for p in found] == [str(p) for p in bare_found]
-    assert group_with_reasons(with_features) == group_with_reasons(bare)
+    assert group_with_reasons(documents, names=names) == group_with_reasons(documents)
 
 
 # --- Dask -----------------------------------------------------------------------
@@ -335,26 +352,22 @@ def test_dask_local_cluster_gives_the_same_results(corpus):
     import distributed  # the dask extra: `make test` installs it, so this never skips
 
     articles = ingest([corpus]).articles
-    local = ArticleWork(summary_sentences=3).prepare(articles)
+    local = prepare_articles(articles, Length(sentences=3)).prepared
     with distributed.LocalCluster(host="127.0.0.1", protocol="tcp", n_workers=1, threads_per_worker=2,
                                   processes=False, dashboard_address=None) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        remote = ArticleWork(summary_sentences=3, scheduler=cluster.scheduler_address, batch=5)
-        assert remote.prepare(articles) == local
-        groups = [[document(p) for p in local[i:i + 3]] for i in range(0, 12, 3)]
-        assert remote.per_story(exclusive_sentences, groups, 2) == [exclusive_sentences(g, 2) for g in groups]
-
-
-def document(prepared):
-    return Document(prepared.article, prepared.sentences)
+        remote = Executor(scheduler=cluster.scheduler_address)
+        assert prepare_articles(articles, Length(sentences=3), remote, batch=5).prepared == local
+        groups = [[p.document for p in local[i:i + 3]] for i in range(0, 12, 3)]
+        assert remote.map(exclusive_sentences, groups, 2) == [exclusive_sentences(g, 2) for g in groups]
 
 
 def test_per_story_on_processes_matches_one_process(corpus):
-    prepared = ArticleWork().prepare(ingest([corpus]).articles)
-    groups = [[document(p) for p in prepared[i:i + 4]] for i in range(0, 24, 4)]
+    prepared = prepare_articles(ingest([corpus]).articles).prepared
+    groups = [[p.document for p in prepared[i:i + 4]] for i in range(0, 24, 4)]
     expected = [exclusive_sentences(g, 2) for g in groups]
     assert any(expected)
-    assert ArticleWork(jobs=2).per_story(exclusive_sentences, groups, 2) == expected
+    assert Executor(jobs=2).map(exclusive_sentences, groups, 2) == expected
 
 
 def _blas_threads(documents) -> list[int]:
@@ -371,8 +384,8 @@ def test_the_workers_multiply_matrices_on_one_blas_thread(corpus):
 
     groups = [[] for _ in range(6)]
     with threadpool_limits(limits=2, user_api="blas"):
-        assert set(sum(ArticleWork(jobs=2).per_story(_blas_threads, groups), [])) == {1}
-        assert set(sum(ArticleWork(jobs=1).per_story(_blas_threads, groups), [])) == {1}
+        assert set(sum(Executor(jobs=2).map(_blas_threads, groups), [])) == {1}
+        assert set(sum(Executor(jobs=1).map(_blas_threads, groups), [])) == {1}
         assert set(_blas_threads([])) == {2}
 
 

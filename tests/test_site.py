@@ -16,7 +16,7 @@ import pytest
 from newsdigest.cli import run
 from newsdigest.highlights import find_quotes, key_quotes
 from newsdigest.model import Article
-from newsdigest.render import coverage_phrase, excerpt
+from newsdigest.render.markup import coverage_phrase, excerpt
 
 from helpers import document
 

@@ -10,10 +10,11 @@ from stories_text import (BUDGET, ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS
 
 from newsdigest.cli import run
 from newsdigest.configfile import ConfigInvalid
-from newsdigest.eval_stories import bcubed, linkable_ceiling, purity, story_errors
+from newsdigest.evaluation.stories import bcubed, linkable_ceiling, purity, story_errors
 from newsdigest.overrides import load_overrides
 from newsdigest.pipeline import build_digest
-from newsdigest.registry import Registry, redirect_pages, stable_slugs
+from newsdigest.permalinks import Registry, stable_slugs
+from newsdigest.render.pages import redirect_pages
 from newsdigest.model import Story
 
 ARTICLES = {

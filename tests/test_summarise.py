@@ -109,17 +109,16 @@ def test_ranker_blends_lead_and_centrality_and_penalises_short_lines():
 
 
 def test_kept_ranker_scores_are_reused_and_match_a_fresh_ranking():
-    from dataclasses import replace
+    from newsdigest.prepare import prepare_article
 
-    from newsdigest.workers import prepare_article
     doc = document(FLOOD)
     prepared = prepare_article(doc.article, Length(sentences=3))
-    assert np.allclose(prepared.scores, central_lead(prepared.sentences))  # the default ranker's
-    kept = replace(doc, scores=prepared.scores)
-    assert summarise_story([kept], Length(sentences=2)) == summarise_story([doc], Length(sentences=2))
-    # The story stage ranks by the kept scores: reversed scores pick the last sentences.
-    reversed_scores = replace(doc, scores=tuple(float(i) for i in range(len(doc.sentences))))
-    picked = [ref.index for ref in summarise_story([reversed_scores], Length(sentences=2)).sentences]
+    assert np.allclose(prepared.scores, central_lead(prepared.document.sentences))  # the default ranker's
+    assert (summarise_story([doc], Length(sentences=2), [prepared.scores])
+            == summarise_story([doc], Length(sentences=2)))
+    # The story stage ranks by the scores it is given: reversed scores pick the last sentences.
+    reversed_scores = [float(i) for i in range(len(doc.sentences))]
+    picked = [ref.index for ref in summarise_story([doc], Length(sentences=2), [reversed_scores]).sentences]
     assert picked == [len(doc.sentences) - 2, len(doc.sentences) - 1]
 
 

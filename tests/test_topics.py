@@ -4,7 +4,7 @@ import pytest
 
 from newsdigest.cli import run
 from newsdigest.configfile import ConfigInvalid
-from newsdigest.topics import StoryFacts, keyword_pattern, load_topics, topic_matches
+from newsdigest.editor_topics import StoryFacts, keyword_pattern, load_topics, topic_matches
 
 
 def write(folder, name, text):
@@ -98,7 +98,7 @@ def test_keywords_match_whole_words_with_endings_and_ignore_case():
 def test_the_substring_test_before_the_pattern_finds_what_the_pattern_finds():
     # find_keyword skips the pattern when the first word is nowhere in the folded text;
     # it must never skip a story the pattern would match, whatever the case or script.
-    from newsdigest.topics import find_keyword
+    from newsdigest.editor_topics import find_keyword
 
     texts = ["ISTANBUL talks", "İstanbul talks", "the Kelvin-signed \u212aremlin said", "Ruſſia's envoy",
              "Sanctions on RUSSIA", "a Moscow, Idaho court", "Moscow\n  Idaho", "no match here", "Putinism",
@@ -115,7 +115,7 @@ def test_the_substring_test_before_the_pattern_finds_what_the_pattern_finds():
 
 
 def test_rules_combine():
-    from newsdigest.topics import TopicSpec
+    from newsdigest.editor_topics import TopicSpec
     facts = StoryFacts(slug="s", text="Putin met al-Sharaa in Moscow.", outlets=frozenset({"Al Jazeera"}), dates=())
     spec = lambda **match: TopicSpec(name="T", match=match)  # noqa: E731
     assert topic_matches(spec(any=["Moscow", "Paris"]), facts)

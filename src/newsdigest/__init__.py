@@ -1,11 +1,12 @@
 """newsdigest: turn a folder of news articles into a searchable static digest site.
 
-The pipeline, one module per stage:
+The pipeline, one module per stage (``pipeline.build_digest`` runs it end to end):
 
-    ingest -> clean -> sentences -> summarise -> group -> topics -> render
+    ingest -> prepare (clean, sentences, summarise) -> dedupe -> stories (group)
+    -> topics -> highlights -> render
 
-``newsdigest.pipeline.build_digest`` runs it end to end; ``newsdigest.cli`` is a
-thin command-line layer over it.
+``newsdigest.cli`` is a thin command-line layer over it; ``newsdigest.evaluation``
+measures it against gold data.
 """
 
 from importlib.metadata import PackageNotFoundError, version

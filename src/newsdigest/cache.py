@@ -1,16 +1,15 @@
-"""Content-hash cache of the per-article stages: cleaned article, sentences, summary,
-and the features the global stages compare (``newsdigest.features``).
+"""Content-hash cache of per-article and per-story values, so a rebuild after a few
+new articles redoes only what they change.
 
-A rebuild after a few new articles arrive should only redo those articles. Each
-entry is keyed by a SHA-256 over everything its value depends on:
+Each entry is keyed by a SHA-256 over everything its value depends on:
 
 - the article as read (every field: text, title, outlet, date, id, ...), except
   where it was read from (``origin``, only used in messages), so moving or
   renaming the input folder keeps the cache; the origin is put back on load;
-- the settings the per-article stages use (summary length, ranker);
+- the settings the stage uses (summary length, ranker);
 - the newsdigest version and a fingerprint of the source of the modules that
-  compute the value (clean, sentences, summarise, model), so editing the code
-  during development invalidates the cache as a release would.
+  compute the value (``STAGE_MODULES``), so editing the code during development
+  invalidates the cache as a release would.
 
 Entries are JSON (never pickle: a cache entry is data, not code) with a checksum
 of their payload, kept in one SQLite file per kind (``articles.sqlite``,
@@ -23,91 +22,44 @@ deleting or damaging the cache only costs time.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
 import shutil
 import sqlite3
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
-
-import numpy as np
+from typing import Any
 
 from . import __version__
-from .model import Article, SentenceRef, Summary
+from .model import Article, CacheUse, SentenceRef, Summary
 
-FORMAT = 3
+FORMAT = 4
 # How long a build waits for another build that is writing the same cache, before it
 # goes on without the cache.
 LOCK_TIMEOUT_SECONDS = 60
-DEFAULT_DIR = Path(".cache") / "newsdigest"
 # The modules whose code decides a cached value; their source is part of every key.
-_STAGE_MODULES = ("clean.py", "sentences.py", "summarise.py", "features.py", "ngrams.py", "model.py", "cache.py",
-                  "workers.py")
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """What the per-article stages make of one article."""
-
-    article: Article  # cleaned
-    sentences: tuple[str, ...]
-    summary: Summary
-    scores: tuple[float, ...] = ()  # the default ranker's, one per sentence (Document.scores)
-    names: tuple[str, ...] | None = None  # Document.names
-    shingles: np.ndarray | None = field(default=None, compare=False)  # Document.shingles
+STAGE_MODULES = ("clean.py", "sentences.py", "summarise.py", "dedupe.py", "group.py", "ngrams.py", "model.py",
+                 "cache.py", "prepare.py")
 
 
 @cache
 def code_fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for name in _STAGE_MODULES:
+    for name in STAGE_MODULES:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes())
     return digest.hexdigest()
 
 
 def entry_key(article: Article, settings_key: str) -> str:
-    """The cache key of ``article`` under the given per-article settings."""
+    """The cache key of a value computed from ``article`` alone, under the given settings."""
     # repr() of the frozen dataclass lists every field, dates with their zone.
     material = json.dumps([FORMAT, code_fingerprint(), settings_key, repr(replace(article, origin=""))])
     return hashlib.sha256(material.encode()).hexdigest()
 
-
-def _article_to_json(article: Article) -> dict:
-    return {"id": article.id, "text": article.text, "origin": article.origin, "title": article.title,
-            "title_derived": article.title_derived, "source": article.source,
-            "date": article.date.isoformat() if article.date else None, "url": article.url,
-            "author": article.author, "language": article.language,
-            "extras": [list(pair) for pair in article.extras]}
-
-
-def _article_from_json(data: dict) -> Article:
-    return Article(id=data["id"], text=data["text"], origin=data["origin"], title=data["title"],
-                   title_derived=bool(data["title_derived"]), source=data["source"],
-                   date=datetime.fromisoformat(data["date"]) if data["date"] else None, url=data["url"],
-                   author=data["author"], language=data["language"],
-                   extras=tuple((str(k), str(v)) for k, v in data["extras"]))
-
-
-def to_payload(prepared: Prepared) -> dict:
-    return {"article": _article_to_json(prepared.article), "sentences": list(prepared.sentences),
-            "summary": [ref.index for ref in prepared.summary.sentences], "scores": list(prepared.scores),
-            "names": list(prepared.names or ()),
-            # uint32 little-endian, base64: a tenth of the size of a JSON list of numbers.
-            "shingles": base64.b64encode(prepared.shingles.astype("<u4").tobytes()).decode("ascii")}
-
-
-def from_payload(data: dict) -> Prepared:
-    article = _article_from_json(data["article"])
-    sentences = tuple(str(s) for s in data["sentences"])
-    refs = tuple(SentenceRef(article.id, int(i), sentences[int(i)]) for i in data["summary"])
-    shingles = np.frombuffer(base64.b64decode(data["shingles"], validate=True), dtype="<u4").astype(np.uint32)
-    return Prepared(article, sentences, Summary(refs), tuple(float(x) for x in data["scores"]),
-                    tuple(str(n) for n in data["names"]), shingles)
 
 
 def _checksum(payload_text: str) -> str:
@@ -153,7 +105,8 @@ class Store:
     """
 
     def __init__(self, folder: Path):
-        self.path = Path(folder).with_suffix(".sqlite")
+        self.folder = Path(folder)
+        self.path = self.folder.with_suffix(".sqlite")
         self.hits = self.misses = self.rebuilt = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.removed_old_layout = _remove_old_layout(Path(folder))
@@ -237,24 +190,11 @@ class Store:
     def stats(self) -> tuple[int, int, int]:
         return self.hits, self.misses, self.rebuilt
 
+    def __enter__(self) -> Store:
+        return self
 
-class ArticleCache(Store):
-    """The per-article entries, under ``folder/articles/``."""
-
-    def __init__(self, folder: Path, settings_key: str):
-        super().__init__(Path(folder) / "articles")
-        self.settings_key = settings_key
-
-    def key(self, article: Article) -> str:
-        return entry_key(article, self.settings_key)
-
-    def load(self, key: str, origin: str) -> Prepared | None:
-        """The cached value for an article read from ``origin``, or None (then it is rebuilt)."""
-        prepared = self.get(key, from_payload)
-        return replace(prepared, article=replace(prepared.article, origin=origin)) if prepared else None
-
-    def store(self, key: str, prepared: Prepared) -> None:
-        self.put(key, to_payload(prepared))
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 # --- story-level values: summaries and sentence references as tagged JSON --------
@@ -291,12 +231,53 @@ def decode(data):
     raise ValueError(f"unknown tag {tag!r}")
 
 
-def group_key(name: str, documents, arguments: tuple) -> str:
-    """Key of a story-level value: the function, its arguments and its documents' full content."""
+def group_key(name: str, articles: Sequence[Article], arguments: tuple) -> str:
+    """Key of a story-level value: the function, its arguments and its articles' full content.
+
+    The articles' sentences and scores follow from their content and the stage code,
+    which ``code_fingerprint`` covers.
+    """
     digest = hashlib.sha256(json.dumps([FORMAT, code_fingerprint(), name, repr(arguments)]).encode())
-    for document in documents:
+    for article in articles:
         # Where an article was read from is left out, as in ``entry_key``: moving the
         # input folder must not make every story a miss.
-        anywhere = replace(document, article=replace(document.article, origin=""))
-        digest.update(hashlib.sha256(repr(anywhere).encode()).digest())
+        digest.update(hashlib.sha256(repr(replace(article, origin="")).encode()).digest())
     return digest.hexdigest()
+
+
+def through_cache(store: Store | None, keys: Callable[[], list[str]], compute: Callable[[list[int]], Iterable[Any]],
+                  count: int, dump: Callable[[Any], Any], load: Callable[[Any, int], Any]) -> list:
+    """Values ``0 .. count-1``: from ``store`` where it holds them, the others from
+    ``compute(missing indices)``, which yields their values in that order; each is
+    stored as it comes, so an interrupted build keeps what it made.
+
+    ``dump(value)`` is the JSON payload of a value, ``load(payload, i)`` value ``i``
+    again (it may raise on a damaged payload: the entry is then rebuilt).
+    """
+    if store is None:
+        return list(compute(list(range(count))))
+    key_list = keys()
+    results: list[Any] = [None] * count
+    missing = []
+    for i, key in enumerate(key_list):
+        value = store.get(key, lambda payload, i=i: load(payload, i))
+        if value is None:
+            missing.append(i)
+        else:
+            results[i] = value
+    for i, value in zip(missing, compute(missing)):
+        results[i] = value
+        store.put(key_list[i], dump(value))
+    return results
+
+
+def open_store(cache_dir: Path | None, kind: str) -> Store | None:
+    """The store of one kind of value (``articles``, ``stories``) under ``cache_dir``, or None."""
+    return Store(cache_dir / kind) if cache_dir else None
+
+
+def usage(name: str, store: Store | None) -> list[CacheUse]:
+    """How ``store`` was used, for the build's messages (nothing without a store)."""
+    if store is None:
+        return []
+    return [CacheUse(name, *store.stats, removed=str(store.folder) if store.removed_old_layout else None)]

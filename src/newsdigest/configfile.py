@@ -16,6 +16,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .errors import ConfigurationError
+from .model import Problem
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -34,13 +37,23 @@ class ConfigError:
         key = f" {self.key}:" if self.key else ""
         return f"{where}:{key} {self.message}"
 
+    def to_problem(self) -> Problem:
+        """A warning as a build problem: file:line first, like every other message."""
+        origin = f"{self.path}:{self.line}" if self.line else self.path
+        return Problem(origin, f"{self.key}: {self.message}" if self.key else self.message, "warning")
 
-class ConfigInvalid(Exception):
+
+class ConfigInvalid(ConfigurationError):
     """Raised with every error found, so an editor fixes them all in one pass."""
 
     def __init__(self, errors: list[ConfigError]):
         super().__init__("\n".join(str(e) for e in errors))
         self.errors = errors
+
+    def lines(self) -> list[str]:
+        errors = [e for e in self.errors if e.severity == "error"]
+        return [f"configuration has {len(errors)} error{'s' if len(errors) != 1 else ''}:"] + [
+            f"  {e}" if e.severity == "error" else f"  warning: {e}" for e in self.errors]
 
 
 def _line_map(node: yaml.Node, path: tuple = (), lines: dict | None = None) -> dict[tuple, int]:

@@ -19,12 +19,19 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+import re
+
 import numpy as np
 from scipy import sparse
 
-from .features import SHINGLE_BITS, shingle_sets
 from .model import Document, Problem
+from .ngrams import word_shingles
 
+SHINGLE_WORDS = 5
+# Word 5-grams hashed to 26 bits: with a million shingles, few collide, and a collision
+# can only add a shared shingle or two, far from dedupe's 80% threshold.
+SHINGLE_BITS = 26
+_SHINGLE_TOKEN = re.compile(r"(?u)\b\w+\b")  # every word, one letter or digit too
 # Share of the shorter text's shingles found in the longer one for "the same text".
 MIN_CONTAINMENT = 0.8
 # Texts shorter than this (in shingles) are too short to call copies: two one-line
@@ -36,13 +43,22 @@ MAX_POSTINGS = 50
 COPY_BLOCK_ROWS = 5000
 
 
+def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
+    """Each text's distinct hashed word 5-grams (lower-cased), ascending (uint32).
+
+    Made once per article by the per-article stage (``newsdigest.prepare``) and kept
+    in its cache, so a rebuild hashes only the new articles.
+    """
+    return word_shingles([_SHINGLE_TOKEN.findall(text.lower()) for text in texts], SHINGLE_WORDS, SHINGLE_BITS)
+
+
 def duplicate_groups(texts: Sequence[str], min_containment: float = MIN_CONTAINMENT) -> list[list[int]]:
     """Groups (of two or more indices, ascending) of texts that are copies of each other."""
     return copy_groups(shingle_sets(texts), min_containment)
 
 
 def copy_groups(shingles: Sequence[np.ndarray], min_containment: float = MIN_CONTAINMENT) -> list[list[int]]:
-    """``duplicate_groups`` from each text's shingle set (``features.shingle_sets``)."""
+    """``duplicate_groups`` from each text's shingle set (``shingle_sets``)."""
     if len(shingles) < 2:
         return []
     sizes = np.array([len(s) for s in shingles], dtype=np.int64)  # distinct shingles per text
@@ -94,11 +110,14 @@ def _keeper_key(doc: Document) -> tuple:
     return (a.date is None, a.date or datetime.min, -known, -len(a.text), a.id)
 
 
-def collapse_duplicates(documents: Sequence[Document], problems: list[Problem]) -> list[Document]:
-    """One document per group of copies, its ``also_in`` naming the other outlets; order kept."""
-    missing = [i for i, d in enumerate(documents) if d.shingles is None]
-    made = dict(zip(missing, shingle_sets([documents[i].article.text for i in missing])))
-    groups = copy_groups([made[i] if d.shingles is None else d.shingles for i, d in enumerate(documents)])
+def collapse_duplicates(documents: Sequence[Document], problems: list[Problem],
+                        shingles: Sequence[np.ndarray] | None = None) -> list[Document]:
+    """One document per group of copies, its ``also_in`` naming the other outlets; order kept.
+
+    ``shingles[i]``: ``documents[i]``'s shingle set (``shingle_sets``), when the
+    per-article stage made it; else it is made here (the same values).
+    """
+    groups = copy_groups(shingles if shingles is not None else shingle_sets([d.article.text for d in documents]))
     dropped: set[int] = set()
     kept: dict[int, Document] = {}
     for group in groups:

@@ -36,6 +36,7 @@ import yaml
 from slugify import slugify
 
 from . import __version__
+from .errors import ConfigurationError
 
 USER_AGENT = f"newsdigest/{__version__} (feed fetcher; +https://pypi.org/project/newsdigest/)"
 STATE_FILE = ".newsdigest-fetch.json"  # hidden: ingest skips dot files
@@ -63,7 +64,7 @@ class FeedResult:
             (f": {self.message}" if self.message else "")
 
 
-class SubscriptionError(Exception):
+class SubscriptionError(ConfigurationError):
     """The subscriptions file is wrong; the message names the file and entry."""
 
 

@@ -20,16 +20,16 @@ join when the mean weight over all their article pairs (a missing edge counts as
 events cannot chain them together. Dated stories more than ``max_days_apart``
 apart never join.
 
-Scale: only the top ``neighbours`` of each article are kept, found with blocked
-sparse products (at most ``BLOCK_PAIRS`` similarities at a time, and only between
-articles dated within ``max_days_apart`` of each other), so memory grows with
-n x neighbours, never n x n.
+Scale: only the top ``neighbours`` of each article are kept (``newsdigest.neighbours``),
+so memory grows with n x neighbours, never n x n. The names and numbers of each article
+are found once, by the per-article stage (``article_names``), and cached with it.
 """
 
 from __future__ import annotations
 
 import heapq
 import os
+import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,28 +40,18 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.preprocessing import normalize
 
-from .features import fold_name, names_and_numbers, titled_text
-from .model import Document
+from .model import Article, Document
+from .neighbours import nearest_neighbours
 from .ngrams import char_ngram_counts, tfidf, tokens, word_ngram_counts
 
 # Character n-grams are costly on long texts; names sit in the title and lead.
 CHAR_LEAD_SENTENCES = 10
-# Rows per sparse product, so that one product holds at most BLOCK_PAIRS similarities
-# (about 12 bytes each): memory stays bounded however many articles come in.
-BLOCK_PAIRS = 20_000_000
 # Features in more than this share of articles weigh little yet cost the most in the
 # sparse product (each one pairs every article holding it): dropped.
 MAX_DF = 0.5
-# Neighbour search: features in more than this share of articles are left out of the
-# candidate search and added back when the candidates are ranked (nearest_neighbours).
-SEARCH_MAX_DF = 0.05
-SEARCH_CANDIDATES = 2  # candidates per neighbour kept
-# Threads for the numpy and scipy work that releases the GIL: the character view beside
-# the others, and the blocked sparse products (each holds one block's product in memory).
+# Threads for the character view, beside the word and name views (numpy work on long
+# arrays, which releases the GIL).
 THREADS = min(2, os.cpu_count() or 1)
-# Below this many articles the exact search is cheap, and a "common" feature (in 5% of a
-# few dozen articles) may be what a pair shares: exact search only.
-SEARCH_MIN_ARTICLES = 1000
 
 
 # The defaults were chosen on both development sets at once (ECB+ and Multi-News; one
@@ -101,21 +91,56 @@ class Grouping:
     joins: list[Join] = field(default_factory=list)  # in merge order
 
 
+# --- the per-article features (made by the per-article stage, newsdigest.prepare) ---
+
+def titled_text(article: Article, sentences: Sequence[str]) -> str:
+    """The title (unless it was derived from the first sentence) and the sentences, a line each."""
+    title = article.title if not article.title_derived else ""
+    return "\n".join([title or "", *sentences])
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+_NAME_OR_NUMBER = re.compile(r"\b[A-Z][A-Za-z'’-]+\b|\b\d[\d,.:]*\d\b|\b\d\b")
+
+
+def names_and_numbers(text: str, fold: bool = True) -> list[str]:
+    """Capitalised words not opening a sentence, and numbers: the features that tell events apart.
+
+    With ``fold``, trailing "'s" and "s" go too (a crude but symmetric stem), so
+    "Oscars", "Oscar's" and "Oscar" are one feature.
+    """
+    tokens = []
+    for sentence in _SENTENCE_SPLIT.split(text):
+        for match in _NAME_OR_NUMBER.finditer(sentence):
+            if match.start() == 0:  # a capital that only opens the sentence says nothing
+                continue
+            token = match.group(0)
+            tokens.append(fold_name(token) if fold else token)
+    return tokens
+
+
+def fold_name(token: str) -> str:
+    """Possessive and plural endings go: "Oscars", "Oscar's" and "Oscar" are one name."""
+    return token.lower().rstrip("'’s") or token.lower()
+
+
+def article_names(document: Document) -> tuple[str, ...]:
+    """Names and numbers of the title and text as written (the grouper folds them)."""
+    return tuple(names_and_numbers(_full_text(document), fold=False))
+
+
+def _names_of(documents: Sequence[Document], names: Sequence[Sequence[str]] | None) -> Sequence[Sequence[str]]:
+    """``names`` as the per-article stage made them, or found here (the same values)."""
+    return names if names is not None else [article_names(d) for d in documents]
+
+
 def _full_text(document: Document) -> str:
     return titled_text(document.article, document.sentences)
 
 
-def document_names(document: Document) -> tuple[str, ...]:
-    """Names and numbers of the title and text as written: cached by the per-article stage
-    (``Document.names``), else found here."""
-    if document.names is not None:
-        return document.names
-    return tuple(names_and_numbers(_full_text(document), fold=False))
-
-
-def _folded_names(documents: Sequence[Document]) -> list[list[str]]:
+def _folded_names(names: Sequence[Sequence[str]]) -> list[list[str]]:
     folded: dict[str, str] = {}  # a name recurs across articles: fold each spelling once
-    return [[folded.get(t) or folded.setdefault(t, fold_name(t)) for t in document_names(d)] for d in documents]
+    return [[folded.get(t) or folded.setdefault(t, fold_name(t)) for t in row] for row in names]
 
 
 def _lead_text(document: Document) -> str:
@@ -126,9 +151,12 @@ def _max_df(n: int) -> float:
     return MAX_DF if n >= 20 else 1.0  # a handful of articles: every word may matter
 
 
-def document_vectors(documents: Sequence[Document], settings: GroupSettings = GroupSettings()
-                     ) -> sp.csr_matrix:
-    """One L2-normalised row per document: the weighted views side by side."""
+def document_vectors(documents: Sequence[Document], settings: GroupSettings = GroupSettings(),
+                     names: Sequence[Sequence[str]] | None = None) -> sp.csr_matrix:
+    """One L2-normalised row per document: the weighted views side by side.
+
+    ``names[i]``: ``article_names(documents[i])``, when the per-article stage made them.
+    """
     texts = [_full_text(d) for d in documents]
     max_df = _max_df(len(texts))
     # Hashed n-gram counts (newsdigest.ngrams), weighted as scikit-learn's
@@ -140,8 +168,8 @@ def document_vectors(documents: Sequence[Document], settings: GroupSettings = Gr
         return _view(word_ngram_counts((tokens(t, ENGLISH_STOP_WORDS) for t in texts), (1, 2)), max_df,
                      settings.word_weight)
 
-    def names():
-        return _view(word_ngram_counts(_folded_names(documents)), max_df, settings.name_weight)
+    def name_view():
+        return _view(word_ngram_counts(_folded_names(_names_of(documents, names))), max_df, settings.name_weight)
 
     def characters():
         # 2**24 buckets for the ~170,000 distinct n-grams of 10,000 leads: cosines move by
@@ -153,7 +181,7 @@ def document_vectors(documents: Sequence[Document], settings: GroupSettings = Gr
     # a thread beside the word and name views (Python tokenising, mostly).
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         pending = pool.submit(characters) if settings.char_weight else None
-        views = [words(), names()] + ([pending.result()] if pending else [])
+        views = [words(), name_view()] + ([pending.result()] if pending else [])
     views = [(m, w) for m, w in views if m.nnz]  # a view with no terms at all says nothing
     if not views:  # nothing comparable: every article is its own story
         return sp.csr_matrix((len(documents), 1), dtype=np.float32)
@@ -175,134 +203,6 @@ def _too_far_apart(first: datetime | None, last: datetime | None, other_first: d
         return False
     span = max(last, other_last) - min(first, other_first)
     return span.days > max_days
-
-
-def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = (),
-                       max_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` neighbours of each row by cosine: (indices, similarities), both n x k.
-
-    Missing neighbours are -1 with similarity 0. Two passes, for speed at scale:
-    candidates (``SEARCH_CANDIDATES`` times ``k``) are found on the features that are
-    rare enough to tell stories apart, then ranked by their exact cosine, the
-    common features' share added pair by pair. The common features (a character
-    n-gram such as "tion" is in most leads) made almost every pair of articles a
-    non-zero product and most of the grouping time. On the 10,000-article bench
-    corpus, against an exact search of every pair in the window, 207 of the 71,558
-    links that reach ``min_similarity`` are missed and the stories are the same.
-    """
-    n = vectors.shape[0]
-    frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    common = frequency > SEARCH_MAX_DF * n
-    if not common.any() or n < SEARCH_MIN_ARTICLES or n <= SEARCH_CANDIDATES * k:
-        return _top_k(vectors, k, dates, max_days)
-    rare = vectors.copy()
-    rare.data[common[rare.indices]] = 0
-    rare.eliminate_zeros()
-    candidates, partial = _top_k(rare, SEARCH_CANDIDATES * k, dates, max_days)
-    exact = partial + pair_products(vectors[:, np.flatnonzero(common)].tocsr(), candidates)
-    indices = np.full((n, k), -1, dtype=np.int64)
-    sims = np.zeros((n, k), dtype=np.float32)
-    for i in range(n):
-        found = candidates[i] >= 0
-        _keep_ranked(indices, sims, i, candidates[i][found], exact[i][found], k)
-    return indices, sims
-
-
-def _keep_ranked(indices: np.ndarray, sims: np.ndarray, i: int, cols: np.ndarray, vals: np.ndarray,
-                 k: int) -> None:
-    """Row ``i`` of the neighbour table: the best ``k`` of ``cols`` by similarity, ties by index
-    (so the table does not depend on the order the candidates came in)."""
-    ranked = np.lexsort((cols, -vals))[:k]
-    indices[i, :len(ranked)] = cols[ranked]
-    sims[i, :len(ranked)] = vals[ranked]
-
-
-def pair_products(vectors: sp.csr_matrix, candidates: np.ndarray) -> np.ndarray:
-    """``out[i, s]``: the product of row ``i`` with row ``candidates[i, s]`` (0 where that is -1).
-
-    Each pair is computed once however many times it is listed (i near j and j near i),
-    row by row: row ``i`` is spread into a dense scratch vector and the rows paired with
-    it are gathered against it, which is several times faster than multiplying
-    sparse rows pair by pair, and needs one dense row of memory.
-    """
-    n, slots = candidates.shape
-    rows = np.repeat(np.arange(n, dtype=np.int64), slots)
-    others = candidates.ravel().astype(np.int64)
-    listed = others >= 0
-    low, high = np.minimum(rows, others)[listed], np.maximum(rows, others)[listed]
-    keys = np.unique(low * n + high)  # sorted: grouped by first row
-    first, second = keys // n, keys % n
-    values = np.zeros(len(keys), dtype=np.float32)
-    scratch = np.zeros(vectors.shape[1], dtype=np.float32)
-    indptr, indices, data = vectors.indptr, vectors.indices, vectors.data
-    bounds = np.flatnonzero(np.diff(first, prepend=-1, append=n + 1))
-    for start, end in zip(bounds[:-1], bounds[1:]):
-        i = first[start]
-        columns = indices[indptr[i]:indptr[i + 1]]
-        scratch[columns] = data[indptr[i]:indptr[i + 1]]
-        partners = second[start:end]
-        starts, lengths = indptr[partners], indptr[partners + 1] - indptr[partners]
-        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        positions = np.arange(lengths.sum()) + np.repeat(starts - offsets, lengths)
-        # A trailing 0 keeps every offset a valid index when the last rows are empty.
-        products = np.append(scratch[indices[positions]] * data[positions], np.float32(0))
-        values[start:end] = np.where(lengths > 0, np.add.reduceat(products, offsets), 0)
-        scratch[columns] = 0
-    out = np.zeros(n * slots, dtype=np.float32)
-    out[listed] = values[np.searchsorted(keys, low * n + high)]
-    return out.reshape(n, slots)
-
-
-def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = (),
-           max_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` neighbours of each row by the product of these vectors (see ``nearest_neighbours``).
-
-    Time blocking: rows are taken in date order, a block at a time, and compared
-    only with articles dated within ``max_days`` of the block (and with undated
-    ones), so a long news stream costs time in proportion to its length, not its square.
-    """
-    n = vectors.shape[0]
-    indices = np.full((n, k), -1, dtype=np.int64)
-    sims = np.zeros((n, k), dtype=np.float32)
-    days = np.array([d.toordinal() if d else 0 for d in dates] if len(dates) else [0] * n, dtype=np.int64)
-    blocking = max_days is not None
-    order = np.lexsort((np.arange(n), days))  # undated (0) first, then by date
-    dated_order = order[days[order] > 0]
-    dated_days = days[dated_order]
-    undated = order[days[order] == 0]
-    block = max(50, min(n, BLOCK_PAIRS // max(n, 1)))
-
-    def search(start: int) -> None:  # one block of rows; blocks write disjoint rows
-        rows = order[start:start + block]
-        row_days = days[rows]
-        if blocking and (row_days > 0).all():
-            lo = np.searchsorted(dated_days, row_days.min() - max_days, side="left")
-            hi = np.searchsorted(dated_days, row_days.max() + max_days, side="right")
-            columns = np.concatenate([undated, dated_order[lo:hi]])
-        else:
-            columns = np.arange(n)
-        product = (vectors[rows] @ vectors[columns].T).tocsr()
-        for position, i in enumerate(rows):
-            lo_, hi_ = product.indptr[position], product.indptr[position + 1]
-            cols, vals = columns[product.indices[lo_:hi_]], product.data[lo_:hi_]
-            keep = cols != i
-            if blocking and days[i]:
-                keep &= (days[cols] == 0) | (np.abs(days[cols] - days[i]) <= max_days)
-            cols, vals = cols[keep], vals[keep]
-            if len(vals) > k:
-                top = np.argpartition(-vals, k - 1)[:k]
-                cols, vals = cols[top], vals[top]
-            _keep_ranked(indices, sims, i, cols, vals, k)
-
-    starts = range(0, n, block)
-    if len(starts) == 1:
-        search(0)
-    else:
-        # scipy's sparse product releases the GIL: blocks on threads use every core,
-        # without copying the vectors to other processes.
-        with ThreadPoolExecutor(max_workers=min(THREADS, len(starts))) as pool:
-            list(pool.map(search, starts))
-    return indices, sims
 
 
 def relative_edges(indices: np.ndarray, sims: np.ndarray, settings: GroupSettings
@@ -333,31 +233,53 @@ def relative_edges(indices: np.ndarray, sims: np.ndarray, settings: GroupSetting
 def average_link(n: int, edges: dict[tuple[int, int], tuple[float, float]], threshold: float,
                  dates: Sequence[datetime | None], max_days: int) -> Grouping:
     """Merge clusters while the best pair's mean edge weight (missing edges = 0) reaches ``threshold``."""
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    links: list[dict[int, float]] = [{} for _ in range(n)]  # cluster -> neighbour -> summed weight
-    best_pair: list[dict[int, tuple[float, int, int]]] = [{} for _ in range(n)]  # strongest cosine link
-    first = list(dates) if dates else [None] * n
-    last = list(first)
-    for (i, j), (weight, cosine) in edges.items():
-        links[i][j] = links[j][i] = weight
-        best_pair[i][j] = best_pair[j][i] = (cosine, i, j)
+    clusters = _Clusters(n, edges, dates)
     heap = [(-w, i, j) for (i, j), (w, _) in edges.items()]
     heapq.heapify(heap)
     joins = []
     while heap:
         negative, a, b = heapq.heappop(heap)
-        if a not in members or b not in members or b not in links[a]:
-            continue
-        mean = links[a][b] / (len(members[a]) * len(members[b]))
-        if abs(mean + negative) > 1e-9:
+        mean = clusters.mean(a, b)
+        if mean is None or abs(mean + negative) > 1e-9:
             continue  # stale entry: the clusters changed since it was pushed
         if mean < threshold:
             break
-        if _too_far_apart(first[a], last[a], first[b], last[b], max_days):
+        if clusters.too_far_apart(a, b, max_days):
             continue
-        cosine, i, j = best_pair[a][b]
-        joins.append(Join(tuple(members[a]), tuple(members[b]), mean, (i, j), cosine))
+        cosine, i, j = clusters.best_pair[a][b]
+        joins.append(Join(tuple(clusters.members[a]), tuple(clusters.members[b]), mean, (i, j), cosine))
+        for entry in clusters.merge(a, b):
+            heapq.heappush(heap, entry)
+    return Grouping(sorted(clusters.members.values(), key=lambda c: c[0]), joins)
+
+
+class _Clusters:
+    """The clusters while average link merges them: members, summed edge weights between
+    clusters, each pair's strongest article link (for explain), and their date spans."""
+
+    def __init__(self, n: int, edges: dict[tuple[int, int], tuple[float, float]], dates: Sequence[datetime | None]):
+        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
+        self.links: list[dict[int, float]] = [{} for _ in range(n)]  # cluster -> neighbour -> summed weight
+        self.best_pair: list[dict[int, tuple[float, int, int]]] = [{} for _ in range(n)]  # strongest cosine link
+        self.first: list[datetime | None] = list(dates) if dates else [None] * n
+        self.last = list(self.first)
+        for (i, j), (weight, cosine) in edges.items():
+            self.links[i][j] = self.links[j][i] = weight
+            self.best_pair[i][j] = self.best_pair[j][i] = (cosine, i, j)
+
+    def mean(self, a: int, b: int) -> float | None:
+        """The mean weight over all article pairs of clusters ``a`` and ``b`` (None: no longer linked)."""
+        if a not in self.members or b not in self.members or b not in self.links[a]:
+            return None
+        return self.links[a][b] / (len(self.members[a]) * len(self.members[b]))
+
+    def too_far_apart(self, a: int, b: int, max_days: int) -> bool:
+        return _too_far_apart(self.first[a], self.last[a], self.first[b], self.last[b], max_days)
+
+    def merge(self, a: int, b: int) -> list[tuple[float, int, int]]:
+        """Join ``b`` and ``a`` into the lower-numbered one; return the new heap entries."""
         keep, gone = (a, b) if a < b else (b, a)
+        links, best_pair = self.links, self.best_pair
         for other, weight in links[gone].items():
             if other == keep:
                 continue
@@ -369,31 +291,34 @@ def average_link(n: int, edges: dict[tuple[int, int], tuple[float, float]], thre
         del links[keep][gone]
         best_pair[keep].pop(gone, None)
         links[gone], best_pair[gone] = {}, {}
-        members[keep] = sorted(members[keep] + members.pop(gone))
-        dated = [d for d in (first[keep], first[gone], last[keep], last[gone]) if d is not None]
-        first[keep], last[keep] = (min(dated), max(dated)) if dated else (None, None)
-        size = len(members[keep])
+        self.members[keep] = sorted(self.members[keep] + self.members.pop(gone))
+        dated = [d for d in (self.first[keep], self.first[gone], self.last[keep], self.last[gone]) if d is not None]
+        self.first[keep], self.last[keep] = (min(dated), max(dated)) if dated else (None, None)
+        size = len(self.members[keep])
+        entries = []
         for other, weight in links[keep].items():
             x, y = (keep, other) if keep < other else (other, keep)
-            heapq.heappush(heap, (-weight / (size * len(members[other])), x, y))
-    return Grouping(sorted(members.values(), key=lambda c: c[0]), joins)
+            entries.append((-weight / (size * len(self.members[other])), x, y))
+        return entries
 
 
-def group_with_reasons(documents: Sequence[Document], settings: GroupSettings = GroupSettings()) -> Grouping:
-    """Clusters of document indices and the joins that made them."""
+def group_with_reasons(documents: Sequence[Document], settings: GroupSettings = GroupSettings(),
+                       names: Sequence[Sequence[str]] | None = None) -> Grouping:
+    """Clusters of document indices and the joins that made them (``names`` as for
+    ``document_vectors``)."""
     n = len(documents)
     if n == 0:
         return Grouping([])
     if n == 1:
         return Grouping([[0]])
     dates = [d.article.date for d in documents]
-    vectors = document_vectors(documents, settings)
+    vectors = document_vectors(documents, settings, names)
     indices, sims = nearest_neighbours(vectors, min(settings.neighbours, n - 1), dates, settings.max_days_apart)
     edges = relative_edges(indices, sims, settings)
     return average_link(n, edges, settings.threshold, dates, settings.max_days_apart)
 
 
-def group_documents(documents: Sequence[Document], settings: GroupSettings = GroupSettings()
-                    ) -> list[list[int]]:
+def group_documents(documents: Sequence[Document], settings: GroupSettings = GroupSettings(),
+                    names: Sequence[Sequence[str]] | None = None) -> list[list[int]]:
     """Clusters of document indices (each sorted), in order of their first member."""
-    return group_with_reasons(documents, settings).clusters
+    return group_with_reasons(documents, settings, names).clusters

@@ -1,5 +1,5 @@
-"""What a story page shows beyond the summary: key quotes with their speaker, key
-terms, a timeline of coverage and who reported first.
+"""Highlights: what a story page shows beyond the summary: key quotes with their
+speaker, key terms, a timeline of coverage and who reported first.
 
 Everything here is taken from the articles' own text and metadata; nothing is
 guessed. A quote gets a speaker only where the sentence names one ("...," Putin
@@ -18,8 +18,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .model import Article, Document
+from .dates import local_day
+from .executor import Executor
+from .model import Article, Document, Story
 from .ngrams import ngram_hashes, tfidf, word_ngram_counts
+from .settings import Settings
 
 # Speech verbs that introduce or close a quote in news copy.
 _VERBS = r"(?:said|says|told|added|stated|declared|insisted|warned|wrote|asked|explained|noted|argued|replied)"
@@ -267,23 +270,60 @@ def _surfaces_by_pattern(terms: list[str], text: str) -> list[str]:
 @dataclass(frozen=True)
 class Day:
     day: date
-    articles: tuple[Article, ...]
+    article_ids: tuple[str, ...]
 
 
 def timeline(articles: Sequence[Article], zone: ZoneInfo) -> list[Day]:
     """Dated coverage by day in the site's time zone, oldest first; empty when it fits in one day."""
-    days: dict[date, list[Article]] = {}
+    days: dict[date, list[str]] = {}
     for article in sorted((a for a in articles if a.date), key=lambda a: (a.date, a.id)):
-        days.setdefault(article.date.astimezone(zone).date(), []).append(article)
+        days.setdefault(local_day(article.date, zone), []).append(article.id)
     if len(days) < 2:
         return []
-    return [Day(day, tuple(items)) for day, items in sorted(days.items())]
+    return [Day(day, tuple(ids)) for day, ids in sorted(days.items())]
 
 
-def first_reported(articles: Sequence[Article]) -> tuple[datetime | None, list[Article]]:
-    """The earliest dated article(s) of a story: every one that shares the earliest time."""
+def first_reported(articles: Sequence[Article]) -> tuple[datetime | None, tuple[str, ...]]:
+    """The earliest date of a story and the article(s) that share it, by id."""
     dated = [a for a in articles if a.date]
     if not dated:
-        return None, []
+        return None, ()
     earliest = min(a.date for a in dated)
-    return earliest, sorted((a for a in dated if a.date == earliest), key=lambda a: a.id)
+    return earliest, tuple(sorted(a.id for a in dated if a.date == earliest))
+
+
+@dataclass(frozen=True)
+class Highlights:
+    """What a story page shows beyond the summary."""
+
+    quotes: tuple[Quote, ...]
+    terms: tuple[str, ...]
+    timeline: tuple[Day, ...]
+    first_date: datetime | None  # when the story was first reported
+    first: tuple[str, ...]  # the article(s) that reported it first
+
+
+# Stories per task when highlights are found on several processes.
+STORIES_PER_TASK = 100
+
+
+def story_highlights(stories: Sequence[Story], texts: Sequence[str], documents: dict[str, Document],
+                     settings: Settings, executor: Executor = Executor()) -> dict[str, Highlights]:
+    """Every story's highlights; ``texts[i]``: the titles and texts of ``stories[i]``.
+
+    Key terms are weighted across these stories (the published ones), so a term says
+    what sets a story apart from the others on the site.
+    """
+    zone = ZoneInfo(settings.timezone)
+    key_terms = KeyTerms(texts, settings.key_terms)
+
+    def highlights(i: int) -> Highlights:
+        story = stories[i]
+        members = [documents[a] for a in story.article_ids]
+        articles = [d.article for d in members]
+        first_date, first = first_reported(articles)
+        return Highlights(tuple(key_quotes(members, settings.key_quotes)), tuple(key_terms(i)),
+                          tuple(timeline(articles, zone)), first_date, first)
+
+    found = executor.fork_map(highlights, len(stories), STORIES_PER_TASK)
+    return {story.slug: h for story, h in zip(stories, found)}

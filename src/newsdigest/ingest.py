@@ -25,11 +25,23 @@ MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 MAX_JSONL_BYTES = 512 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class Unread:
+    """An input item with an id that could not be read as an article (a JSON Lines
+    object without a text): ``summarize`` still answers its id."""
+
+    position: int  # how many articles were read before it
+    id: str
+    fields: dict  # the item's metadata as given
+
+
 @dataclass
 class IngestResult:
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    given_ids: dict[str, str] = field(default_factory=dict)  # renamed article id -> the id the input gave
+    unread: list[Unread] = field(default_factory=list)
 
 
 # <?xml ... encoding="..."?> or <meta charset="..."> / content="text/html; charset=...".
@@ -38,7 +50,7 @@ _DECLARED_ENCODING = re.compile(rb"""(?:<\?xml[^>]{0,200}?encoding|<meta[^>]{0,2
 
 
 class DecodeError(Exception):
-    pass
+    """The bytes are not text (empty, binary, or in no known encoding)."""
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -161,7 +173,7 @@ def ingest(inputs: Iterable[Path]) -> IngestResult:
             article_id = rel.with_suffix("").as_posix()
             metadata = manifests[path.parent].get(path.name)
             for item in _read_file(path, origin, article_id, reader, metadata, result):
-                result.articles.append(_unique(item, seen_ids, result.problems))
+                result.articles.append(_unique(item, seen_ids, result))
     # One problem, one line: a parser's message may carry line breaks of its own.
     result.problems = [replace(p, message=" ".join(p.message.split())) for p in result.problems]
     return result
@@ -190,6 +202,8 @@ def _read_file(path: Path, origin: str, article_id: str, reader, metadata: dict 
         for item in reader(path, text, ctx):
             if isinstance(item, LineError):
                 result.problems.append(Problem(f"{origin}:{item.line_number}", str(item).split(": ", 1)[1]))
+                if item.item is not None and item.item.get("id") is not None:
+                    result.unread.append(Unread(len(result.articles), str(item.item["id"]), item.item))
             elif isinstance(item, Note):
                 result.problems.append(Problem(f"{origin}{item.where}", item.message, action=item.action))
             else:
@@ -202,7 +216,7 @@ def _read_file(path: Path, origin: str, article_id: str, reader, metadata: dict 
                                        "(a bug in newsdigest or a parser it uses; please report it)"))
 
 
-def _unique(article: Article, seen: dict[str, str], problems: list[Problem]) -> Article:
+def _unique(article: Article, seen: dict[str, str], result: IngestResult) -> Article:
     """Give an article whose id is already taken a suffixed id, and say so."""
     if article.id not in seen:
         seen[article.id] = article.origin
@@ -211,7 +225,8 @@ def _unique(article: Article, seen: dict[str, str], problems: list[Problem]) -> 
     while f"{article.id}-{number}" in seen:
         number += 1
     new_id = f"{article.id}-{number}"
-    problems.append(Problem(article.origin, f"id '{article.id}' is already used by {seen[article.id]}; "
-                            f"renamed to '{new_id}'", action="repaired"))
+    result.problems.append(Problem(article.origin, f"id '{article.id}' is already used by {seen[article.id]}; "
+                                   f"renamed to '{new_id}'", action="repaired"))
+    result.given_ids[new_id] = article.id
     seen[new_id] = article.origin
     return replace(article, id=new_id)

@@ -2,15 +2,18 @@
 
 Each stage is a function from one of these to the next:
 
-    ingest  -> list[Article]              (raw text + metadata, one per input item)
-    clean   -> list[Article]              (boilerplate removed, text normalised)
-    sentences -> list[Document]           (an article with its sentences)
-    summarise -> dict[id, Summary]
-    group   -> list[Story]
-    render  -> Markdown files
+    ingest      -> list[Article]      raw text + metadata, one per input item
+    prepare     -> list[Document]     cleaned and split into sentences (with each
+                                      stage's per-article features, see prepare.py)
+    dedupe      -> list[Document]     syndicated copies collapsed into one entry
+    stories     -> list[Story]        grouped, edited by the editor, with stable slugs
+    summarise   -> Story.summary      story summaries and what each outlet adds
+    topics      -> Story.topics       editor topics and automatic topics
+    highlights  -> Highlights         key quotes, key terms, timeline per story
+    render      -> Markdown files     (newsdigest.render)
 
 They are frozen dataclasses so that a stage cannot mutate its input behind the
-next stage's back; stages return new values instead.
+next stage's back; stages return new values instead (``dataclasses.replace``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import numpy as np
+    from .highlights import Highlights
+    from .permalinks import Registry
+    from .topics import Topic
 
 
 @dataclass(frozen=True)
@@ -55,13 +60,6 @@ class Document:
 
     article: Article
     sentences: tuple[str, ...]
-    # The default ranker's score of each sentence, when the per-article stage made them:
-    # the story stage ranks the same sentences again, and reuses these instead.
-    scores: tuple[float, ...] = ()
-    # Features of the global stages, when the per-article stage made them (see
-    # newsdigest.features): derived from the fields above, so left out of repr and ==.
-    names: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
-    shingles: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -97,7 +95,6 @@ class Story:
     article_ids: tuple[str, ...]  # oldest first, then by id
     summary: Summary = field(default_factory=lambda: Summary(()))
     topics: tuple[str, ...] = ()  # topic slugs
-    terms: tuple[str, ...] = ()  # the story's most distinctive terms
 
 
 @dataclass(frozen=True)
@@ -110,3 +107,39 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.action}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CacheUse:
+    """How a build used one of its caches (for -v)."""
+
+    name: str  # "article" or the story-level value's name
+    hits: int
+    misses: int
+    rebuilt: int  # damaged entries found and rebuilt
+    removed: str | None = None  # an earlier version's cache folder of this kind, deleted
+
+
+@dataclass
+class Digest:
+    """Everything a build found, as plain data: what the render stage writes out."""
+
+    articles: dict[str, Article]
+    documents: dict[str, Document]
+    summaries: dict[str, Summary]  # article id -> the article's own summary
+    stories: list[Story]  # every story, top stories first
+    published: list[Story]  # the stories the site shows (retention_days), top stories first
+    topics: list[Topic]  # editor topics by order, then automatic topics
+    topic_stories: dict[str, list[str]]  # topic slug -> story slugs, pinned first
+    exclusives: dict[str, tuple[SentenceRef, ...]]  # article id -> sentences only it reports
+    highlights: dict[str, Highlights]  # published story slug -> quotes, terms, timeline
+    date: datetime | None  # the date the digest stands for (see dates.digest_date)
+    problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0
+    redirects: dict[str, str] = field(default_factory=dict)  # old story slug -> current slug
+    story_reasons: dict[str, list[str]] = field(default_factory=dict)  # slug -> why these articles
+    registry: Registry | None = None  # the updated story registry, when one was given
+    caches: list[CacheUse] = field(default_factory=list)
+
+    def story_articles(self, story: Story) -> list[Article]:
+        return [self.articles[i] for i in story.article_ids]

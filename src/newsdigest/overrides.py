@@ -16,16 +16,15 @@ since the input changes from one build to the next.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from slugify import slugify
 
-from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
-from .model import Story
+from .configfile import ConfigError, ConfigInvalid, key_name, load_yaml, validate
+from .model import Document, Story
 
 OVERRIDES_FILE = "overrides.yml"
 
@@ -101,9 +100,14 @@ def load_overrides(folder: Path | None) -> Overrides | None:
 class Applied:
     stories: list[Story]
     redirects: dict[str, str]  # old slug -> slug that now holds its articles
-    hidden: frozenset[str]
     notes: dict[str, list[str]]  # story slug -> what the editor changed (for explain)
     warnings: list[ConfigError]
+
+
+def without_takedowns(documents: Sequence[Document], overrides: Overrides | None) -> list[Document]:
+    """Taken down before anything is computed from it: no page, summary or feed entry."""
+    gone = set(overrides.spec.takedown) if overrides else set()
+    return [d for d in documents if d.id not in gone]
 
 
 def apply_overrides(stories: Sequence[Story], overrides: Overrides | None,
@@ -111,70 +115,87 @@ def apply_overrides(stories: Sequence[Story], overrides: Overrides | None,
                     remake: Callable[[Story, Sequence[str]], Story]) -> Applied:
     """Merge, split, retitle and hide stories as the editor asked.
 
-    ``new_story(article_ids)`` builds a story (slug, title, summary) for a split
-    article; ``remake(story, article_ids)`` rebuilds a story with other articles
-    while keeping its slug and title.
+    ``new_story(article_ids)`` builds a story (slug, title) for a split article;
+    ``remake(story, article_ids)`` is the story with other articles, its slug and
+    title kept.
     """
     if overrides is None:
-        return Applied(list(stories), {}, frozenset(), {}, [])
-    spec = overrides.spec
-    by_slug = {s.slug: s for s in stories}
-    order = [s.slug for s in stories]
-    redirects: dict[str, str] = {}
-    notes: dict[str, list[str]] = {}
-    warnings: list[ConfigError] = []
+        return Applied(list(stories), {}, {}, [])
+    editing = _Editing(overrides, {s.slug: s for s in stories}, [s.slug for s in stories], new_story, remake)
+    for index, group in enumerate(overrides.spec.merge):
+        editing.merge(index, group)
+    for index, article_id in enumerate(overrides.spec.split):
+        editing.split(index, article_id)
+    for slug, title in overrides.spec.retitle.items():
+        editing.retitle(slug, title)
+    hidden = {slug for slug in (editing.hide(index, slug) for index, slug in enumerate(overrides.spec.hide)) if slug}
+    return Applied([editing.by_slug[s] for s in editing.order if s not in hidden], editing.redirects,
+                   editing.notes, editing.warnings)
 
-    def warn(path: tuple, message: str) -> None:
-        line = overrides.lines.get(path) or overrides.lines.get(path[:1])
-        warnings.append(ConfigError(overrides.source, line, _key(path), message, "warning"))
 
-    for index, group in enumerate(spec.merge):
-        present = [s for s in group if s in by_slug]
+@dataclass
+class _Editing:
+    """The stories while the editor's changes are applied, one kind of change at a time."""
+
+    overrides: Overrides
+    by_slug: dict[str, Story]
+    order: list[str]
+    new_story: Callable[[Sequence[str]], Story]
+    remake: Callable[[Story, Sequence[str]], Story]
+    redirects: dict[str, str] = field(default_factory=dict)  # old slug -> slug that now holds its articles
+    notes: dict[str, list[str]] = field(default_factory=dict)  # story slug -> what the editor changed
+    warnings: list[ConfigError] = field(default_factory=list)
+
+    def warn(self, path: tuple, message: str) -> None:
+        line = self.overrides.lines.get(path) or self.overrides.lines.get(path[:1])
+        self.warnings.append(ConfigError(self.overrides.source, line, key_name(path), message, "warning"))
+
+    def note(self, slug: str, message: str) -> None:
+        self.notes.setdefault(slug, []).append(message)
+
+    def merge(self, index: int, group: list[str]) -> None:
+        present = [s for s in group if s in self.by_slug]
         for position, slug in enumerate(group):
-            if slug not in by_slug:
-                warn(("merge", index, position), f"no story '{slug}' in this build; nothing to merge")
+            if slug not in self.by_slug:
+                self.warn(("merge", index, position), f"no story '{slug}' in this build; nothing to merge")
         if len(present) < 2:
-            continue
+            return
         keep, *others = present
-        ids = list(by_slug[keep].article_ids)
+        ids = list(self.by_slug[keep].article_ids)
         for other in others:
-            ids.extend(by_slug.pop(other).article_ids)
-            order.remove(other)
-            redirects[other] = keep
-            notes.setdefault(keep, []).append(f"merged with '{other}' by the editor ({overrides.source})")
-        by_slug[keep] = remake(by_slug[keep], ids)
-    for index, article_id in enumerate(spec.split):
-        home = next((s for s in by_slug.values() if article_id in s.article_ids), None)
+            ids.extend(self.by_slug.pop(other).article_ids)
+            self.order.remove(other)
+            self.redirects[other] = keep
+            self.note(keep, f"merged with '{other}' by the editor ({self.overrides.source})")
+        self.by_slug[keep] = self.remake(self.by_slug[keep], ids)
+
+    def split(self, index: int, article_id: str) -> None:
+        home = next((s for s in self.by_slug.values() if article_id in s.article_ids), None)
         if home is None:
-            warn(("split", index), f"no article '{article_id}' in this build; nothing to split")
-            continue
+            self.warn(("split", index), f"no article '{article_id}' in this build; nothing to split")
+            return
         if len(home.article_ids) == 1:
-            warn(("split", index), f"article '{article_id}' is already a story of its own")
-            continue
-        by_slug[home.slug] = remake(home, [i for i in home.article_ids if i != article_id])
-        alone = new_story([article_id])
-        by_slug[alone.slug] = alone
-        order.insert(order.index(home.slug) + 1, alone.slug)
-        notes.setdefault(home.slug, []).append(f"article '{article_id}' split out into '{alone.slug}' "
-                                               f"by the editor ({overrides.source})")
-        notes.setdefault(alone.slug, []).append(f"split out of '{home.slug}' by the editor")
-    for slug, title in spec.retitle.items():
-        slug = redirects.get(slug, slug)
-        if slug not in by_slug:
-            warn(("retitle", slug), f"no story '{slug}' in this build; nothing to retitle")
-            continue
-        by_slug[slug] = replace(by_slug[slug], title=title)
-        notes.setdefault(slug, []).append(f"retitled by the editor ({overrides.source})")
-    hidden = set()
-    for index, slug in enumerate(spec.hide):
-        slug = redirects.get(slug, slug)
-        if slug not in by_slug:
-            warn(("hide", index), f"no story '{slug}' in this build; nothing to hide")
-            continue
-        hidden.add(slug)
-    return Applied([by_slug[s] for s in order if s not in hidden], redirects, frozenset(hidden), notes, warnings)
+            self.warn(("split", index), f"article '{article_id}' is already a story of its own")
+            return
+        self.by_slug[home.slug] = self.remake(home, [i for i in home.article_ids if i != article_id])
+        alone = self.new_story([article_id])
+        self.by_slug[alone.slug] = alone
+        self.order.insert(self.order.index(home.slug) + 1, alone.slug)
+        self.note(home.slug, f"article '{article_id}' split out into '{alone.slug}' by the editor "
+                             f"({self.overrides.source})")
+        self.note(alone.slug, f"split out of '{home.slug}' by the editor")
 
+    def retitle(self, slug: str, title: str) -> None:
+        slug = self.redirects.get(slug, slug)
+        if slug not in self.by_slug:
+            self.warn(("retitle", slug), f"no story '{slug}' in this build; nothing to retitle")
+            return
+        self.by_slug[slug] = replace(self.by_slug[slug], title=title)
+        self.note(slug, f"retitled by the editor ({self.overrides.source})")
 
-def _key(path: tuple) -> str:
-    from .configfile import key_name
-    return key_name(path)
+    def hide(self, index: int, slug: str) -> str | None:
+        slug = self.redirects.get(slug, slug)
+        if slug not in self.by_slug:
+            self.warn(("hide", index), f"no story '{slug}' in this build; nothing to hide")
+            return None
+        return slug

@@ -15,8 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
 
-SETTINGS_FILE = "newsdigest.yml"
-
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -71,7 +71,7 @@ def _vectorise(sentences: Sequence[str]) -> np.ndarray | csr_matrix | None:
     return np.divide(weights, norms, out=np.zeros_like(weights), where=norms > 0)
 
 
-def _overlap_vectors(sentences: Sequence[str]) -> csr_matrix:
+def overlap_vectors(sentences: Sequence[str]) -> csr_matrix:
     """Character n-gram TF-IDF rows for telling whether two sentences say the same thing.
 
     Two outlets reporting one remark rarely share exact words ("renew and redefine"
@@ -217,21 +217,18 @@ def select(scores: np.ndarray, sentences: Sequence[str], length: Length) -> list
     return chosen
 
 
-def _scores(document: Document) -> np.ndarray:
-    """The default ranker's scores: those the per-article stage kept, else fresh ones."""
-    if len(document.scores) == len(document.sentences):
-        return np.asarray(document.scores)
-    return RANKERS[DEFAULT_RANKER](document.sentences)
+def summarise_document(document: Document, length: Length = Length(), ranker: str = DEFAULT_RANKER,
+                       scores: Sequence[float] | None = None) -> Summary:
+    """Extractive summary of one article; sentences in document order.
 
-
-def summarise_document(document: Document, length: Length = Length(),
-                       ranker: str = DEFAULT_RANKER) -> Summary:
-    """Extractive summary of one article; sentences in document order."""
+    ``scores``: the ranker's scores of these sentences when already made (the
+    per-article stage keeps the default ranker's); else they are computed here.
+    """
     sentences = document.sentences
     if not sentences:
         return Summary(())
-    scores = _scores(document) if ranker == DEFAULT_RANKER else RANKERS[ranker](sentences)
-    chosen = sorted(select(scores, sentences, length))
+    ranked = np.asarray(scores) if scores is not None else RANKERS[ranker](sentences)
+    chosen = sorted(select(ranked, sentences, length))
     return Summary(tuple(SentenceRef(document.id, i, sentences[i]) for i in chosen))
 
 
@@ -259,7 +256,7 @@ class StorySentences:
         self.offsets = np.cumsum([0] + [len(d.sentences) for d in documents])
         self.texts = [text for d in documents for text in d.sentences]
         self.owner = np.repeat(np.arange(len(documents)), np.diff(self.offsets))
-        self.matrix = _overlap_vectors(self.texts) if self.texts else None
+        self.matrix = overlap_vectors(self.texts) if self.texts else None
         # Transposed once: each product below would otherwise transpose the whole story.
         self.columns = self.matrix.T.tocsr() if self.texts else None
         # Every pair at once when that is small: a story's summary and exclusives ask
@@ -279,21 +276,22 @@ class StorySentences:
 
 
 def summarise_story(documents: Sequence[Document], length: Length = Length(),
-                    story: StorySentences | None = None) -> Summary:
+                    scores: Sequence[Sequence[float]] | None = None, story: StorySentences | None = None) -> Summary:
     """Summary of a story across its articles, without repeating what two outlets both said.
 
     Sentences are ranked within their own article (so each article's lead and
     central sentences stand out), then picked best first across articles, skipping
     any sentence too similar to one already picked. The result follows the sources:
-    articles in story order, sentences in document order.
+    articles in story order, sentences in document order. ``scores[d]``: the default
+    ranker's scores of ``documents[d]``, when the per-article stage made them.
     """
     story = story or StorySentences(documents)
     if not story.texts:
         return Summary(())
     candidates: list[tuple[float, int, int]] = []  # (score, doc index, sentence index)
     for d, document in enumerate(documents):
-        scores = _scores(document)
-        candidates.extend((float(scores[s]), d, s) for s in range(len(document.sentences)))
+        ranked = scores[d] if scores is not None else RANKERS[DEFAULT_RANKER](document.sentences)
+        candidates.extend((float(ranked[s]), d, s) for s in range(len(document.sentences)))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     # The closest any picked sentence comes to each sentence, updated as sentences are
     # picked: one row of similarities per pick instead of one comparison per candidate.
@@ -360,8 +358,11 @@ def exclusive_sentences(documents: Sequence[Document], per_article: int = 2,
     return result
 
 
-def story_summary_and_exclusives(documents: Sequence[Document], length: Length, per_article: int
-                                 ) -> tuple[Summary, dict[str, tuple[SentenceRef, ...]]]:
-    """Both story-level results from one set of sentence vectors (the build's story stage)."""
-    story = StorySentences(documents)
-    return summarise_story(documents, length, story), exclusive_sentences(documents, per_article, story)
+def story_summary_and_exclusives(story: tuple[Sequence[Document], Sequence[Sequence[float]]], length: Length,
+                                 per_article: int) -> tuple[Summary, dict[str, tuple[SentenceRef, ...]]]:
+    """Both story-level results of ``(documents, their scores)`` from one set of sentence
+    vectors (the build's story stage)."""
+    documents, scores = story
+    sentences = StorySentences(documents)
+    return (summarise_story(documents, length, scores, sentences),
+            exclusive_sentences(documents, per_article, sentences))

@@ -1,263 +1,76 @@
-"""Topics: editor-defined pages from YAML in ``topics/``, and automatic topics for the rest.
-
-A topic file holds one topic (a mapping) or several (a list of mappings):
-
-    name: Syria
-    description: Syria after Assad.
-    order: 10
-    match:
-      any: [al-Sharaa, Damascus, "Syrian president"]
-      exclude: [football]
-      outlets: [Al Jazeera]
-
-Keywords match whole words, ignoring case, with common English endings
-(s, es, 's, ed, ing) and an optional trailing ``*`` for any ending. They are
-compiled to simple anchored alternations that run in linear time on any text.
+"""The topics stage: each story under every editor topic whose rules match it (see
+``newsdigest.editor_topics``), the rest under automatic topics found by clustering
+their words.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-from functools import cached_property, lru_cache
-from pathlib import Path
-from typing import Annotated
+from dataclasses import dataclass, replace
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
-from slugify import slugify
-
-from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
-
-TOPIC_FILE_SUFFIXES = (".yml", ".yaml")
-NOT_TOPICS = {"overrides.yml"}  # the editor's story overrides live beside the topics (see overrides.py)
+from .editor_topics import StoryFacts, Topic, topic_matches
+from .model import Document, Story
+from .slugs import make_slug
 
 
-def _check_keyword(value: str) -> str:
-    keyword = value.strip()
-    if not re.search(r"\w", keyword):
-        raise ValueError(f"keyword {value!r} has no letters or digits; expected a word or phrase")
-    if "*" in keyword.rstrip("*") or keyword.count("*") > 1:
-        raise ValueError(f"keyword {value!r}: '*' may only end a keyword (e.g. 'elect*')")
-    return keyword
+def story_facts(story: Story, documents: dict[str, Document]) -> StoryFacts:
+    """What topic rules (and key terms) look at in a story: its articles' titles and
+    texts, outlets and dates."""
+    articles = [documents[i].article for i in story.article_ids]
+    text = "\n".join(part for a in articles for part in (a.title or "", a.text))
+    return StoryFacts(slug=story.slug, text=text,
+                      outlets=frozenset({a.source for a in articles if a.source}
+                                        | {o for a in articles for o in a.also_in}),
+                      dates=tuple(a.date.date() for a in articles if a.date))
 
 
-# Validated one by one, so an error names the keyword's own position (match.any[1]).
-Keyword = Annotated[str, AfterValidator(_check_keyword)]
+@dataclass
+class Assigned:
+    stories: list[Story]  # as given, each with its topics
+    topics: list[Topic]  # editor topics (in their order), then automatic topics
+    members: dict[str, list[str]]  # topic slug -> story slugs, pinned first
+    matched: dict[str, list[str]]  # editor topic slug -> the stories its rules matched
 
 
-class MatchRules(BaseModel):
-    """Which stories belong to the topic. A story matches when every given rule holds."""
+def assign_topics(stories: Sequence[Story], facts: Sequence[StoryFacts], editor_topics: Sequence[Topic]) -> Assigned:
+    """Put each story under every editor topic whose rules match; the rest under automatic topics.
 
-    model_config = ConfigDict(extra="forbid")
-
-    any: list[Keyword] = Field(default_factory=list, description="at least one of these keywords")
-    all: list[Keyword] = Field(default_factory=list, description="every one of these keywords")
-    exclude: list[Keyword] = Field(default_factory=list, description="none of these keywords")
-    outlets: list[str] = Field(default_factory=list, description="at least one article from these outlets")
-    since: date | None = Field(None, description="stories with an article on or after this date")
-    until: date | None = Field(None, description="stories with an article on or before this date")
-
-
-class TopicSpec(BaseModel):
-    """One topic page as an editor writes it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1)
-    slug: str | None = None
-    description: str = ""
-    order: int = 100
-    match: MatchRules = Field(default_factory=MatchRules)
-    pinned: list[str] = Field(default_factory=list, description="story slugs listed first")
-
-    @field_validator("slug")
-    @classmethod
-    def _slug(cls, value: str | None) -> str | None:
-        if value is not None and value != slugify(value):
-            raise ValueError(f"slug {value!r} is not URL-safe; expected lower-case words joined by "
-                             f"hyphens, such as {slugify(value)!r}")
-        return value
-
-
-@dataclass(frozen=True)
-class Topic:
-    slug: str
-    name: str
-    description: str
-    order: int
-    automatic: bool
-    source: str  # the file that defined it, or "automatic"
-    spec: TopicSpec | None = None
-    pinned: tuple[str, ...] = ()
-
-
-def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
-    """One case-insensitive pattern matching any keyword as whole words, with endings."""
-    return _keyword_pattern(tuple(keywords))
-
-
-@lru_cache(maxsize=1024)  # a topic's keywords are matched against every story
-def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern | None:
-    if not keywords:
-        return None
-    parts = []
-    for keyword in keywords:
-        wildcard = keyword.endswith("*")
-        words = keyword.rstrip("*").split()
-        body = r"\s+".join(re.escape(w) for w in words)
-        ending = r"\w*" if wildcard else r"(?:s|es|'s|ed|d|ing)?"
-        parts.append(body + ending)
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
-
-
-def load_topics(folder: Path) -> list[Topic]:
-    """Every topic in ``folder``; raises ConfigInvalid listing all errors across files."""
-    errors: list[ConfigError] = []
-    topics: list[Topic] = []
-    if not folder.exists():
-        return []
-    for path in sorted(p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES and p.name not in NOT_TOPICS):
-        display = path.as_posix()
-        try:
-            data, lines = load_yaml(path, display)
-        except ConfigInvalid as invalid:
-            errors.extend(invalid.errors)
-            continue
-        if data is None:
-            errors.append(ConfigError(display, None, "", "file is empty; expected a topic "
-                                      "(name:, match:, ...) or a list of topics", "warning"))
-            continue
-        items = data if isinstance(data, list) else [data]
-        for index, item in enumerate(items):
-            prefix = (index,) if isinstance(data, list) else ()
-            if not isinstance(item, dict):
-                errors.append(ConfigError(display, lines.get(prefix), "", f"got {type(item).__name__}; "
-                                          "expected a topic as key: value lines (name:, match:, ...)"))
-                continue
-            try:
-                spec = validate(TopicSpec, item, display, lines, prefix)
-            except ConfigInvalid as invalid:
-                errors.extend(invalid.errors)
-                continue
-            topics.append(Topic(slug=spec.slug or slugify(spec.name), name=spec.name,
-                                description=spec.description, order=spec.order, automatic=False,
-                                source=f"{display}:{lines.get(prefix, 1)}", spec=spec,
-                                pinned=tuple(spec.pinned)))
-    seen: dict[str, Topic] = {}
-    for topic in topics:
-        if topic.slug in seen:
-            path, _, line = topic.source.rpartition(":")
-            errors.append(ConfigError(path, int(line), "slug", f"slug '{topic.slug}' is already used "
-                                      f"by {seen[topic.slug].source}; give each topic its own slug"))
-        seen.setdefault(topic.slug, topic)
-    real_errors = [e for e in errors if e.severity == "error"]
-    if real_errors:
-        raise ConfigInvalid(errors)
-    return sorted(topics, key=lambda t: (t.order, t.slug))
-
-
-# The only characters outside ASCII that Python's re, ignoring case, takes for an ASCII
-# letter (checked over every code point): dotted and dotless i, the Kelvin sign, long s.
-_ASCII_FOLD = (("\u0130", "i"), ("\u0131", "i"), ("\u212a", "k"), ("\u017f", "s"))
-
-
-@dataclass(frozen=True)
-class StoryFacts:
-    """What a topic rule looks at in a story."""
-
-    slug: str
-    text: str  # titles and text of its articles
-    outlets: frozenset[str]
-    dates: tuple[date, ...]
-
-    @cached_property
-    def folded(self) -> str:
-        """The text lower-cased, with the four letters above as the ASCII letter they match."""
-        text = self.text
-        for letter, ascii_letter in _ASCII_FOLD if not text.isascii() else ():
-            text = text.replace(letter, ascii_letter)  # str.translate was slower than the search it saves
-        return text.lower()
-
-
-def find_keyword(keywords: Sequence[str], story: StoryFacts) -> re.Match | None:
-    """The first match of any of ``keywords`` in the story's text (``keyword_pattern``), or None.
-
-    A match needs the keyword's first word in the text in some case: a substring test
-    on the folded text rules most stories out without running the pattern (its search
-    of a story's text was most of the time topics took). Only for ASCII words, where
-    the test is exact: any match of the pattern is a match of the substring.
+    ``facts[i]`` is ``story_facts(stories[i], ...)``.
     """
-    firsts = [(keyword.rstrip("*").split() or [""])[0].lower() for keyword in keywords]
-    if all(w and w.isascii() for w in firsts) and not any(w in story.folded for w in firsts):
-        return None
-    return keyword_pattern(keywords).search(story.text)
+    members, matched = _editor_members(stories, facts, editor_topics)
+    story_topics: dict[str, list[str]] = {s.slug: [] for s in stories}
+    for topic in editor_topics:
+        for slug in members[topic.slug]:
+            story_topics[slug].append(topic.slug)
+    topics = list(editor_topics)
+    unclaimed = [i for i, s in enumerate(stories) if not story_topics[s.slug]]
+    taken = {t.slug for t in topics}
+    for terms, indices in automatic_topics([facts[i].text for i in unclaimed]):
+        name = ", ".join(t.capitalize() for t in terms) if terms else "Other news"
+        slug = make_slug("-".join(terms) if terms else "other-news", taken)
+        topics.append(Topic(slug=slug, name=name, description="", order=10_000, automatic=True, source="automatic"))
+        members[slug] = [stories[unclaimed[i]].slug for i in indices]
+        for i in indices:
+            story_topics[stories[unclaimed[i]].slug].append(slug)
+    return Assigned([replace(s, topics=tuple(story_topics[s.slug])) for s in stories], topics, members, matched)
 
 
-def match_reasons(spec: TopicSpec, story: StoryFacts) -> list[str] | None:
-    """Why ``story`` belongs to the topic (one line per rule), or None when a rule fails."""
-    rules = spec.match
-    if not (rules.any or rules.all or rules.outlets or rules.since or rules.until):
-        return None  # a topic with no rules only holds pinned stories
-    reasons = []
-    if rules.any:
-        found = find_keyword(rules.any, story)
-        if not found:
-            return None
-        reasons.append(f"match.any: the text says {found.group(0)!r}")
-    for keyword in rules.all:
-        found = find_keyword([keyword], story)
-        if not found:
-            return None
-        reasons.append(f"match.all: {keyword!r} found as {found.group(0)!r}")
-    if rules.exclude:
-        if find_keyword(rules.exclude, story):
-            return None
-        reasons.append("match.exclude: none of " + ", ".join(repr(k) for k in rules.exclude) + " appears")
-    if rules.outlets:
-        wanted = {o.casefold() for o in rules.outlets}
-        hits = sorted(o for o in story.outlets if o.casefold() in wanted)
-        if not hits:
-            return None
-        reasons.append(f"match.outlets: covered by {', '.join(hits)}")
-    if rules.since:
-        if not any(d >= rules.since for d in story.dates):
-            return None
-        reasons.append(f"match.since: an article on or after {rules.since}")
-    if rules.until:
-        if not any(d <= rules.until for d in story.dates):
-            return None
-        reasons.append(f"match.until: an article on or before {rules.until}")
-    return reasons
-
-
-def topic_matches(spec: TopicSpec, story: StoryFacts) -> bool:
-    return match_reasons(spec, story) is not None
-
-
-def unmatched_rule_warnings(topics: Sequence[Topic], stories: Sequence[StoryFacts], keywords: bool = True
-                            ) -> list[ConfigError]:
-    """A warning for each topic that claims no story, and each keyword no story contains.
-
-    A keyword that never matches is usually a typo or a name spelt another way;
-    it is a warning, not an error, because tomorrow's news may contain it.
-    """
-    warnings = []
-    for topic in topics:
-        if topic.spec is None:
-            continue
-        path, _, line = topic.source.rpartition(":")
-        if not any(topic_matches(topic.spec, s) for s in stories) and (topic.spec.match.any or topic.spec.match.all
-                                                                        or topic.spec.match.outlets):
-            warnings.append(ConfigError(path, int(line), "match", f"topic '{topic.slug}' matches no story "
-                                        "in this input; check its keywords, outlets and dates", "warning"))
-        for key in ("any", "all") if keywords else ():
-            for keyword in getattr(topic.spec.match, key):
-                if not any(find_keyword([keyword], s) for s in stories):
-                    warnings.append(ConfigError(path, int(line), f"match.{key}", f"keyword {keyword!r} of topic "
-                                                f"'{topic.slug}' matches nothing in this input", "warning"))
-    return warnings
+def _editor_members(stories: Sequence[Story], facts: Sequence[StoryFacts], editor_topics: Sequence[Topic]
+                    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(topic slug -> its stories, pinned first; topic slug -> the stories its rules matched)."""
+    matched: dict[str, list[str]] = {t.slug: [] for t in editor_topics}
+    members: dict[str, list[str]] = {t.slug: [] for t in editor_topics}
+    for story, story_fact in zip(stories, facts):
+        for topic in editor_topics:
+            by_rule = bool(topic.spec) and topic_matches(topic.spec, story_fact)
+            if by_rule:
+                matched[topic.slug].append(story.slug)
+            if by_rule or story.slug in topic.pinned:
+                members[topic.slug].append(story.slug)
+    for topic in editor_topics:  # pinned stories first, in the editor's order
+        pinned = [s for s in topic.pinned if s in members[topic.slug]]
+        members[topic.slug] = pinned + [s for s in members[topic.slug] if s not in pinned]
+    return members, matched
 
 
 # Automatic topics: stories that no editor's topic claims are clustered by their

@@ -89,28 +89,32 @@ def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | 
         reason = str(parsed.get("bozo_exception", "")).splitlines()[0] if parsed.get("bozo_exception") else ""
         yield Note(f"the feed is not well-formed XML ({reason}); read the entries a lenient parser found")
     for number, entry in enumerate(parsed.entries, start=1):
-        where = f":entry {number}"
-        text = _entry_text(entry)
-        if not text:
-            yield Note("feed entry has neither content nor description", action="skipped", where=where)
-            continue
-        # A relative entry link ("/news/1") is relative to the feed's own site.
-        link = entry.get("link") or None
-        if link and site:
-            link = urljoin(site, link)
-        meta = dict(base_meta)
-        meta.update({"title": html_to_text(entry.get("title", "")) or None,
-                     "author": entry.get("author") or None})
-        if link and link.startswith(("http://", "https://")):
-            meta["url"] = link
-        repairs: list[str] = []
-        fields, extras = article_fields(meta, "entry", repairs)
-        yield from (Note(message, where=where) for message in repairs)
-        fields["date"] = _entry_date(entry)
-        # An entry's own id (Atom <id>, RSS <guid>) keeps it the same article across fetches.
-        entry_key = entry.get("id") or link or str(number)
-        yield Article(id=f"{ctx.article_id}/{_short_hash(entry_key)}", text=text,
-                      origin=f"{ctx.origin}{where}", extras=tuple(sorted(extras.items())), **fields)
+        yield from _read_entry(entry, number, base_meta, site, ctx)
+
+
+def _read_entry(entry, number: int, base_meta: dict, site: str | None, ctx: ReadContext) -> Iterator[Article | Note]:
+    """One feed entry as an article (or a note saying why it is skipped)."""
+    where = f":entry {number}"
+    text = _entry_text(entry)
+    if not text:
+        yield Note("feed entry has neither content nor description", action="skipped", where=where)
+        return
+    # A relative entry link ("/news/1") is relative to the feed's own site.
+    link = entry.get("link") or None
+    if link and site:
+        link = urljoin(site, link)
+    meta = dict(base_meta)
+    meta.update({"title": html_to_text(entry.get("title", "")) or None, "author": entry.get("author") or None})
+    if link and link.startswith(("http://", "https://")):
+        meta["url"] = link
+    repairs: list[str] = []
+    fields, extras = article_fields(meta, "entry", repairs)
+    yield from (Note(message, where=where) for message in repairs)
+    fields["date"] = _entry_date(entry)
+    # An entry's own id (Atom <id>, RSS <guid>) keeps it the same article across fetches.
+    entry_key = entry.get("id") or link or str(number)
+    yield Article(id=f"{ctx.article_id}/{_short_hash(entry_key)}", text=text,
+                  origin=f"{ctx.origin}{where}", extras=tuple(sorted(extras.items())), **fields)
 
 
 def _short_hash(value: str) -> str:

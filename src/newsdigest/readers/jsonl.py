@@ -18,9 +18,10 @@ from .metadata import article_fields
 class LineError(ReaderError):
     """One line of a JSON Lines file is bad; the rest of the file is still read."""
 
-    def __init__(self, line_number: int, message: str):
+    def __init__(self, line_number: int, message: str, item: dict | None = None):
         super().__init__(f"line {line_number}: {message}")
         self.line_number = line_number
+        self.item = item  # the line's object, when it is one (an item without a text)
 
 
 def iter_items(content: str) -> Iterator[tuple[int, dict | LineError]]:
@@ -49,7 +50,7 @@ def read_jsonl(path: Path, content: str, ctx: ReadContext) -> Iterator[Article |
             continue
         text = item.get("text")
         if not isinstance(text, str):
-            yield LineError(number, "has no 'text' string")
+            yield LineError(number, "has no 'text' string", item)
             continue
         item_id = str(item.get("id") or f"{ctx.article_id}-{number}")
         meta = {k: v for k, v in item.items() if k not in ("id", "text")}

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -146,3 +147,84 @@ def purity(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> float:
     for p, g in zip(predicted, gold):
         groups.setdefault(p, Counter())[g] += 1
     return sum(c.most_common(1)[0][1] for c in groups.values()) / len(gold)
+
+
+@dataclass
+class StoryEvaluation:
+    """What ``newsdigest eval stories`` measured, newsdigest first, then baselines and the ceiling."""
+
+    data: Path
+    articles: int
+    gold_stories: int
+    seconds: float  # the grouping's own time
+    rows: dict[str, Scores]
+    baseline_threshold: float
+    min_similarity: float
+    wrong_merges: list[list[str]] | None = None  # article ids per wrong merge, with --errors
+    missed_merges: list[list[str]] | None = None
+    error_lines: list[str] = field(default_factory=list)  # the errors, as printed
+
+    def figures(self) -> dict[str, float]:
+        return {"f1": self.rows["newsdigest"].f1 * 100}
+
+    def as_json(self) -> dict:
+        return {"data": str(self.data), "articles": self.articles, "gold_stories": self.gold_stories,
+                "seconds": round(self.seconds, 2), "baseline_threshold": self.baseline_threshold,
+                **{name: {k: round(v, 4) for k, v in vars(s).items()} for name, s in self.rows.items()},
+                **({"wrong_merges": self.wrong_merges, "missed_merges": self.missed_merges}
+                   if self.wrong_merges is not None else {})}
+
+    def table(self) -> str:
+        lines = [f"{self.data}: {self.articles} articles, {self.gold_stories} gold stories; "
+                 f"grouping took {self.seconds:.1f}s",
+                 f"{'method':<44}{'B3-P':>7}{'B3-R':>7}{'B3-F1':>7}{'ARI':>7}{'stories':>9}"]
+        for name, s in self.rows.items():
+            label = {"tfidf-average-link": f"{name} (best threshold {self.baseline_threshold:.3f})",
+                     "linkable-ceiling": f"ceiling: gold cut at cosine < {self.min_similarity}"}.get(name, name)
+            lines.append(f"{label:<44}{s.precision * 100:7.1f}{s.recall * 100:7.1f}{s.f1 * 100:7.1f}"
+                         f"{s.ari * 100:7.1f}{s.clusters:9d}")
+        return "\n".join(lines + self.error_lines)
+
+
+def evaluate_stories(data: Path, skip_flagged: bool = False, errors: bool = False) -> tuple[StoryEvaluation, str | None]:
+    """B-cubed P/R/F1 and ARI of the build's grouping against the gold ``label``, beside
+    baselines; and a note of what was not scored."""
+    import time
+
+    from ..group import GroupSettings, document_vectors, group_documents
+    from .gold import gold_documents
+
+    gold_data = gold_documents(data, skip_flagged)
+    documents, gold = gold_data.documents, gold_data.labels
+    settings = GroupSettings()
+    started = time.perf_counter()
+    clusters = group_documents(documents, settings, gold_data.names)
+    seconds = time.perf_counter() - started
+    predicted = [0] * len(documents)
+    for number, cluster in enumerate(clusters):
+        for index in cluster:
+            predicted[index] = number
+    rows = {"newsdigest": score(predicted, gold), "singletons": score(list(range(len(documents))), gold)}
+    threshold, rows["tfidf-average-link"] = average_link_baseline([d.article.text for d in documents], gold)
+    rows["linkable-ceiling"] = linkable_ceiling(document_vectors(documents, settings, gold_data.names), gold,
+                                                settings.min_similarity)
+    result = StoryEvaluation(data, len(documents), len(set(gold)), seconds, rows, threshold, settings.min_similarity)
+    if errors:
+        mixed, split = story_errors(predicted, gold)
+        result.wrong_merges = [[documents[i].id for i in c] for c in mixed]
+        result.missed_merges = [[documents[i].id for i in c] for c in split]
+        result.error_lines = _error_lines(documents, gold, predicted, mixed, split)
+    return result, gold_data.note(data)
+
+
+def _error_lines(documents, gold, predicted, mixed, split) -> list[str]:
+    lines = []
+    for heading, groups, key in (("wrong merges (one of our stories, several gold stories)", mixed, gold),
+                                 ("missed merges (one gold story, several of ours)", split, predicted)):
+        lines += ["", f"{heading}: {len(groups)}"]
+        for members in groups:
+            lines.append("")
+            for i in members:
+                first = " ".join(documents[i].article.text.split())[:70]
+                lines.append(f"  {'gold ' if key is gold else 'story '}{key[i]}  {documents[i].id}  {first}")
+    return lines

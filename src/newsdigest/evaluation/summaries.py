@@ -18,12 +18,14 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from .model import Document
-from .sentences import split_sentences
-from .summarise import Length, select, summarise_document, summarise_story
+from ..model import Document
+from ..sentences import split_sentences
+from ..summarise import Length, select, summarise_document, summarise_story
+from .gold import GoldArticle, load_articles, load_stories, story_documents
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
 FIGURE_NAMES = {"rouge1": "R-1", "rouge2": "R-2", "rougeLsum": "R-Lsum"}
@@ -219,7 +221,7 @@ def story_checks(stories: Sequence[Sequence[Document]], lengths: Sequence[Length
     "The same thing" is the summariser's own measure: character n-gram cosine,
     fitted on all the story's sentences, at or above REDUNDANCY_THRESHOLD.
     """
-    from .summarise import REDUNDANCY_THRESHOLD, _overlap_vectors
+    from ..summarise import REDUNDANCY_THRESHOLD, overlap_vectors
 
     counts = {"repeated": 0, "near-duplicate pairs": 0, "out of source order": 0}
     for documents, length in zip(stories, lengths):
@@ -231,7 +233,7 @@ def story_checks(stories: Sequence[Sequence[Document]], lengths: Sequence[Length
         counts["out of source order"] += int(keys != sorted(keys))
         if len(texts) > 1:
             offsets = np.cumsum([0] + [len(d.sentences) for d in documents])
-            vectors = _overlap_vectors([t for d in documents for t in d.sentences])
+            vectors = overlap_vectors([t for d in documents for t in d.sentences])
             picked = vectors[[offsets[d] + s for d, s in keys]]
             similarity = (picked @ picked.T).toarray()
             upper = similarity[np.triu_indices(len(texts), 1)]
@@ -248,15 +250,97 @@ def format_table(results: Sequence[SystemResult], items: int) -> str:
     return "\n".join(lines)
 
 
-def check_floors(figures: dict[str, float], floors: dict, names: dict[str, str] = FIGURE_NAMES) -> list[str]:
-    """Messages for each figure below its floor (empty when the gate passes).
+@dataclass
+class SummaryEvaluation:
+    """What ``newsdigest eval summaries`` measured: newsdigest first, then the baselines."""
 
-    ``figures``: what was measured, by key ("rouge1", "f1", "nmi"); ``names``: how to print a key.
-    """
-    failures = []
-    for key, floor in floors.items():
-        if key not in figures:
-            failures.append(f"floor for unknown figure '{key}'; expected one of {', '.join(figures)}")
-        elif figures[key] < float(floor):
-            failures.append(f"{names.get(key, key)} {figures[key]:.2f} is below the floor {float(floor):.2f}")
-    return failures
+    heading: str  # what was scored, with which budget
+    results: list[SystemResult]
+    checks: dict[str, int] | None = None  # story summaries: repeated, near-duplicate, out-of-order sentences
+
+    def table(self) -> str:
+        lines = [self.heading, format_table(self.results, len(self.results[0].scores[ROUGE_TYPES[0]]))]
+        if self.checks is not None:
+            lines.append("newsdigest story summaries: " + ", ".join(f"{v} {k}" for k, v in self.checks.items()))
+        return "\n".join(lines)
+
+    def figures(self) -> dict[str, float]:
+        return self.results[0].figures()
+
+    def failures(self) -> list[str]:
+        """What fails the gate whatever the floors: a story summary that repeats itself or leaves source order."""
+        return [f"story summaries: {v} {k}" for k, v in (self.checks or {}).items() if v]
+
+
+@dataclass(frozen=True)
+class SummaryTask:
+    """What ``eval summaries`` scores: which items, at which budget (one per option of the command)."""
+
+    label: str | None = None  # only articles with this label
+    skip_flagged: bool = False  # leave out rows flagged duplicate_of or is_boilerplate
+    length: Length = Length()
+    match_reference: bool = False  # per item: the reference's length in words
+    clusters: Path | None = None  # score story summaries against these gold stories
+    by_field: str = "label"  # with clusters: the article field naming its story
+    part: slice = field(default_factory=lambda: slice(None))  # the items scored (after filtering)
+    limit: int | None = None
+    seed: int = 1  # of the random-k baseline
+    baselines: bool = True
+
+    def budget(self) -> str:
+        if self.match_reference:
+            return "the reference's word count"
+        if self.length.words:
+            return f"{self.length.words} words"
+        return f"{self.length.sentences} sentence{'s' if self.length.sentences != 1 else ''}"
+
+    def filters(self, slice_text: str | None) -> str:
+        return ", ".join(x for x in (f"label {self.label}" if self.label else "",
+                                     "flagged rows skipped" if self.skip_flagged else "",
+                                     f"slice {slice_text}" if slice_text else "",
+                                     f"first {self.limit}" if self.limit else "") if x)
+
+    def lengths(self, references: Sequence[Sequence[str]]) -> list[Length]:
+        return [Length(words=reference_words(r)) if self.match_reference else self.length for r in references]
+
+
+def evaluate_summaries(data: Path, task: SummaryTask, slice_text: str | None = None) -> SummaryEvaluation:
+    """ROUGE of newsdigest and the baselines on gold ``data`` (articles, or stories with ``task.clusters``)."""
+    from .gold import EvalDataError
+
+    gold = load_articles(data)
+    chosen = [a for a in gold if (task.label is None or str(a.row.get("label")) == task.label)
+              and not (task.skip_flagged and a.flagged)]
+    items = _story_items(chosen, task) if task.clusters else _article_items(chosen, task)
+    if not items.references:
+        raise EvalDataError(f"{data}: nothing to score (no article with a reference"
+                            f"{f' and label {task.label!r}' if task.label else ''})")
+    filters = task.filters(slice_text)
+    heading = f"{data}: {items.what}{f' ({filters})' if filters else ''}, budget {task.budget()}"
+    return SummaryEvaluation(heading, evaluate([(r, ()) for r in items.references], items.systems), items.checks())
+
+
+@dataclass
+class _Items:
+    what: str  # "119 articles", "60 stories (145 articles)"
+    references: list[tuple[str, ...]]
+    systems: dict[str, Callable[[int], list[str]]]
+    checks: Callable[[], dict[str, int] | None] = lambda: None
+
+
+def _article_items(chosen: Sequence[GoldArticle], task: SummaryTask) -> _Items:
+    articles = [a for a in chosen if a.reference][task.part][:task.limit]
+    references = [a.reference for a in articles]
+    systems = article_systems([a.document for a in articles], task.lengths(references), task.seed, task.baselines)
+    return _Items(f"{len(articles)} articles", references, systems)
+
+
+def _story_items(chosen: Sequence[GoldArticle], task: SummaryTask) -> _Items:
+    assert task.clusters is not None
+    labels = {str(a.row.get(task.by_field)) for a in chosen}
+    scored = [s for s in load_stories(task.clusters) if s.reference and s.label in labels][task.part][:task.limit]
+    story_docs = story_documents(chosen, scored, task.by_field)
+    references = [s.reference for s in scored]
+    lengths = task.lengths(references)
+    return _Items(f"{len(scored)} stories ({sum(map(len, story_docs))} articles)", references,
+                  story_systems(story_docs, lengths, task.baselines), lambda: story_checks(story_docs, lengths))

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .sentences import split_sentences
+from newsdigest.sentences import split_sentences
 
 START = datetime(2025, 3, 1, tzinfo=timezone.utc)
 DAYS = 30
@@ -181,10 +181,10 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
     import sys
     import time
 
-    from .pipeline import build_digest
-    from .render import write_site
-    from .settings import Settings
-    from .workers import ArticleWork
+    from newsdigest.executor import Executor
+    from newsdigest.pipeline import Options, build_digest
+    from newsdigest.render import write_site
+    from newsdigest.settings import Settings
 
     root = Path.cwd()
     marks: list[tuple[str, float]] = []
@@ -210,17 +210,18 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
 
     cpu_marks: list[float] = []
 
-    work = ArticleWork(jobs=jobs, cache_dir=cache_dir)
+    executor = Executor(jobs=jobs)
     settings = Settings()
-    digest = build_digest([corpus], settings, root / "topics", progress=progress, work=work)
+    digest = build_digest([corpus], settings, root / "topics", progress=progress,
+                          options=Options(executor, cache_dir))
     progress("render: Markdown")
-    pages = write_site(digest, out, root / "site_templates", settings, root / "mkdocs.yml", out / "site",
-                       jobs=jobs)
+    pages = write_site(digest, out, root / "site_templates", settings, root / "mkdocs.yml", out / "site", executor)
     progress("end")
     digest_seconds = time.perf_counter() - start
     result = {"articles": len(digest.articles), "stories": len(digest.stories), "topics": len(digest.topics),
               "pages": len(pages), "jobs": jobs, "cores": os.cpu_count(), "stages": stages, "cpu": cpu,
-              "digest_seconds": digest_seconds, "cache": work.cache_stats}
+              "digest_seconds": digest_seconds,
+              "cache": next(([u.hits, u.misses, u.rebuilt] for u in digest.caches if u.name == "article"), None)}
     if mkdocs:
         # A process forked from this big one starts with its memory high-water mark, so
         # mkdocs is started by a small launcher and measured as the launcher's child.
@@ -247,7 +248,7 @@ def _measure_apart(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, m
     import subprocess
     import sys
 
-    command = [sys.executable, "-m", "newsdigest.bench", "--measure", str(corpus), str(out), str(jobs),
+    command = [sys.executable, __file__, "--measure", str(corpus), str(out), str(jobs),
                str(cache_dir or ""), "1" if mkdocs else ""]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(done.stdout)
@@ -265,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                                  bool(mkdocs))))
         return 0
 
-    parser = argparse.ArgumentParser(prog="python -m newsdigest.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="benchmarks/bench.py", description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
     parser.add_argument("--work", type=Path, default=Path(".cache/bench"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])

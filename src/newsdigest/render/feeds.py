@@ -26,11 +26,14 @@ from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
 
-from . import __version__
+from .. import __version__
+from .layout import story_page, topic_page
+from .markup import excerpt
 
 if TYPE_CHECKING:
-    from .model import Story
-    from .render import Site, SiteInfo
+    from ..model import Story
+    from .layout import Site
+    from .mkdocs import SiteInfo
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -49,7 +52,7 @@ class FeedWriter:
         return self.href(self.story_path(story)) if self.info.url else f"urn:newsdigest:story:{story.slug}"
 
     def story_path(self, story: Story) -> str:
-        return self.info.page_path(f"stories/{story.slug}.md")
+        return self.info.page_path(story_page(story.slug))
 
     def dates(self, story: Story) -> tuple[datetime, datetime]:
         dated = [a.date for a in self.site.digest.story_articles(story) if a.date]
@@ -58,8 +61,6 @@ class FeedWriter:
         return min(dated), max(dated)
 
     def summary(self, story: Story) -> str:
-        from .render import excerpt
-
         return " ".join(excerpt(s.text, self.site.settings.excerpt_chars) for s in story.summary.sentences)
 
     def entries(self, stories: Sequence[Story]) -> list[Story]:
@@ -143,5 +144,5 @@ def write_feeds(site: Site, info: SiteInfo, docs: Path) -> list[Path]:
     for topic in site.topics:
         written += writer.write(folder, [by_slug[s] for s in site.topic_stories[topic.slug]], f"feed-{topic.slug}",
                                 f"{info.name}: {topic.name}", topic.description or topic.name,
-                                f"topics/{topic.slug}.md")
+                                topic_page(topic.slug))
     return written

@@ -1,4 +1,5 @@
-"""Stable story URLs across builds: a small tracked file that remembers which articles each slug held.
+"""Permalinks: stable story URLs across builds, from a small tracked file (the story
+registry) that remembers which articles each slug held.
 
 A story's slug comes from its oldest article, so newer articles joining it leave
 the URL alone. The registry covers the rest: when a bridging article merges two
@@ -15,10 +16,12 @@ File format (JSON, sorted keys, so a diff shows what changed)::
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import ConfigurationError
 from .model import Story
 
 
@@ -28,8 +31,8 @@ class Registry:
     redirects: dict[str, str] = field(default_factory=dict)
 
 
-class RegistryError(Exception):
-    pass
+class RegistryError(ConfigurationError):
+    """The registry file cannot be used; the message names it."""
 
 
 def load_registry(path: Path) -> Registry:
@@ -61,15 +64,26 @@ def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Sto
     """
     owner_of = {a: slug for slug, ids in previous.stories.items() for a in ids}
     # overlap[new index][old slug] = shared articles
-    overlap: list[dict[str, int]] = []
-    for story in stories:
-        counts: dict[str, int] = {}
-        for article in story.article_ids:
-            if article in owner_of:
-                counts[owner_of[article]] = counts.get(owner_of[article], 0) + 1
-        overlap.append(counts)
-    # Most shared articles first; on a tie, the old story that held the new story's
-    # oldest article (a slug comes from the oldest article), then by name.
+    overlap = [Counter(owner_of[a] for a in story.article_ids if a in owner_of) for story in stories]
+    slug_for = _claim_old_slugs(stories, overlap, owner_of)
+    taken = set(slug_for.values())
+    renamed = []
+    for index, story in enumerate(stories):
+        slug = slug_for.get(index)
+        if slug is None:
+            slug, number = story.slug, 2
+            while slug in taken or slug in previous.redirects:
+                slug, number = f"{story.slug}-{number}", number + 1
+            taken.add(slug)
+        renamed.append(replace(story, slug=slug))
+    redirects = _redirects(renamed, overlap, previous.redirects)
+    return renamed, redirects, Registry({s.slug: s.article_ids for s in renamed}, redirects)
+
+
+def _claim_old_slugs(stories: Sequence[Story], overlap: list[Counter], owner_of: dict[str, str]) -> dict[int, str]:
+    """Which old slug each new story takes: most shared articles first; on a tie, the old
+    story that held the new story's oldest article (a slug comes from the oldest
+    article), then by name."""
     claims = sorted((-n, owner_of.get(stories[index].article_ids[0]) != old, old, index)
                     for index, counts in enumerate(overlap) for old, n in counts.items())
     slug_for: dict[int, str] = {}
@@ -78,20 +92,14 @@ def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Sto
         if index not in slug_for and old not in used:
             slug_for[index] = old
             used.add(old)
-    taken = set(slug_for.values())
-    renamed = []
-    for index, story in enumerate(stories):
-        slug = slug_for.get(index)
-        if slug is None:
-            slug = story.slug
-            number = 2
-            while slug in taken or slug in previous.redirects:
-                slug, number = f"{story.slug}-{number}", number + 1
-            taken.add(slug)
-        renamed.append(replace(story, slug=slug))
+    return slug_for
+
+
+def _redirects(renamed: list[Story], overlap: list[Counter], earlier: dict[str, str]) -> dict[str, str]:
+    """Every old slug without a story of its own, to the live story that holds its articles."""
     current = {s.slug for s in renamed}
-    redirects = {old: new for old, new in previous.redirects.items() if old not in current}
-    for index, counts in enumerate(overlap):
+    redirects = {old: new for old, new in earlier.items() if old not in current}
+    for counts in overlap:
         for old in counts:
             if old not in current:
                 # The old story's articles live on here; the biggest share wins.
@@ -105,22 +113,4 @@ def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Sto
             seen.add(target)
             target = redirects[target]
         redirects[old] = target
-    redirects = {old: new for old, new in redirects.items() if new in current}
-    registry = Registry({s.slug: s.article_ids for s in renamed}, redirects)
-    return renamed, redirects, registry
-
-
-def redirect_pages(redirects: dict[str, str], titles: dict[str, str]) -> dict[str, str]:
-    """Markdown pages at the old story URLs that send readers to the story's new URL.
-
-    No plugin needed: a meta refresh (browsers honour it in the body too) plus a
-    plain link that MkDocs checks like any other, kept out of the search index.
-    ``titles`` maps current slugs to story titles, already escaped for Markdown.
-    """
-    pages = {}
-    for old, new in sorted(redirects.items()):
-        pages[f"stories/{old}.md"] = (
-            "---\nsearch:\n  exclude: true\n---\n\n"
-            f'<meta http-equiv="refresh" content="0; url=../{new}/">\n\n'
-            f"# This story has moved\n\nIt is now part of [{titles.get(new, new)}]({new}.md).\n")
-    return pages
+    return {old: new for old, new in redirects.items() if new in current}

@@ -1,0 +1,46 @@
+"""Dates as the site shows them: the digest's own date ("today"), days in the site's
+time zone, and which stories fall within the last N days.
+
+"Today" is never the wall clock of the machine that builds the site: it is
+``SOURCE_DATE_EPOCH`` when set, else the newest article's date, so the same input
+gives byte-identical pages.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from .model import Article
+
+
+def digest_date(articles: Iterable[Article]) -> datetime | None:
+    """The date the digest stands for: SOURCE_DATE_EPOCH if set, else the newest article's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return max((a.date for a in articles if a.date), default=None)
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> date:
+    """The calendar day of ``moment`` in the site's time zone."""
+    return moment.astimezone(zone).date()
+
+
+def newest(articles: Sequence[Article]) -> datetime | None:
+    return max((a.date for a in articles if a.date), default=None)
+
+
+def days_of(articles: Sequence[Article], zone: ZoneInfo) -> list[date]:
+    """The days the articles were published on, oldest first."""
+    return sorted({local_day(a.date, zone) for a in articles if a.date})
+
+
+def within(articles: Sequence[Article], today: date | None, days: int, zone: ZoneInfo) -> bool:
+    """Coverage on one of the ``days`` days up to ``today`` (0 days: no limit; undated: always)."""
+    latest = newest(articles)
+    if not days or latest is None or today is None:
+        return True
+    return local_day(latest, zone) > today - timedelta(days=days)

@@ -1,0 +1,283 @@
+"""Editor topics: topic pages defined in YAML files in ``topics/``, and the rules that
+decide which stories they hold.
+
+A topic file holds one topic (a mapping) or several (a list of mappings):
+
+    name: Syria
+    description: Syria after Assad.
+    order: 10
+    match:
+      any: [al-Sharaa, Damascus, "Syrian president"]
+      exclude: [football]
+      outlets: [Al Jazeera]
+
+Keywords match whole words, ignoring case, with common English endings
+(s, es, 's, ed, ing) and an optional trailing ``*`` for any ending. They are
+compiled to simple anchored alternations that run in linear time on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from slugify import slugify
+
+from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
+
+TOPIC_FILE_SUFFIXES = (".yml", ".yaml")
+NOT_TOPICS = {"overrides.yml"}  # the editor's story overrides live beside the topics (see overrides.py)
+
+
+def _check_keyword(value: str) -> str:
+    keyword = value.strip()
+    if not re.search(r"\w", keyword):
+        raise ValueError(f"keyword {value!r} has no letters or digits; expected a word or phrase")
+    if "*" in keyword.rstrip("*") or keyword.count("*") > 1:
+        raise ValueError(f"keyword {value!r}: '*' may only end a keyword (e.g. 'elect*')")
+    return keyword
+
+
+# Validated one by one, so an error names the keyword's own position (match.any[1]).
+Keyword = Annotated[str, AfterValidator(_check_keyword)]
+
+
+class MatchRules(BaseModel):
+    """Which stories belong to the topic. A story matches when every given rule holds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    any: list[Keyword] = Field(default_factory=list, description="at least one of these keywords")
+    all: list[Keyword] = Field(default_factory=list, description="every one of these keywords")
+    exclude: list[Keyword] = Field(default_factory=list, description="none of these keywords")
+    outlets: list[str] = Field(default_factory=list, description="at least one article from these outlets")
+    since: date | None = Field(None, description="stories with an article on or after this date")
+    until: date | None = Field(None, description="stories with an article on or before this date")
+
+
+class TopicSpec(BaseModel):
+    """One topic page as an editor writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    description: str = ""
+    order: int = 100
+    match: MatchRules = Field(default_factory=MatchRules)
+    pinned: list[str] = Field(default_factory=list, description="story slugs listed first")
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        if value is not None and value != slugify(value):
+            raise ValueError(f"slug {value!r} is not URL-safe; expected lower-case words joined by "
+                             f"hyphens, such as {slugify(value)!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    name: str
+    description: str
+    order: int
+    automatic: bool
+    source: str  # the file that defined it, or "automatic"
+    spec: TopicSpec | None = None
+    pinned: tuple[str, ...] = ()
+
+
+def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
+    """One case-insensitive pattern matching any keyword as whole words, with endings."""
+    return _keyword_pattern(tuple(keywords))
+
+
+@lru_cache(maxsize=1024)  # a topic's keywords are matched against every story
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern | None:
+    if not keywords:
+        return None
+    parts = []
+    for keyword in keywords:
+        wildcard = keyword.endswith("*")
+        words = keyword.rstrip("*").split()
+        body = r"\s+".join(re.escape(w) for w in words)
+        ending = r"\w*" if wildcard else r"(?:s|es|'s|ed|d|ing)?"
+        parts.append(body + ending)
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+
+def load_topics(folder: Path) -> list[Topic]:
+    """Every topic in ``folder``; raises ConfigInvalid listing all errors across files."""
+    errors: list[ConfigError] = []
+    topics: list[Topic] = []
+    if not folder.exists():
+        return []
+    for path in sorted(p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES and p.name not in NOT_TOPICS):
+        display = path.as_posix()
+        try:
+            data, lines = load_yaml(path, display)
+        except ConfigInvalid as invalid:
+            errors.extend(invalid.errors)
+            continue
+        if data is None:
+            errors.append(ConfigError(display, None, "", "file is empty; expected a topic "
+                                      "(name:, match:, ...) or a list of topics", "warning"))
+            continue
+        items = data if isinstance(data, list) else [data]
+        for index, item in enumerate(items):
+            prefix = (index,) if isinstance(data, list) else ()
+            if not isinstance(item, dict):
+                errors.append(ConfigError(display, lines.get(prefix), "", f"got {type(item).__name__}; "
+                                          "expected a topic as key: value lines (name:, match:, ...)"))
+                continue
+            try:
+                spec = validate(TopicSpec, item, display, lines, prefix)
+            except ConfigInvalid as invalid:
+                errors.extend(invalid.errors)
+                continue
+            topics.append(Topic(slug=spec.slug or slugify(spec.name), name=spec.name,
+                                description=spec.description, order=spec.order, automatic=False,
+                                source=f"{display}:{lines.get(prefix, 1)}", spec=spec,
+                                pinned=tuple(spec.pinned)))
+    seen: dict[str, Topic] = {}
+    for topic in topics:
+        if topic.slug in seen:
+            path, _, line = topic.source.rpartition(":")
+            errors.append(ConfigError(path, int(line), "slug", f"slug '{topic.slug}' is already used "
+                                      f"by {seen[topic.slug].source}; give each topic its own slug"))
+        seen.setdefault(topic.slug, topic)
+    real_errors = [e for e in errors if e.severity == "error"]
+    if real_errors:
+        raise ConfigInvalid(errors)
+    return sorted(topics, key=lambda t: (t.order, t.slug))
+
+
+# The only characters outside ASCII that Python's re, ignoring case, takes for an ASCII
+# letter (checked over every code point): dotted and dotless i, the Kelvin sign, long s.
+_ASCII_FOLD = (("\u0130", "i"), ("\u0131", "i"), ("\u212a", "k"), ("\u017f", "s"))
+
+
+@dataclass(frozen=True)
+class StoryFacts:
+    """What a topic rule looks at in a story."""
+
+    slug: str
+    text: str  # titles and text of its articles
+    outlets: frozenset[str]
+    dates: tuple[date, ...]
+
+    @cached_property
+    def folded(self) -> str:
+        """The text lower-cased, with the four letters above as the ASCII letter they match."""
+        text = self.text
+        for letter, ascii_letter in _ASCII_FOLD if not text.isascii() else ():
+            text = text.replace(letter, ascii_letter)  # str.translate was slower than the search it saves
+        return text.lower()
+
+
+def find_keyword(keywords: Sequence[str], story: StoryFacts) -> re.Match | None:
+    """The first match of any of ``keywords`` in the story's text (``keyword_pattern``), or None.
+
+    A match needs the keyword's first word in the text in some case: a substring test
+    on the folded text rules most stories out without running the pattern (its search
+    of a story's text was most of the time topics took). Only for ASCII words, where
+    the test is exact: any match of the pattern is a match of the substring.
+    """
+    firsts = [(keyword.rstrip("*").split() or [""])[0].lower() for keyword in keywords]
+    if all(w and w.isascii() for w in firsts) and not any(w in story.folded for w in firsts):
+        return None
+    return keyword_pattern(keywords).search(story.text)
+
+
+def _keyword_rules(rules: MatchRules, story: StoryFacts) -> list[str] | None:
+    reasons = []
+    if rules.any:
+        found = find_keyword(rules.any, story)
+        if not found:
+            return None
+        reasons.append(f"match.any: the text says {found.group(0)!r}")
+    for keyword in rules.all:
+        found = find_keyword([keyword], story)
+        if not found:
+            return None
+        reasons.append(f"match.all: {keyword!r} found as {found.group(0)!r}")
+    if rules.exclude:
+        if find_keyword(rules.exclude, story):
+            return None
+        reasons.append("match.exclude: none of " + ", ".join(repr(k) for k in rules.exclude) + " appears")
+    return reasons
+
+
+def _coverage_rules(rules: MatchRules, story: StoryFacts) -> list[str] | None:
+    reasons = []
+    if rules.outlets:
+        wanted = {o.casefold() for o in rules.outlets}
+        hits = sorted(o for o in story.outlets if o.casefold() in wanted)
+        if not hits:
+            return None
+        reasons.append(f"match.outlets: covered by {', '.join(hits)}")
+    if rules.since:
+        if not any(d >= rules.since for d in story.dates):
+            return None
+        reasons.append(f"match.since: an article on or after {rules.since}")
+    if rules.until:
+        if not any(d <= rules.until for d in story.dates):
+            return None
+        reasons.append(f"match.until: an article on or before {rules.until}")
+    return reasons
+
+
+def match_reasons(spec: TopicSpec, story: StoryFacts) -> list[str] | None:
+    """Why ``story`` belongs to the topic (one line per rule), or None when a rule fails."""
+    rules = spec.match
+    if not (rules.any or rules.all or rules.outlets or rules.since or rules.until):
+        return None  # a topic with no rules only holds pinned stories
+    keywords = _keyword_rules(rules, story)
+    if keywords is None:
+        return None
+    coverage = _coverage_rules(rules, story)
+    return None if coverage is None else keywords + coverage
+
+
+def topic_matches(spec: TopicSpec, story: StoryFacts) -> bool:
+    return match_reasons(spec, story) is not None
+
+
+def _where(topic: Topic) -> tuple[str, int]:
+    path, _, line = topic.source.rpartition(":")
+    return path, int(line)
+
+
+def unmatched_topic_warnings(topics: Sequence[Topic], matched: dict[str, list[str]]) -> list[ConfigError]:
+    """A warning for each topic with keyword or outlet rules that no story matched
+    (``matched``: topic slug -> the stories its rules matched)."""
+    warnings = []
+    for topic in topics:
+        rules = topic.spec.match if topic.spec else None
+        if rules and not matched.get(topic.slug) and (rules.any or rules.all or rules.outlets):
+            warnings.append(ConfigError(*_where(topic), "match", f"topic '{topic.slug}' matches no story "
+                                        "in this input; check its keywords, outlets and dates", "warning"))
+    return warnings
+
+
+def unmatched_keyword_warnings(topics: Sequence[Topic], stories: Sequence[StoryFacts]) -> list[ConfigError]:
+    """A warning for each keyword (``match.any``, ``match.all``) that no story contains.
+
+    A keyword that never matches is usually a typo or a name spelt another way;
+    it is a warning, not an error, because tomorrow's news may contain it.
+    """
+    warnings = []
+    for topic in topics:
+        for key in ("any", "all") if topic.spec else ():
+            for keyword in getattr(topic.spec.match, key):
+                if not any(find_keyword([keyword], s) for s in stories):
+                    warnings.append(ConfigError(*_where(topic), f"match.{key}", f"keyword {keyword!r} of topic "
+                                                f"'{topic.slug}' matches nothing in this input", "warning"))
+    return warnings

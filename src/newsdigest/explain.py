@@ -1,0 +1,56 @@
+"""``newsdigest explain STORY``: why a story holds its articles and sits under its topics,
+in words, from what the build recorded (``Digest.story_reasons``) and the topic rules."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+
+from .editor_topics import match_reasons
+from .errors import NewsdigestError, UsageError
+from .model import Digest, Story
+from .overrides import Overrides
+from .topics import story_facts
+
+
+class StoryHidden(NewsdigestError):
+    """The editor hid the story: there is nothing to explain on the site."""
+
+
+def explain_story(digest: Digest, story: str, overrides: Overrides | None) -> list[str]:
+    """The explanation's lines; raises StoryHidden or UsageError (no such story)."""
+    slug = digest.redirects.get(story, story)
+    found = next((s for s in digest.stories if s.slug == slug), None)
+    if found is None:
+        if overrides and story in overrides.spec.hide:
+            raise StoryHidden(f"story '{story}' is hidden by the editor: {overrides.source} lists it under hide")
+        near = get_close_matches(story, [s.slug for s in digest.stories], n=3)
+        raise UsageError(f"no story '{story}' in this input" + (f"; did you mean {', '.join(near)}?" if near else
+                                                                "; `newsdigest group PATH` lists the stories"))
+    lines = [f"'{story}' now redirects to '{slug}'."] if slug != story else []
+    lines += [f"Story '{found.slug}': {found.title}", f"\nArticles ({len(found.article_ids)}):"]
+    for article_id in found.article_ids:
+        article = digest.articles[article_id]
+        date = article.date.date().isoformat() if article.date else "date unknown"
+        lines.append(f"  - {article_id}: {article.title or ''} ({article.source or 'outlet unknown'}, {date})")
+    lines.append("\nWhy these articles are together:")
+    reasons = digest.story_reasons.get(found.slug, [])
+    if not reasons:
+        lines.append("  - a single article: no other article was similar enough")
+    lines += [f"  - {line}" for line in reasons]
+    return lines + ["\nTopics:"] + _topic_lines(digest, found)
+
+
+def _topic_lines(digest: Digest, story: Story) -> list[str]:
+    facts = story_facts(story, digest.documents)
+    topics = {t.slug: t for t in digest.topics}
+    lines = []
+    for topic in (topics[slug] for slug in story.topics):
+        if topic.automatic:
+            lines.append(f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, and "
+                         f"it shares the terms {topic.name!r} with the topic's other stories")
+        elif story.slug in topic.pinned:
+            lines.append(f"  - {topic.name} ({topic.slug}): pinned in {topic.source}")
+        else:
+            why = (match_reasons(topic.spec, facts) if topic.spec else None) or []
+            lines.append(f"  - {topic.name} ({topic.slug}), {topic.source}: " + "; ".join(why))
+    return lines

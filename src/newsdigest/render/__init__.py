@@ -1,0 +1,51 @@
+"""Render: write the digest as Markdown pages, feeds and the MkDocs configuration that
+compiles them into the site.
+
+    layout.py   which pages there are, where they live, which stories each lists
+    pages.py    the pages, from the Jinja2 templates in ``site_templates/``
+    markup.py   escaping article text for Markdown and HTML; small shared formats
+    feeds.py    Atom, RSS and JSON Feed for the digest and each topic
+    mkdocs.py   the site generator's configuration (the one module a successor replaces)
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..executor import Executor
+from ..model import Digest
+from ..settings import Settings
+from .feeds import write_feeds
+from .layout import Site, topic_page
+from .markup import excerpt, md_escape, safe_url
+from .mkdocs import SiteInfo, read_mkdocs_config, write_mkdocs_config
+from .pages import Pages, all_pages, make_environment
+
+__all__ = ["excerpt", "md_escape", "safe_url", "write_site"]
+
+
+def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Settings, mkdocs_base: Path,
+               site_dir: Path | None = None, executor: Executor = Executor()) -> list[Path]:
+    """Write the Markdown pages, feeds and ``mkdocs.yml`` into ``out_dir``; return the pages written.
+
+    ``out_dir/docs`` is replaced whole, so a story that left the input leaves no stale page.
+    The executor's processes render the story pages (the same pages whatever the number).
+    """
+    config = read_mkdocs_config(mkdocs_base)
+    site = Site(digest, settings)
+    pages = all_pages(Pages(site, make_environment(templates, settings)), executor)
+    docs = out_dir / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    written = []
+    for name, text in sorted(pages.items()):
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    write_feeds(site, SiteInfo.from_config(config), docs)
+    write_mkdocs_config(out_dir, mkdocs_base, config, site_dir or mkdocs_base.parent / "site",
+                        [(t.name, topic_page(t.slug)) for t in site.topics if not t.automatic])
+    return written

@@ -1,0 +1,139 @@
+"""Pages: every Markdown page of the site, from the Jinja2 templates in ``site_templates/``.
+
+The templates only format: what a page shows was decided before (``Digest``, its
+highlights, and ``layout.Site`` for which stories each page lists). Values from
+articles go through the ``md`` filter (``markup.md_escape``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..executor import Executor
+from ..model import Digest, SentenceRef, Story
+from ..settings import Settings
+from .layout import Site, day_page, outlet_names, outlet_page, story_page, topic_page
+from .markup import coverage_phrase, excerpt, front_matter, html_text, md_escape, plural, safe_url, when
+
+# Story pages per task when they are rendered on several processes.
+STORY_PAGES_PER_TASK = 100
+
+
+class QuoteBudget:
+    """How much of each article one page may quote: at most ``share`` of its sentences
+    (rounded up, at least one). A sentence already on the page costs nothing again;
+    blocks are filled in page order, so the summary wins over the coverage excerpt."""
+
+    def __init__(self, digest: Digest, share: float):
+        self.digest = digest
+        self.share = share
+        self.shown: dict[str, set[int]] = {}
+
+    def take(self, refs: Iterable[SentenceRef]) -> list[SentenceRef]:
+        kept = []
+        for ref in refs:
+            shown = self.shown.setdefault(ref.article_id, set())
+            total = len(self.digest.documents[ref.article_id].sentences)
+            if ref.index in shown or len(shown) < max(1, math.ceil(total * self.share)):
+                shown.add(ref.index)
+                kept.append(ref)
+        return kept
+
+
+def make_environment(templates: Path, settings: Settings) -> Environment:
+    zone = ZoneInfo(settings.timezone)
+    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                      autoescape=False)  # Markdown, not HTML: escaping is the md filter's job
+    env.filters["md"] = md_escape
+    env.filters["url"] = safe_url
+    env.filters["day"] = lambda d: d.astimezone(zone).strftime("%Y-%m-%d") if d else ""
+    env.filters["excerpt"] = lambda text: excerpt(text, settings.excerpt_chars)
+    env.filters["plural"] = plural
+    env.filters["when"] = lambda d: when(d, zone)
+    env.globals.update(story_page=story_page, topic_page=topic_page, outlet_page=outlet_page, day_page=day_page)
+    return env
+
+
+@dataclass
+class Pages:
+    """What rendering a page needs: the site, the templates and what every page shares."""
+
+    site: Site
+    env: Environment
+
+    def __post_init__(self) -> None:
+        digest, settings = self.site.digest, self.site.settings
+        self.topics = {t.slug: t for t in digest.topics}
+        self.context = dict(digest=digest, site=self.site, topics=self.topics, date=self.site.date,
+                            settings=settings, outlets=lambda s: outlet_names(digest.story_articles(s)),
+                            coverage=lambda s: coverage_phrase(digest.story_articles(s)), newest=self.site.newest,
+                            front_matter=front_matter, html_text=html_text,
+                            budget=lambda: QuoteBudget(digest, settings.max_article_share))
+
+    def render(self, template: str, **values: object) -> str:
+        return self.env.get_template(template).render(**values, **self.context)
+
+    def story(self, story: Story) -> tuple[str, str]:
+        digest = self.site.digest
+        articles = digest.story_articles(story)
+        highlights = digest.highlights[story.slug]
+        return story_page(story.slug), self.render(
+            "story.md.j2", story=story, articles=articles,
+            anchors={a.id: f"article-{n}" for n, a in enumerate(articles, 1)},
+            adds=[a for a in articles if digest.exclusives.get(a.id)],
+            tags=[self.topics[slug].name for slug in story.topics if slug in self.topics],
+            quotes=highlights.quotes, terms=highlights.terms, timeline=highlights.timeline,
+            first_date=highlights.first_date, first=[digest.articles[i] for i in highlights.first])
+
+    def listings(self) -> dict[str, str]:
+        """Home, topics, outlets, archive and tags."""
+        site = self.site
+        stories = {s.slug: s for s in site.stories}
+        pages = {"index.md": self.render("index.md.j2", stories=site.home),
+                 "topics/index.md": self.render("topics.md.j2")}
+        for topic in site.topics:
+            pages[topic_page(topic.slug)] = self.render(
+                "topic.md.j2", topic=topic, stories=[stories[s] for s in site.topic_stories[topic.slug]])
+        pages["outlets/index.md"] = self.render("outlets.md.j2")
+        for name, outlet_stories in site.by_outlet.items():
+            pages[outlet_page(site.outlet_slugs[name])] = self.render("outlet.md.j2", outlet=name, stories=outlet_stories)
+        pages["archive/index.md"] = self.render("archive.md.j2")
+        for day, day_stories in site.by_day.items():
+            pages[day_page(day)] = self.render("day.md.j2", day=day, stories=day_stories)
+        pages["tags.md"] = self.render("tags.md.j2")
+        return pages
+
+
+def all_pages(pages: Pages, executor: Executor) -> dict[str, str]:
+    """Every page: story pages on forked processes (most of a site) while this one renders
+    the listing pages; then the redirects of old story URLs."""
+    stories = pages.site.stories
+    listings: dict[str, str] = {}
+    story_pages = executor.fork_map(lambda i: pages.story(stories[i]), len(stories), STORY_PAGES_PER_TASK,
+                                    meanwhile=lambda: listings.update(pages.listings()))
+    digest = pages.site.digest
+    return {**listings, **dict(story_pages),
+            **redirect_pages(digest.redirects, {s.slug: md_escape(s.title) for s in digest.stories})}
+
+
+def redirect_pages(redirects: dict[str, str], titles: dict[str, str]) -> dict[str, str]:
+    """Markdown pages at the old story URLs that send readers to the story's new URL.
+
+    No plugin needed: a meta refresh (browsers honour it in the body too) plus a
+    plain link that MkDocs checks like any other, kept out of the search index.
+    ``titles`` maps current slugs to story titles, already escaped for Markdown.
+    """
+    pages = {}
+    for old, new in sorted(redirects.items()):
+        pages[story_page(old)] = (
+            "---\nsearch:\n  exclude: true\n---\n\n"
+            f'<meta http-equiv="refresh" content="0; url=../{new}/">\n\n'
+            f"# This story has moved\n\nIt is now part of [{titles.get(new, new)}]({new}.md).\n")
+    return pages
