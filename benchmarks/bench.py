@@ -41,10 +41,35 @@ from newsdigest.sentences import split_sentences
 START = datetime(2025, 3, 1, tzinfo=timezone.utc)
 DAYS = 30
 MAX_OUTLETS = 10
-_PLACES = ["Northfield", "Harbor City", "Eastvale", "Riverton", "Lakeside", "Westmoor", "Kingsbridge",
-           "Ashford", "Brookhaven", "Stonegate", "Fairview", "Millbrook", "Oakridge", "Seacliff", "Highland"]
-_KINDS = ["Herald", "Tribune", "Gazette", "Post", "Observer", "Chronicle", "Courier", "Times",
-          "Sentinel", "Wire"]
+_PLACES = [
+    "Northfield",
+    "Harbor City",
+    "Eastvale",
+    "Riverton",
+    "Lakeside",
+    "Westmoor",
+    "Kingsbridge",
+    "Ashford",
+    "Brookhaven",
+    "Stonegate",
+    "Fairview",
+    "Millbrook",
+    "Oakridge",
+    "Seacliff",
+    "Highland",
+]
+_KINDS = [
+    "Herald",
+    "Tribune",
+    "Gazette",
+    "Post",
+    "Observer",
+    "Chronicle",
+    "Courier",
+    "Times",
+    "Sentinel",
+    "Wire",
+]
 OUTLETS = [f"{place} {kind}" for place in _PLACES for kind in _KINDS]
 
 
@@ -98,7 +123,9 @@ def _rewrite(base: Base, bases: Sequence[Base], rng: random.Random) -> list[str]
         kept.insert(0, _reword(first, rng))
     for _ in range(rng.randint(1, 3)):
         donor = bases[rng.randrange(len(bases))]
-        kept.insert(rng.randint(1, max(1, len(kept))), donor.sentences[rng.randrange(len(donor.sentences))])
+        kept.insert(
+            rng.randint(1, max(1, len(kept))), donor.sentences[rng.randrange(len(donor.sentences))]
+        )
     return kept or [first]
 
 
@@ -116,10 +143,18 @@ def stream(bases: Sequence[Base], n: int, seed: str = "newsdigest") -> Iterator[
             article_rng = random.Random(f"{seed}:story:{story}:outlet:{j}")
             sentences = _rewrite(base, bases, article_rng)
             # Paragraphs of up to three sentences, as wire copy has.
-            text = "\n\n".join(" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3))
-            when = day + timedelta(hours=article_rng.randrange(6, 23), minutes=article_rng.randrange(60))
-            yield {"id": f"bench-{story:06d}-{j}", "title": base.title if j % 2 == 0 else None,
-                   "text": text, "source": outlet, "date": when.isoformat(), "url": None}
+            text = "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
+            when = day + timedelta(
+                hours=article_rng.randrange(6, 23), minutes=article_rng.randrange(60)
+            )
+            yield {
+                "id": f"bench-{story:06d}-{j}",
+                "title": base.title if j % 2 == 0 else None,
+                "text": text,
+                "source": outlet,
+                "date": when.isoformat(),
+                "url": None,
+            }
             produced += 1
         story += 1
 
@@ -145,11 +180,14 @@ def write_corpus(bases: Sequence[Base], n: int, folder: Path, extra: int = 0) ->
             (target / f"{day}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
         if len(items) > n:
             (target / "incoming.jsonl").write_text(
-                "\n".join(json.dumps(i, ensure_ascii=False) for i in items[n:]) + "\n", encoding="utf-8")
+                "\n".join(json.dumps(i, ensure_ascii=False) for i in items[n:]) + "\n",
+                encoding="utf-8",
+            )
     return folder
 
 
 # --- measuring ------------------------------------------------------------------
+
 
 def _peak_mb() -> tuple[float, float]:
     """High-water resident memory of this process and of its largest child, in MB."""
@@ -165,7 +203,10 @@ def _cpu_seconds() -> float:
     not grow when other jobs share the cores."""
     import resource
 
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
@@ -188,9 +229,15 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
 
     root = Path.cwd()
     marks: list[tuple[str, float]] = []
-    names = {"ingest": "ingest", "clean": "clean + sentences + summaries (per article)",
-             "copies": "syndicated copies", "summarise": "summaries (collect)", "group": "group into stories",
-             "stories": "story summaries + exclusives", "topics": "topics"}
+    names = {
+        "ingest": "ingest",
+        "clean": "clean + sentences + summaries (per article)",
+        "copies": "syndicated copies",
+        "summarise": "summaries (collect)",
+        "group": "group into stories",
+        "stories": "story summaries + exclusives",
+        "topics": "topics",
+    }
     stages: dict[str, tuple[float, float, float]] = {}
     start = time.perf_counter()
 
@@ -203,8 +250,11 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
             stages[names.get(name, name)] = (now - began, *_peak_mb())
             cpu[names.get(name, name)] = used - cpu_marks[-1]
             # Progress on stderr: a long run shows its stages before it ends.
-            print(f"{names.get(name, name)}: {now - began:.1f} s, peak {stages[names.get(name, name)][1]:.0f} MB",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{names.get(name, name)}: {now - began:.1f} s, peak {stages[names.get(name, name)][1]:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
         marks.append((message.split(":", 1)[0], now))
         cpu_marks.append(used)
 
@@ -212,44 +262,90 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
 
     executor = Executor(jobs=jobs)
     settings = Settings()
-    digest = build_digest([corpus], settings, root / "topics", progress=progress,
-                          options=Options(executor, cache_dir))
+    digest = build_digest(
+        [corpus], settings, root / "topics", progress=progress, options=Options(executor, cache_dir)
+    )
     progress("render: Markdown")
-    pages = write_site(digest, out, root / "site_templates", settings, root / "mkdocs.yml", out / "site", executor)
+    pages = write_site(
+        digest, out, root / "site_templates", settings, root / "mkdocs.yml", out / "site", executor
+    )
     progress("end")
     digest_seconds = time.perf_counter() - start
-    result = {"articles": len(digest.articles), "stories": len(digest.stories), "topics": len(digest.topics),
-              "pages": len(pages), "jobs": jobs, "cores": os.cpu_count(), "stages": stages, "cpu": cpu,
-              "digest_seconds": digest_seconds,
-              "cache": next(([u.hits, u.misses, u.rebuilt] for u in digest.caches if u.name == "article"), None)}
+    result = {
+        "articles": len(digest.articles),
+        "stories": len(digest.stories),
+        "topics": len(digest.topics),
+        "pages": len(pages),
+        "jobs": jobs,
+        "cores": os.cpu_count(),
+        "stages": stages,
+        "cpu": cpu,
+        "digest_seconds": digest_seconds,
+        "cache": next(
+            ([u.hits, u.misses, u.rebuilt] for u in digest.caches if u.name == "article"), None
+        ),
+    }
     if mkdocs:
         # A process forked from this big one starts with its memory high-water mark, so
         # mkdocs is started by a small launcher and measured as the launcher's child.
-        launcher = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
-                    "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-                    "print(u.ru_utime + u.ru_stime, u.ru_maxrss, code)")
+        launcher = (
+            "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+            "print(u.ru_utime + u.ru_stime, u.ru_maxrss, code)"
+        )
         began = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", launcher, sys.executable, "-m", "mkdocs", "build",
-                               "--strict", "-q", "-f", str(out / "mkdocs.yml")], capture_output=True, text=True,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                launcher,
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "-q",
+                "-f",
+                str(out / "mkdocs.yml"),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
         used, peak_kb, code = done.stdout.split()[-3:]
-        result["mkdocs"] = {"seconds": time.perf_counter() - began, "cpu": float(used),
-                            "peak_mb": int(peak_kb) / 1024, "ok": code == "0"}
+        result["mkdocs"] = {
+            "seconds": time.perf_counter() - began,
+            "cpu": float(used),
+            "peak_mb": int(peak_kb) / 1024,
+            "ok": code == "0",
+        }
         site = out / "site"
         index = site / "search" / "search_index.json"
-        result["site"] = {"html_pages": sum(1 for _ in site.rglob("*.html")),
-                          "mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
-                          "search_index_mb": index.stat().st_size / 1e6 if index.exists() else None}
+        result["site"] = {
+            "html_pages": sum(1 for _ in site.rglob("*.html")),
+            "mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
+            "search_index_mb": index.stat().st_size / 1e6 if index.exists() else None,
+        }
     return result
 
 
-def _measure_apart(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: bool) -> dict:
+def _measure_apart(
+    corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: bool
+) -> dict:
     """``measure`` in a fresh process, so each build's peak memory is its own."""
     import subprocess
     import sys
 
-    command = [sys.executable, __file__, "--measure", str(corpus), str(out), str(jobs),
-               str(cache_dir or ""), "1" if mkdocs else ""]
+    command = [
+        sys.executable,
+        __file__,
+        "--measure",
+        str(corpus),
+        str(out),
+        str(jobs),
+        str(cache_dir or ""),
+        "1" if mkdocs else "",
+    ]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(done.stdout)
 
@@ -262,8 +358,17 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--measure"]:
         corpus, out, jobs, cache_dir, mkdocs = argv[1:6]
-        print(json.dumps(measure(Path(corpus), Path(out), int(jobs), Path(cache_dir) if cache_dir else None,
-                                 bool(mkdocs))))
+        print(
+            json.dumps(
+                measure(
+                    Path(corpus),
+                    Path(out),
+                    int(jobs),
+                    Path(cache_dir) if cache_dir else None,
+                    bool(mkdocs),
+                )
+            )
+        )
         return 0
 
     parser = argparse.ArgumentParser(prog="benchmarks/bench.py", description=__doc__.split("\n")[0])
@@ -271,15 +376,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(".cache/bench"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--no-mkdocs-above", type=int, default=10000,
-                        help="skip `mkdocs build` for larger corpora (it grows past the time limit)")
-    parser.add_argument("--incremental", type=int, default=100, help="new articles for the warm-cache run")
-    parser.add_argument("--cold-only-above", type=int, default=10000,
-                        help="for larger corpora, only the cold build (the warm and reference builds "
-                             "would triple a run that already takes minutes)")
+    parser.add_argument(
+        "--no-mkdocs-above",
+        type=int,
+        default=10000,
+        help="skip `mkdocs build` for larger corpora (it grows past the time limit)",
+    )
+    parser.add_argument(
+        "--incremental", type=int, default=100, help="new articles for the warm-cache run"
+    )
+    parser.add_argument(
+        "--cold-only-above",
+        type=int,
+        default=10000,
+        help="for larger corpora, only the cold build (the warm and reference builds "
+        "would triple a run that already takes minutes)",
+    )
     args = parser.parse_args(argv)
     if not (args.corpus / "README.md").exists():
-        print(f"{args.corpus}: no evaluation corpus here; pass --corpus PATH (e.g. ../shared/corpus)")
+        print(
+            f"{args.corpus}: no evaluation corpus here; pass --corpus PATH (e.g. ../shared/corpus)"
+        )
         return 2
     bases = load_bases(args.corpus)
     results = {}
@@ -287,14 +404,22 @@ def main(argv: list[str] | None = None) -> int:
         folder = write_corpus(bases, n, args.work / f"corpus-{n}", extra=args.incremental)
         cache = args.work / f"cache-{n}"
         shutil.rmtree(cache, ignore_errors=True)
-        cold = _measure_apart(folder, args.work / f"out-{n}", args.jobs, cache, n <= args.no_mkdocs_above)
+        cold = _measure_apart(
+            folder, args.work / f"out-{n}", args.jobs, cache, n <= args.no_mkdocs_above
+        )
         results[n] = {"cold": cold}
         if n <= args.cold_only_above:
             plus = folder.with_name(f"{folder.name}-plus{args.incremental}")
             warm = _measure_apart(plus, args.work / f"out-{n}-plus", args.jobs, cache, False)
-            reference = _measure_apart(plus, args.work / f"out-{n}-plus-cold", args.jobs, None, False)
-            same = _markdown(args.work / f"out-{n}-plus") == _markdown(args.work / f"out-{n}-plus-cold")
-            results[n].update(incremental=warm, incremental_reference=reference, incremental_identical=same)
+            reference = _measure_apart(
+                plus, args.work / f"out-{n}-plus-cold", args.jobs, None, False
+            )
+            same = _markdown(args.work / f"out-{n}-plus") == _markdown(
+                args.work / f"out-{n}-plus-cold"
+            )
+            results[n].update(
+                incremental=warm, incremental_reference=reference, incremental_identical=same
+            )
         (args.work / f"results-{n}.json").write_text(json.dumps(results[n], indent=2) + "\n")
         print(json.dumps(results[n], indent=2), flush=True)
         record(Path("BENCHMARKS.md"), n, report_table(n, results[n]))
@@ -304,35 +429,52 @@ def main(argv: list[str] | None = None) -> int:
 def report_table(n: int, result: dict) -> str:
     """The Markdown block ``make bench`` writes into BENCHMARKS.md for one corpus size."""
     cold, warm = result["cold"], result.get("incremental")
-    lines = [f"**{n:,} articles** ({cold['articles']:,} after cleaning, {cold['stories']:,} stories, "
-             f"{cold['topics']} topics, {cold['pages']:,} Markdown pages; {cold['cores']} cores, "
-             f"`--jobs {cold['jobs']}`)", "",
-             "| stage | cold: wall s | cold: CPU s | cold: peak MB (main / worker) | +100, warm cache: wall s |",
-             "|---|---:|---:|---:|---:|"]
+    lines = [
+        f"**{n:,} articles** ({cold['articles']:,} after cleaning, {cold['stories']:,} stories, "
+        f"{cold['topics']} topics, {cold['pages']:,} Markdown pages; {cold['cores']} cores, "
+        f"`--jobs {cold['jobs']}`)",
+        "",
+        "| stage | cold: wall s | cold: CPU s | cold: peak MB (main / worker) | +100, warm cache: wall s |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for stage, (seconds, peak, child) in cold["stages"].items():
         again = f"{warm['stages'].get(stage, (float('nan'),))[0]:.1f}" if warm else "not run"
         used = cold.get("cpu", {}).get(stage)
-        lines.append(f"| {stage} | {seconds:.1f} | {'' if used is None else f'{used:.1f}'} | "
-                     f"{peak:.0f} / {child:.0f} | {again} |")
+        lines.append(
+            f"| {stage} | {seconds:.1f} | {'' if used is None else f'{used:.1f}'} | "
+            f"{peak:.0f} / {child:.0f} | {again} |"
+        )
     if warm:
         reference = result["incremental_reference"]["digest_seconds"]
-        lines.append(f"| **digest stages (all above)** | **{cold['digest_seconds']:.1f}** | | | "
-                     f"**{warm['digest_seconds']:.1f}** ({100 * warm['digest_seconds'] / reference:.0f}% "
-                     f"of a cold build of the same input, {reference:.1f} s) |")
+        lines.append(
+            f"| **digest stages (all above)** | **{cold['digest_seconds']:.1f}** | | | "
+            f"**{warm['digest_seconds']:.1f}** ({100 * warm['digest_seconds'] / reference:.0f}% "
+            f"of a cold build of the same input, {reference:.1f} s) |"
+        )
     else:
-        lines.append(f"| **digest stages (all above)** | **{cold['digest_seconds']:.1f}** | | | not run |")
+        lines.append(
+            f"| **digest stages (all above)** | **{cold['digest_seconds']:.1f}** | | | not run |"
+        )
     if "mkdocs" in cold:
         m, site = cold["mkdocs"], cold["site"]
         used = f"{m['cpu']:.1f}" if "cpu" in m else ""
-        lines.append(f"| mkdocs build --strict | {m['seconds']:.1f} | {used} | "
-                     f"{m['peak_mb']:.0f} | not run |")
-        lines += ["", f"Site: {site['html_pages']:,} HTML pages, {site['mb']:.1f} MB, search index "
-                  f"{site['search_index_mb']:.2f} MB."]
+        lines.append(
+            f"| mkdocs build --strict | {m['seconds']:.1f} | {used} | "
+            f"{m['peak_mb']:.0f} | not run |"
+        )
+        lines += [
+            "",
+            f"Site: {site['html_pages']:,} HTML pages, {site['mb']:.1f} MB, search index "
+            f"{site['search_index_mb']:.2f} MB.",
+        ]
     else:
         lines += ["", "`mkdocs build` not run at this size (see the page budget below)."]
     if warm:
-        lines += ["", f"Cache after +100: {warm['cache'][0]:,} hits, {warm['cache'][1]:,} misses; warm output "
-                  f"byte-identical to a cold build: {'yes' if result['incremental_identical'] else 'NO'}."]
+        lines += [
+            "",
+            f"Cache after +100: {warm['cache'][0]:,} hits, {warm['cache'][1]:,} misses; warm output "
+            f"byte-identical to a cold build: {'yes' if result['incremental_identical'] else 'NO'}.",
+        ]
     else:
         lines += ["", "Cold build only at this size (`--cold-only-above`)."]
     return "\n".join(lines)
@@ -350,7 +492,10 @@ def record(path: Path, n: int, block: str) -> None:
 
 
 def _markdown(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted((folder / "docs").rglob("*.md"))}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted((folder / "docs").rglob("*.md"))
+    }
 
 
 if __name__ == "__main__":

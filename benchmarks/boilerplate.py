@@ -24,10 +24,16 @@ if __name__ == "__main__":
             (kept if split_sentences(after) else emptied).append((article.id, after))
         else:
             remaining = set(after.split("\n"))
-            removed += [(article.id, line) for line in before.split("\n") if line.strip() and line not in remaining]
-    print(f"{len(articles)} articles: {len(emptied) + len(kept)} flagged, {len(emptied)} of them emptied, "
-          f"{len(kept)} keep text; {len(removed)} lines removed from the other "
-          f"{len(articles) - len(emptied) - len(kept)}")
+            removed += [
+                (article.id, line)
+                for line in before.split("\n")
+                if line.strip() and line not in remaining
+            ]
+    print(
+        f"{len(articles)} articles: {len(emptied) + len(kept)} flagged, {len(emptied)} of them emptied, "
+        f"{len(kept)} keep text; {len(removed)} lines removed from the other "
+        f"{len(articles) - len(emptied) - len(kept)}"
+    )
     if show:
         for identifier, text in kept:
             print("  flagged, kept:", identifier, repr(" ".join(text.split())[:110]))

@@ -37,12 +37,19 @@ def main(path: str, show: bool) -> None:
             agrees = documents[index].article.extra("label") == keeper.extra("label")
             same_label += agrees
             if show and not agrees:
-                print("  label differs:", keeper.id, documents[index].article.id, repr(keeper.text[:80]))
+                print(
+                    "  label differs:",
+                    keeper.id,
+                    documents[index].article.id,
+                    repr(keeper.text[:80]),
+                )
     exact = Counter(" ".join(t.split()) for t, d in zip(texts, documents) if not stub(d))
-    print(f"{len(documents)} articles read and cleaned in {read_seconds:.1f} s; "
-          f"{len(groups)} groups of copies ({stub_groups} of flagged boilerplate stubs); "
-          f"{copies} copies merged outside stubs, {same_label} with the keeper's gold label; "
-          f"{sum(c - 1 for c in exact.values() if c > 1)} exact copies in the corpus; copy detection {dedupe_seconds * 1000:.0f} ms")
+    print(
+        f"{len(documents)} articles read and cleaned in {read_seconds:.1f} s; "
+        f"{len(groups)} groups of copies ({stub_groups} of flagged boilerplate stubs); "
+        f"{copies} copies merged outside stubs, {same_label} with the keeper's gold label; "
+        f"{sum(c - 1 for c in exact.values() if c > 1)} exact copies in the corpus; copy detection {dedupe_seconds * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -18,10 +18,27 @@ GOLDEN = Path(__file__).parent / "golden" / "seeds"
 
 
 def build(root, out: Path, *extra: str) -> int:
-    return run(["build", "-q", "--input", str(root / "seeds"), "--out", str(out),
-                "--topics", str(root / "topics"), "--settings", str(out / "absent.yml"),
-                "--templates", str(root / "site_templates"), "--mkdocs", str(root / "mkdocs.yml"),
-                "--site-dir", str(out / "site"), *extra])
+    return run(
+        [
+            "build",
+            "-q",
+            "--input",
+            str(root / "seeds"),
+            "--out",
+            str(out),
+            "--topics",
+            str(root / "topics"),
+            "--settings",
+            str(out / "absent.yml"),
+            "--templates",
+            str(root / "site_templates"),
+            "--mkdocs",
+            str(root / "mkdocs.yml"),
+            "--site-dir",
+            str(out / "site"),
+            *extra,
+        ]
+    )
 
 
 def markdown_files(folder: Path) -> dict[str, bytes]:
@@ -73,10 +90,25 @@ def test_site_never_republishes_full_text(root, built):
 
 def test_mkdocs_builds_strict_and_search_finds_the_names(built):
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-                             "-f", str(built / "mkdocs.yml")], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(built / "mkdocs.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
-    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = json.loads(
+        (built / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    )
     story_docs = [d for d in index["docs"] if d["location"].startswith("stories/")]
     text = " ".join(d["title"] + " " + d["text"] for d in story_docs)
     for name in ("al-Sharaa", "al-Shareh", "Putin", "Kremlin"):
@@ -93,7 +125,7 @@ def test_mkdocs_builds_strict_and_search_finds_the_names(built):
 
 
 def test_topics_from_yaml_hold_the_story(built):
-    topics = (built / "docs" / "topics")
+    topics = built / "docs" / "topics"
     assert {"middle-east.md", "russia.md", "index.md"} <= {p.name for p in topics.glob("*.md")}
     assert "stories/" in (topics / "russia.md").read_text(encoding="utf-8")
 
@@ -101,8 +133,20 @@ def test_topics_from_yaml_hold_the_story(built):
 def test_report_and_exit_code_when_nothing_can_be_read(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
-    code = run(["build", "-q", "--input", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
-                "--topics", str(tmp_path / "none"), "--report", str(tmp_path / "report.json")])
+    code = run(
+        [
+            "build",
+            "-q",
+            "--input",
+            str(tmp_path / "in"),
+            "--out",
+            str(tmp_path / "out"),
+            "--topics",
+            str(tmp_path / "none"),
+            "--report",
+            str(tmp_path / "report.json"),
+        ]
+    )
     assert code == 1
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["skipped"] == 1 and report["problems"][0]["reason"] == "empty file"

@@ -30,9 +30,20 @@ def test_without_metadata_the_title_is_the_first_sentence_and_the_outlet_stays_u
 
 
 def test_given_metadata_wins_over_the_trailer():
-    article = clean_article(Article(id="a", origin="a", title="Own title", source="Own outlet",
-                                    text="Body text here.\nThe post Other appeared first on Elsewhere."))
-    assert (article.title, article.source, article.text) == ("Own title", "Own outlet", "Body text here.")
+    article = clean_article(
+        Article(
+            id="a",
+            origin="a",
+            title="Own title",
+            source="Own outlet",
+            text="Body text here.\nThe post Other appeared first on Elsewhere.",
+        )
+    )
+    assert (article.title, article.source, article.text) == (
+        "Own title",
+        "Own outlet",
+        "Body text here.",
+    )
 
 
 def test_boilerplate_only_matches_whole_lines():
@@ -43,43 +54,63 @@ def test_boilerplate_only_matches_whole_lines():
 
 
 def test_normalise_quotes_spaces_and_unicode():
-    assert normalise_text("Caf\u0065\u0301  \u201cquoted\u201d\u00a0it\u2019s\r\n\n\n\nnext\u200b") == \
-        'Caf\u00e9 "quoted" it\'s\n\nnext'
+    assert (
+        normalise_text("Caf\u0065\u0301  \u201cquoted\u201d\u00a0it\u2019s\r\n\n\n\nnext\u200b")
+        == 'Caf\u00e9 "quoted" it\'s\n\nnext'
+    )
 
 
 def test_what_a_scraped_page_shows_instead_of_its_media_is_removed():
     # The shape of a broadcaster's page fetched from a web archive: a player notice with
     # the video's caption, the story, a photo credit and caption, the rest of the story.
-    page = ("Media playback is unsupported on your device Media caption The minister speaks to reporters\n\n"
-            "The minister resigned on Tuesday after a week of pressure over the contract.\n\n"
-            "Image copyright Reuters Image caption The minister leaving Downing Street\n\n"
-            "Her deputy will take over until a successor is chosen, officials said.\n\n"
-            "Please enable Javascript to watch this video\n"
-            "Photo: Agency staff")
+    page = (
+        "Media playback is unsupported on your device Media caption The minister speaks to reporters\n\n"
+        "The minister resigned on Tuesday after a week of pressure over the contract.\n\n"
+        "Image copyright Reuters Image caption The minister leaving Downing Street\n\n"
+        "Her deputy will take over until a successor is chosen, officials said.\n\n"
+        "Please enable Javascript to watch this video\n"
+        "Photo: Agency staff"
+    )
     cleaned, _ = strip_boilerplate(normalise_text(page))
-    assert cleaned == ("The minister resigned on Tuesday after a week of pressure over the contract.\n\n"
-                       "Her deputy will take over until a successor is chosen, officials said.")
+    assert cleaned == (
+        "The minister resigned on Tuesday after a week of pressure over the contract.\n\n"
+        "Her deputy will take over until a successor is chosen, officials said."
+    )
 
 
 def test_a_story_highlights_label_goes_and_the_highlight_stays():
-    cleaned, _ = strip_boilerplate("Story highlights Rescuers reach the trapped miners\n\n(Agency) Rescuers reached ...")
+    cleaned, _ = strip_boilerplate(
+        "Story highlights Rescuers reach the trapped miners\n\n(Agency) Rescuers reached ..."
+    )
     assert cleaned.startswith("Rescuers reach the trapped miners\n\n")
     # Only as a label opening a line: in a sentence the words are the reporter's.
-    assert strip_boilerplate("The story highlights the risks.")[0] == "The story highlights the risks."
+    assert (
+        strip_boilerplate("The story highlights the risks.")[0] == "The story highlights the risks."
+    )
 
 
 def test_a_page_that_is_only_a_site_notice_leaves_no_article(tmp_path):
     from helpers import prepare_documents
-    notice = ("Tweet with a location\n\nYou can add location information to your Tweets, such as your city, "
-              "from the web. You always have the option to delete it. Learn more")
-    crawl = ("Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive. "
-             "These data are added to the Wayback Machine after an embargo period.")
+
+    notice = (
+        "Tweet with a location\n\nYou can add location information to your Tweets, such as your city, "
+        "from the web. You always have the option to delete it. Learn more"
+    )
+    crawl = (
+        "Starting in 1996, Alexa Internet has been donating their crawl data to the Internet Archive. "
+        "These data are added to the Wayback Machine after an embargo period."
+    )
     problems = []
-    documents = prepare_documents([Article(id="n", origin="tweet.html", text=notice),
-                                   Article(id="c", origin="crawl.html", text=crawl),
-                                   Article(id="a", origin="story.txt", text="The council approved the budget on Monday.")],
-                                  problems)
+    documents = prepare_documents(
+        [
+            Article(id="n", origin="tweet.html", text=notice),
+            Article(id="c", origin="crawl.html", text=crawl),
+            Article(id="a", origin="story.txt", text="The council approved the budget on Monday."),
+        ],
+        problems,
+    )
     assert [d.id for d in documents] == ["a"]
     assert sorted(str(p) for p in problems) == [
         "crawl.html: skipped: no text left after removing boilerplate",
-        "tweet.html: skipped: no text left after removing boilerplate"]
+        "tweet.html: skipped: no text left after removing boilerplate",
+    ]

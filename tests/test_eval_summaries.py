@@ -11,8 +11,15 @@ from helpers import seed_documents
 
 from newsdigest.cli import run
 from newsdigest.evaluation.gate import check_floors
-from newsdigest.evaluation.summaries import (Rouge, SplitterTokenizer, evaluate, extract, lead_ranker, random_ranker,
-                                             sumy_ranker)
+from newsdigest.evaluation.summaries import (
+    Rouge,
+    SplitterTokenizer,
+    evaluate,
+    extract,
+    lead_ranker,
+    random_ranker,
+    sumy_ranker,
+)
 from newsdigest.evaluation.gold import reference_sentences
 from newsdigest.summarise import Length
 
@@ -39,7 +46,8 @@ def test_rouge_of_a_hand_computed_example():
 def test_rouge_is_case_insensitive_and_stems():
     rouge = Rouge()
     assert rouge(["the cats were running"], ["The Cat was Running."])["rouge1"] == pytest.approx(
-        rouge(["the cat was running"], ["the cat was running"])["rouge1"] * 3 / 4)
+        rouge(["the cat was running"], ["the cat was running"])["rouge1"] * 3 / 4
+    )
     assert rouge(["Rivers flooded."], ["RIVER FLOODS"])["rouge1"] == pytest.approx(1.0)
 
 
@@ -47,7 +55,9 @@ def test_rouge_lsum_takes_one_sentence_a_line():
     rouge = Rouge()
     # Lsum matches each reference sentence on its own (union LCS), so two sentences
     # given in swapped order still match in full, unlike one long LCS.
-    swapped = rouge(["Alpha beta gamma.", "Delta epsilon zeta."], ["Delta epsilon zeta.", "Alpha beta gamma."])
+    swapped = rouge(
+        ["Alpha beta gamma.", "Delta epsilon zeta."], ["Delta epsilon zeta.", "Alpha beta gamma."]
+    )
     assert swapped["rougeLsum"] == pytest.approx(1.0)
     assert swapped["rouge1"] == pytest.approx(1.0)
     assert swapped["rouge2"] < 1.0  # the bigram across the sentence boundary differs
@@ -74,14 +84,19 @@ def test_random_baseline_is_seeded_and_in_text_order():
     first = [extract(random_ranker(7), SENTENCES, Length(sentences=3)) for _ in range(2)]
     assert first[0] == first[1]
     assert sorted(first[0], key=SENTENCES.index) == first[0]
-    picks = {tuple(extract(random_ranker(seed), SENTENCES, Length(sentences=3))) for seed in range(10)}
+    picks = {
+        tuple(extract(random_ranker(seed), SENTENCES, Length(sentences=3))) for seed in range(10)
+    }
     assert len(picks) > 1
 
 
 def test_sumy_tokenizer_is_the_projects_splitter():
     tokenizer = SplitterTokenizer()
     text = "Mr. Smith arrived in the U.S. on Jan. 5. He met officials."
-    assert tokenizer.to_sentences(text) == ("Mr. Smith arrived in the U.S. on Jan. 5.", "He met officials.")
+    assert tokenizer.to_sentences(text) == (
+        "Mr. Smith arrived in the U.S. on Jan. 5.",
+        "He met officials.",
+    )
     assert tokenizer.to_words("Road repairs won't start.") == ("Road", "repairs", "won't", "start")
 
 
@@ -95,9 +110,13 @@ def test_sumy_rankers_agree_with_sumys_own_selection(method):
 
     order = sumy_ranker(method)(SENTENCES)
     assert sorted(order) == list(range(len(SENTENCES)))
-    summarizer = {"textrank": TextRankSummarizer, "lexrank": LexRankSummarizer}[method](Stemmer("english"))
+    summarizer = {"textrank": TextRankSummarizer, "lexrank": LexRankSummarizer}[method](
+        Stemmer("english")
+    )
     summarizer.stop_words = get_stop_words("english")
-    document = ObjectDocumentModel([Paragraph([Sentence(s, SplitterTokenizer()) for s in SENTENCES])])
+    document = ObjectDocumentModel(
+        [Paragraph([Sentence(s, SplitterTokenizer()) for s in SENTENCES])]
+    )
     for k in (1, 2, 3):
         expected = [str(s) for s in summarizer(document, k)]
         assert extract(sumy_ranker(method), SENTENCES, Length(sentences=k)) == expected
@@ -109,13 +128,19 @@ def test_check_floors_names_each_figure_below_its_floor():
     figures = {"rouge1": 40.0, "rouge2": 18.0, "rougeLsum": 36.0}
     assert check_floors(figures, {"rouge1": 39.5, "rouge2": 18.0}) == []
     failures = check_floors(figures, {"rouge1": 40.5, "rougeLsum": 36.5})
-    assert failures == ["R-1 40.00 is below the floor 40.50", "R-Lsum 36.00 is below the floor 36.50"]
+    assert failures == [
+        "R-1 40.00 is below the floor 40.50",
+        "R-Lsum 36.00 is below the floor 36.50",
+    ]
     assert "unknown figure 'rouge3'" in check_floors(figures, {"rouge3": 1})[0]
 
 
 def test_reference_sentences_prefer_the_given_split():
     assert reference_sentences({"summary_sentences": ["One.", " Two. "]}) == ("One.", "Two.")
-    assert reference_sentences({"summary": "One thing. Another thing."}) == ("One thing.", "Another thing.")
+    assert reference_sentences({"summary": "One thing. Another thing."}) == (
+        "One thing.",
+        "Another thing.",
+    )
     assert reference_sentences({"summary": None}) == ()
 
 
@@ -124,17 +149,46 @@ def gold(tmp_path):
     """A tiny gold set: the seeds with their own lead sentences as reference, plus text written here."""
     rows = []
     for document in seed_documents():
-        rows.append({"id": document.id, "text": document.article.text, "label": "seed",
-                     "summary_sentences": list(document.sentences[:2])})
-    rows.append({"id": "roads", "text": " ".join(SENTENCES), "label": "roads",
-                 "summary_sentences": SENTENCES[:2], "duplicate_of": None})
-    rows.append({"id": "roads-copy", "text": " ".join(SENTENCES), "label": "roads",
-                 "summary_sentences": SENTENCES[:2], "duplicate_of": "roads"})
+        rows.append(
+            {
+                "id": document.id,
+                "text": document.article.text,
+                "label": "seed",
+                "summary_sentences": list(document.sentences[:2]),
+            }
+        )
+    rows.append(
+        {
+            "id": "roads",
+            "text": " ".join(SENTENCES),
+            "label": "roads",
+            "summary_sentences": SENTENCES[:2],
+            "duplicate_of": None,
+        }
+    )
+    rows.append(
+        {
+            "id": "roads-copy",
+            "text": " ".join(SENTENCES),
+            "label": "roads",
+            "summary_sentences": SENTENCES[:2],
+            "duplicate_of": "roads",
+        }
+    )
     path = tmp_path / "gold.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     clusters = tmp_path / "clusters.jsonl"
-    clusters.write_text(json.dumps({"label": "seed", "summary": " ".join(rows[0]["summary_sentences"]),
-                                    "article_ids": [r["id"] for r in rows[:2]]}) + "\n", encoding="utf-8")
+    clusters.write_text(
+        json.dumps(
+            {
+                "label": "seed",
+                "summary": " ".join(rows[0]["summary_sentences"]),
+                "article_ids": [r["id"] for r in rows[:2]],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return path, clusters
 
 
@@ -155,14 +209,23 @@ def test_eval_label_filter_and_stories(gold, capsys):
     assert "2 articles (label roads)" in capsys.readouterr().out
     assert run(["eval", "summaries", str(path), "--clusters", str(clusters), "--words", "60"]) == 0
     out = capsys.readouterr().out
-    assert "1 stories (2 articles)" in out and "first-article lead" in out and "sumy textrank (story)" in out
-    assert "newsdigest story summaries: 0 repeated, 0 near-duplicate pairs, 0 out of source order" in out
+    assert (
+        "1 stories (2 articles)" in out
+        and "first-article lead" in out
+        and "sumy textrank (story)" in out
+    )
+    assert (
+        "newsdigest story summaries: 0 repeated, 0 near-duplicate pairs, 0 out of source order"
+        in out
+    )
 
 
 def test_gate_fails_below_a_floor_and_passes_above(gold, tmp_path, capsys):
     path, _ = gold
     floors = tmp_path / "floors.yml"
-    floors.write_text("high:\n  rouge1: 100.1\nlow:\n  rouge1: 1.0\n  rouge2: 1.0\n", encoding="utf-8")
+    floors.write_text(
+        "high:\n  rouge1: 100.1\nlow:\n  rouge1: 1.0\n  rouge2: 1.0\n", encoding="utf-8"
+    )
     args = ["eval", "summaries", str(path), "--no-baselines", "--floors", str(floors)]
     assert run([*args, "--gate", "high"]) == 1
     assert "gate high: FAILED: newsdigest R-1" in capsys.readouterr().err
@@ -183,7 +246,20 @@ def test_matched_budget_is_the_references_word_count(gold, capsys):
     path, _ = gold
     # "roads" has a 26-word reference: the first two sentences (12 + 14 words) fit exactly,
     # so LEAD scores 100 with the matched budget.
-    assert run(["eval", "summaries", str(path), "--label", "roads", "--skip-flagged", "--match-reference"]) == 0
+    assert (
+        run(
+            [
+                "eval",
+                "summaries",
+                str(path),
+                "--label",
+                "roads",
+                "--skip-flagged",
+                "--match-reference",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "budget the reference's word count" in out
     lead = next(line for line in out.splitlines() if line.startswith("lead"))

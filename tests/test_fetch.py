@@ -7,8 +7,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from newsdigest.cli import run
-from newsdigest.fetch import (USER_AGENT, Fetcher, FetchSettings, SubscriptionError, feed_filename,
-                              fetch_feeds, load_subscriptions)
+from newsdigest.fetch import (
+    USER_AGENT,
+    Fetcher,
+    FetchSettings,
+    SubscriptionError,
+    feed_filename,
+    fetch_feeds,
+    load_subscriptions,
+)
 from newsdigest.ingest import ingest
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -36,8 +43,11 @@ class Server:
 
             def do_GET(self):
                 server.requests.append((self.path, dict(self.headers.items())))
-                route = getattr(server, "route_" + self.path.strip("/").replace("/", "_").replace(".", "_"),
-                                None)
+                route = getattr(
+                    server,
+                    "route_" + self.path.strip("/").replace("/", "_").replace(".", "_"),
+                    None,
+                )
                 if route is None:
                     self.send_error(404)
                 else:
@@ -59,7 +69,10 @@ class Server:
         try:
             handler.end_headers()
             handler.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (the slow feed): expected
+        except (
+            BrokenPipeError,
+            ConnectionResetError,
+        ):  # the client gave up (the slow feed): expected
             pass
 
     def route_robots_txt(self, h):
@@ -69,8 +82,14 @@ class Server:
         if h.headers.get("If-None-Match") == ETAG:
             self.send(h, 304)
         else:
-            self.send(h, 200, RSS, Content_Type="application/rss+xml", ETag=ETAG,
-                      Last_Modified="Tue, 14 Oct 2025 07:00:00 GMT")
+            self.send(
+                h,
+                200,
+                RSS,
+                Content_Type="application/rss+xml",
+                ETag=ETAG,
+                Last_Modified="Tue, 14 Oct 2025 07:00:00 GMT",
+            )
 
     def route_flaky_xml(self, h):
         if self.failures_left > 0:
@@ -135,22 +154,34 @@ def test_fetch_saves_feed_then_uses_etag_and_the_build_reads_it(server, tmp_path
     assert all(h["User-Agent"] == USER_AGENT for _, h in server.requests)
     assert server.paths().count("/robots.txt") == 2  # once per run, not once per feed
     [article] = ingest([tmp_path]).articles  # the hidden state file is not an input
-    assert (article.title, article.source, article.url) == ("Tram line opens", "Local Gazette",
-                                                             "http://127.0.0.1/tram")
-    assert article.date.isoformat() == "2025-10-14T09:00:00+02:00"  # the publisher's own offset kept
+    assert (article.title, article.source, article.url) == (
+        "Tram line opens",
+        "Local Gazette",
+        "http://127.0.0.1/tram",
+    )
+    assert (
+        article.date.isoformat() == "2025-10-14T09:00:00+02:00"
+    )  # the publisher's own offset kept
 
 
 def test_404_500_slow_and_non_feed_fail_without_stopping_the_others(server, tmp_path):
     names = ["missing.xml", "broken.xml", "slow.xml", "page.xml", "feed.xml"]
     results = fetch_feeds([f"{server.base}/{n}" for n in names], tmp_path, FAST)
-    assert statuses(results) == [("missing.xml", "failed"), ("broken.xml", "failed"), ("slow.xml", "failed"),
-                                 ("page.xml", "failed"), ("feed.xml", "new")]
+    assert statuses(results) == [
+        ("missing.xml", "failed"),
+        ("broken.xml", "failed"),
+        ("slow.xml", "failed"),
+        ("page.xml", "failed"),
+        ("feed.xml", "new"),
+    ]
     messages = [r.message for r in results]
     assert "HTTP 404" in messages[0] and "HTTP 500" in messages[1]
     assert "timed out" in messages[2] and "not an RSS or Atom feed" in messages[3]
     assert server.paths().count("/missing.xml") == 1  # a 404 is not retried
     assert server.paths().count("/broken.xml") == 3  # first try + 2 retries
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [results[-1].file]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        results[-1].file
+    ]
 
 
 def test_retries_recover_from_a_passing_500_with_growing_back_off(server, tmp_path):
@@ -163,16 +194,25 @@ def test_retries_recover_from_a_passing_500_with_growing_back_off(server, tmp_pa
 
 
 def test_redirects_are_followed_and_loops_end(server, tmp_path):
-    results = fetch_feeds([f"{server.base}/moved.xml", f"{server.base}/loop.xml", f"{server.base}/ftp.xml"],
-                          tmp_path, FAST)
-    assert statuses(results) == [("moved.xml", "new"), ("loop.xml", "failed"), ("ftp.xml", "failed")]
+    results = fetch_feeds(
+        [f"{server.base}/moved.xml", f"{server.base}/loop.xml", f"{server.base}/ftp.xml"],
+        tmp_path,
+        FAST,
+    )
+    assert statuses(results) == [
+        ("moved.xml", "new"),
+        ("loop.xml", "failed"),
+        ("ftp.xml", "failed"),
+    ]
     assert server.paths().count("/loop.xml") == 5  # urllib stops a loop after 4 repeats; no retry
     assert "non-HTTP URL refused" in results[2].message
     assert "redirected to" in results[0].message and results[0].message.endswith("/feed.xml")
 
 
 def test_robots_txt_is_respected(server, tmp_path):
-    results = fetch_feeds([f"{server.base}/private/feed.xml", f"{server.base}/sneaky.xml"], tmp_path, FAST)
+    results = fetch_feeds(
+        [f"{server.base}/private/feed.xml", f"{server.base}/sneaky.xml"], tmp_path, FAST
+    )
     assert statuses(results) == [("feed.xml", "disallowed"), ("sneaky.xml", "failed")]
     assert "robots.txt disallows" in results[1].message
     assert "/private/feed.xml" not in server.paths()  # not even through a redirect
@@ -189,24 +229,38 @@ def test_polite_delay_between_requests_to_one_host(server, tmp_path):
         waits.append(round(seconds, 3))
         clock[0] += seconds
 
-    fetcher = Fetcher(FetchSettings(timeout=1, retries=0, delay=2.0), sleep=sleep, clock=lambda: clock[0])
+    fetcher = Fetcher(
+        FetchSettings(timeout=1, retries=0, delay=2.0), sleep=sleep, clock=lambda: clock[0]
+    )
     fetch_feeds([f"{server.base}/feed.xml", f"{server.base}/moved.xml"], tmp_path, fetcher=fetcher)
     assert waits == [2.0, 2.0]  # robots.txt -> feed -> second feed
 
 
 def test_subscriptions_file_forms_and_errors(tmp_path):
     good = tmp_path / "feeds.yml"
-    good.write_text("feeds:\n  - https://a.example/rss\n  - url: https://b.example/atom\n"
-                    "  - https://a.example/rss\n", encoding="utf-8")
+    good.write_text(
+        "feeds:\n  - https://a.example/rss\n  - url: https://b.example/atom\n"
+        "  - https://a.example/rss\n",
+        encoding="utf-8",
+    )
     assert load_subscriptions(good) == ["https://a.example/rss", "https://b.example/atom"]
     bad = tmp_path / "bad.yml"
     bad.write_text("- https://a.example/rss\n- file:///etc/passwd\n", encoding="utf-8")
-    with pytest.raises(SubscriptionError, match=r"bad.yml: feed 2: 'file:///etc/passwd' is not an http\(s\) URL"):
+    with pytest.raises(
+        SubscriptionError, match=r"bad.yml: feed 2: 'file:///etc/passwd' is not an http\(s\) URL"
+    ):
         load_subscriptions(bad)
 
 
-@pytest.mark.parametrize("url", ["http://x.example/../../etc/passwd", "http://x.example/" + "a" * 500,
-                                 "http://x.example/CON", "https://x.example/feed?x=/../y"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://x.example/../../etc/passwd",
+        "http://x.example/" + "a" * 500,
+        "http://x.example/CON",
+        "https://x.example/feed?x=/../y",
+    ],
+)
 def test_feed_file_names_cannot_escape_the_folder(url):
     name = feed_filename(url)
     assert "/" not in name and "\\" not in name and not name.startswith(".") and len(name) < 90
@@ -217,7 +271,23 @@ def test_fetch_command(server, tmp_path, capsys):
     subs = tmp_path / "feeds.yml"
     subs.write_text(f"- {server.base}/feed.xml\n- {server.base}/missing.xml\n", encoding="utf-8")
     out = tmp_path / "in"
-    assert run(["fetch", str(subs), "--out", str(out), "--retries", "0", "--delay", "0", "--timeout", "2"]) == 0
+    assert (
+        run(
+            [
+                "fetch",
+                str(subs),
+                "--out",
+                str(out),
+                "--retries",
+                "0",
+                "--delay",
+                "0",
+                "--timeout",
+                "2",
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert "missing.xml: failed: HTTP 404" in err and "1 new" in err and "1 failed" in err
     subs.write_text(f"- {server.base}/missing.xml\n", encoding="utf-8")

@@ -5,18 +5,36 @@ import pytest
 import scipy.sparse as sp
 
 from helpers import document, seed_documents
-from stories_text import (BUDGET, ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B,
-                          QUAKE_PERU_A, QUAKE_PERU_B)
+from stories_text import (
+    BUDGET,
+    ESCAPE_NORWAY_A,
+    ESCAPE_NORWAY_B,
+    ESCAPE_TEXAS_A,
+    ESCAPE_TEXAS_B,
+    QUAKE_PERU_A,
+    QUAKE_PERU_B,
+)
 
-from newsdigest.group import (names_and_numbers, GroupSettings, average_link, document_vectors, group_documents,
-                              group_with_reasons, nearest_neighbours)
+from newsdigest.group import (
+    names_and_numbers,
+    GroupSettings,
+    average_link,
+    document_vectors,
+    group_documents,
+    group_with_reasons,
+    nearest_neighbours,
+)
 
-QUAKE = ("A magnitude 6.1 earthquake struck northern Chile near Antofagasta on Monday, "
-         "damaging roads and cutting power to 20,000 homes. No deaths were reported. "
-         "The national emergency office said aftershocks continued through the night.")
-QUAKE_OTHER_OUTLET = ("Chile's Antofagasta region was shaken by a 6.1-magnitude quake on Monday. "
-                      "Power was cut to about 20,000 homes and several roads were damaged, officials said. "
-                      "Aftershocks were felt overnight, the emergency office reported.")
+QUAKE = (
+    "A magnitude 6.1 earthquake struck northern Chile near Antofagasta on Monday, "
+    "damaging roads and cutting power to 20,000 homes. No deaths were reported. "
+    "The national emergency office said aftershocks continued through the night."
+)
+QUAKE_OTHER_OUTLET = (
+    "Chile's Antofagasta region was shaken by a 6.1-magnitude quake on Monday. "
+    "Power was cut to about 20,000 homes and several roads were damaged, officials said. "
+    "Aftershocks were felt overnight, the emergency office reported."
+)
 
 
 def test_seeds_with_differently_spelt_names_are_one_story():
@@ -25,15 +43,29 @@ def test_seeds_with_differently_spelt_names_are_one_story():
 
 
 def test_same_event_groups_and_different_events_stay_apart():
-    docs = [*seed_documents(), document(QUAKE, "q1"), document(BUDGET, "b"), document(QUAKE_OTHER_OUTLET, "q2")]
+    docs = [
+        *seed_documents(),
+        document(QUAKE, "q1"),
+        document(BUDGET, "b"),
+        document(QUAKE_OTHER_OUTLET, "q2"),
+    ]
     assert group_documents(docs) == [[0, 1], [2, 4], [3]]
 
 
 def test_sibling_events_of_one_kind_stay_apart_and_spelling_variants_join():
     # Two prison escapes and two earthquakes share their vocabulary; names, places and
     # numbers tell them apart. "McAllister" / "MacAllister" is one sheriff.
-    texts = [ESCAPE_NORWAY_A, ESCAPE_TEXAS_A, QUAKE, QUAKE_PERU_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_B,
-             QUAKE_OTHER_OUTLET, QUAKE_PERU_B, BUDGET]
+    texts = [
+        ESCAPE_NORWAY_A,
+        ESCAPE_TEXAS_A,
+        QUAKE,
+        QUAKE_PERU_A,
+        ESCAPE_NORWAY_B,
+        ESCAPE_TEXAS_B,
+        QUAKE_OTHER_OUTLET,
+        QUAKE_PERU_B,
+        BUDGET,
+    ]
     docs = [document(t, f"d{i}") for i, t in enumerate(texts)]
     assert group_documents(docs) == [[0, 4], [1, 5], [2, 6], [3, 7], [8]]
 
@@ -48,8 +80,11 @@ def test_dated_articles_weeks_apart_are_different_events():
 
 def test_a_story_spanning_too_many_days_is_not_built_by_chaining():
     day = lambda d: datetime(2025, 1, d, tzinfo=timezone.utc)  # noqa: E731
-    docs = [document(QUAKE, "a", date=day(1)), document(QUAKE_OTHER_OUTLET, "b", date=day(6)),
-            document(QUAKE, "c", date=day(11))]
+    docs = [
+        document(QUAKE, "a", date=day(1)),
+        document(QUAKE_OTHER_OUTLET, "b", date=day(6)),
+        document(QUAKE, "c", date=day(11)),
+    ]
     clusters = group_documents(docs)
     assert [0, 2] not in clusters and all(len(c) < 3 for c in clusters)
 
@@ -70,9 +105,11 @@ def test_joins_name_the_most_similar_pair():
 
 
 def test_nearest_neighbours_are_sorted_and_skip_far_dates():
-    docs = [document(QUAKE, "a", date=datetime(2025, 1, 1, tzinfo=timezone.utc)),
-            document(QUAKE_OTHER_OUTLET, "b", date=datetime(2025, 6, 1, tzinfo=timezone.utc)),
-            document(QUAKE_PERU_A, "c")]
+    docs = [
+        document(QUAKE, "a", date=datetime(2025, 1, 1, tzinfo=timezone.utc)),
+        document(QUAKE_OTHER_OUTLET, "b", date=datetime(2025, 6, 1, tzinfo=timezone.utc)),
+        document(QUAKE_PERU_A, "c"),
+    ]
     vectors = document_vectors(docs)
     indices, sims = nearest_neighbours(vectors, 2, [d.article.date for d in docs], 7)
     assert 1 not in indices[0] and 0 not in indices[1]  # five months apart: never neighbours
@@ -81,7 +118,9 @@ def test_nearest_neighbours_are_sorted_and_skip_far_dates():
 
 
 def test_names_and_numbers_skip_sentence_openers_and_fold_plurals():
-    tokens = names_and_numbers("The Oscars were held. Ellen hosted the Oscar show in 2014 for ABC's viewers.")
+    tokens = names_and_numbers(
+        "The Oscars were held. Ellen hosted the Oscar show in 2014 for ABC's viewers."
+    )
     assert tokens.count("oscar") == 2 and "2014" in tokens and "abc" in tokens
     assert "the" not in tokens and "ellen" not in tokens  # "Ellen" opens its sentence
 
@@ -95,8 +134,22 @@ def test_two_pass_neighbour_search_finds_the_exact_neighbours(monkeypatch):
     # Sentences of the test stories as short "articles": many share common words, so
     # the candidate search (rare features only) has something to leave out.
     from newsdigest import neighbours as group
-    texts = [s for text in (ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B, QUAKE_PERU_A,
-                            QUAKE_PERU_B, BUDGET, QUAKE, QUAKE_OTHER_OUTLET) for s in text.split(". ")]
+
+    texts = [
+        s
+        for text in (
+            ESCAPE_NORWAY_A,
+            ESCAPE_NORWAY_B,
+            ESCAPE_TEXAS_A,
+            ESCAPE_TEXAS_B,
+            QUAKE_PERU_A,
+            QUAKE_PERU_B,
+            BUDGET,
+            QUAKE,
+            QUAKE_OTHER_OUTLET,
+        )
+        for s in text.split(". ")
+    ]
     docs = [document(t, f"d{i}") for i, t in enumerate(texts)]
     vectors = document_vectors(docs)
     monkeypatch.setattr(group, "SEARCH_MAX_DF", 0.2)
@@ -113,6 +166,7 @@ def test_two_pass_neighbour_search_finds_the_exact_neighbours(monkeypatch):
 
 def test_pair_products_match_the_dense_products_including_empty_rows():
     from newsdigest.neighbours import pair_products
+
     rng = np.random.default_rng(7)
     dense = rng.random((30, 50)).astype(np.float32) * (rng.random((30, 50)) < 0.2)
     dense[[4, 29]] = 0  # rows with no features at all, the last one too
@@ -127,15 +181,37 @@ def test_pair_products_match_the_dense_products_including_empty_rows():
 
 def test_blocked_threaded_search_equals_one_block(monkeypatch):
     from newsdigest import neighbours as group
-    sentences = [s for text in (ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B, QUAKE_PERU_A,
-                                QUAKE_PERU_B, BUDGET, QUAKE, QUAKE_OTHER_OUTLET) for s in text.split(". ")]
+
+    sentences = [
+        s
+        for text in (
+            ESCAPE_NORWAY_A,
+            ESCAPE_NORWAY_B,
+            ESCAPE_TEXAS_A,
+            ESCAPE_TEXAS_B,
+            QUAKE_PERU_A,
+            QUAKE_PERU_B,
+            BUDGET,
+            QUAKE,
+            QUAKE_OTHER_OUTLET,
+        )
+        for s in text.split(". ")
+    ]
     # 120 "articles" of two sentences each, over 20 days: enough rows for several blocks.
-    docs = [document(f"{sentences[i % len(sentences)]}. {sentences[i * 7 % len(sentences)]}.", f"d{i}",
-                     date=datetime(2025, 1, 1 + i % 20, tzinfo=timezone.utc)) for i in range(120)]
+    docs = [
+        document(
+            f"{sentences[i % len(sentences)]}. {sentences[i * 7 % len(sentences)]}.",
+            f"d{i}",
+            date=datetime(2025, 1, 1 + i % 20, tzinfo=timezone.utc),
+        )
+        for i in range(120)
+    ]
     vectors = document_vectors(docs)
     dates = [d.article.date for d in docs]
     whole = group._top_k(vectors, 4, dates, 7)
-    monkeypatch.setattr(group, "BLOCK_PAIRS", 1)  # 50-row blocks (the minimum): several run on threads
+    monkeypatch.setattr(
+        group, "BLOCK_PAIRS", 1
+    )  # 50-row blocks (the minimum): several run on threads
     assert len(docs) > 100
     blocked = group._top_k(vectors, 4, dates, 7)
     assert (whole[0] == blocked[0]).all() and np.array_equal(whole[1], blocked[1])

@@ -17,7 +17,10 @@ def sentences():
 def _sorted_rows(matrix):
     """Each row's counts as a sorted list: comparable whatever the column numbering."""
     matrix = matrix.tocsr()
-    return [sorted(matrix.data[matrix.indptr[i]:matrix.indptr[i + 1]].tolist()) for i in range(matrix.shape[0])]
+    return [
+        sorted(matrix.data[matrix.indptr[i] : matrix.indptr[i + 1]].tolist())
+        for i in range(matrix.shape[0])
+    ]
 
 
 def test_char_ngrams_count_what_scikit_learn_counts(sentences):
@@ -32,14 +35,19 @@ def test_char_ngrams_count_what_scikit_learn_counts(sentences):
 
 def test_tfidf_similarities_match_scikit_learn(sentences):
     ours = tfidf(char_ngram_counts(sentences))
-    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(sentences)
+    theirs = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
+    ).fit_transform(sentences)
     assert np.allclose((ours @ ours.T).toarray(), (theirs @ theirs.T).toarray(), atol=1e-3)
 
 
 def test_word_unigrams_and_bigrams_after_stop_words(sentences):
-    ours = tfidf(word_ngram_counts([tokens(s, ENGLISH_STOP_WORDS) for s in sentences], (1, 2)), max_df=0.5)
-    theirs = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True,
-                             max_df=0.5).fit_transform(sentences)
+    ours = tfidf(
+        word_ngram_counts([tokens(s, ENGLISH_STOP_WORDS) for s in sentences], (1, 2)), max_df=0.5
+    )
+    theirs = TfidfVectorizer(
+        stop_words="english", ngram_range=(1, 2), sublinear_tf=True, max_df=0.5
+    ).fit_transform(sentences)
     assert ours.shape == theirs.shape
     assert np.allclose((ours @ ours.T).toarray(), (theirs @ theirs.T).toarray(), atol=1e-4)
 
@@ -82,10 +90,11 @@ def test_bigrams_that_move_a_letter_across_the_space_are_different_columns():
 
 def test_word_shingles_stay_within_each_text(sentences):
     from newsdigest.ngrams import word_shingles
+
     lists = [tokens(s) for s in sentences[:40]] + [["too", "short"], []]
     shingles = word_shingles(lists, 5, 26)
     for words, found in zip(lists, shingles):
-        distinct = {" ".join(words[i:i + 5]) for i in range(len(words) - 4)}
+        distinct = {" ".join(words[i : i + 5]) for i in range(len(words) - 4)}
         assert len(found) == len(distinct) and (np.diff(found.astype(np.int64)) > 0).all()
         assert found.dtype == np.uint32 and (found < 2**26).all()
     # Two texts given together share no window across their boundary.

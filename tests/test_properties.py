@@ -17,11 +17,54 @@ from newsdigest.summarise import Length, summarise_document
 
 # Arbitrary Unicode, plus text built from the characters news and markup are made of,
 # so that sentence ends, quotes and Markdown syntax turn up often.
-PIECES = st.sampled_from([". ", "? ", "! ", "... ", "\n", "\n\n", " ", '"', "'", "\u201c", "\u201d", "Mr. ",
-                          "U.S. ", "e.g. ", "<script>", "[x](javascript:a)", "{{ x }}", "{% y %}", "# ", "- ",
-                          "1. ", "| a |", "==", "~~", ":", "*", "_", "`", "\\", "&amp;", "\u00a0", "\u200b",
-                          "e\u0301", "\ufeff", "\r\n", "Putin", "said", "the", "Café", "東京", "مرحبا"])
-TEXT = st.one_of(st.text(), st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40).map("".join))
+PIECES = st.sampled_from(
+    [
+        ". ",
+        "? ",
+        "! ",
+        "... ",
+        "\n",
+        "\n\n",
+        " ",
+        '"',
+        "'",
+        "\u201c",
+        "\u201d",
+        "Mr. ",
+        "U.S. ",
+        "e.g. ",
+        "<script>",
+        "[x](javascript:a)",
+        "{{ x }}",
+        "{% y %}",
+        "# ",
+        "- ",
+        "1. ",
+        "| a |",
+        "==",
+        "~~",
+        ":",
+        "*",
+        "_",
+        "`",
+        "\\",
+        "&amp;",
+        "\u00a0",
+        "\u200b",
+        "e\u0301",
+        "\ufeff",
+        "\r\n",
+        "Putin",
+        "said",
+        "the",
+        "Café",
+        "東京",
+        "مرحبا",
+    ]
+)
+TEXT = st.one_of(
+    st.text(), st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40).map("".join)
+)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -35,7 +78,11 @@ def test_normalise_is_nfc_idempotent_and_drops_controls(text):
     out = normalise_text(text)
     assert unicodedata.is_normalized("NFC", out)
     assert normalise_text(out) == out
-    assert "\r" not in out and "\u200b" not in out and not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", out)
+    assert (
+        "\r" not in out
+        and "\u200b" not in out
+        and not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", out)
+    )
 
 
 @FAST
@@ -57,7 +104,7 @@ def test_sentences_are_the_text_in_order(text):
         assert sentence and sentence == sentence.strip()
         position = rest.find(squeeze(sentence))
         assert position >= 0, sentence
-        rest = rest[position + len(squeeze(sentence)):]
+        rest = rest[position + len(squeeze(sentence)) :]
 
 
 @FAST

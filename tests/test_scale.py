@@ -26,29 +26,38 @@ from newsdigest.summarise import Length, exclusive_sentences
 ROOT = Path(__file__).resolve().parent.parent
 
 BASES = [
-    Base("Harbour bridge closes for repairs", (
-        "The Old Harbour bridge will close for six weeks from Monday while engineers replace its cables.",
-        "City officials said the closure was needed after an inspection found corroded anchor points.",
-        "Commuters will be diverted over the river tunnel, which is expected to add twenty minutes to trips.",
-        "The ferry service will run every ten minutes during the morning and evening rush.",
-        "Shop owners near the bridge said they feared losing customers during the works.",
-        "The council promised a compensation fund for businesses that lose more than a third of their trade.",
-    )),
-    Base("Storm cuts power to thousands of homes", (
-        "A storm with gusts of over 120 km/h cut power to 40,000 homes across the northern valleys overnight.",
-        "Fallen trees blocked three main roads and a railway line near the mountain pass.",
-        "The grid operator said most customers should have power back by Wednesday evening.",
-        "Schools in the worst-hit villages stayed closed and exams were postponed.",
-        "Forecasters warned that a second, weaker storm could arrive at the weekend.",
-    )),
-    Base("Library wins national design award", (
-        "The new central library has won the national architecture prize for public buildings.",
-        "Judges praised its timber roof and the reading garden built on the old car park.",
-        "Visitor numbers have doubled since it opened in the spring, the library said.",
-        "The architects said the building uses a third of the energy of the library it replaced.",
-        "A children's wing with a small theatre will open next year.",
-        "The prize comes with a grant that the city plans to spend on mobile libraries.",
-    )),
+    Base(
+        "Harbour bridge closes for repairs",
+        (
+            "The Old Harbour bridge will close for six weeks from Monday while engineers replace its cables.",
+            "City officials said the closure was needed after an inspection found corroded anchor points.",
+            "Commuters will be diverted over the river tunnel, which is expected to add twenty minutes to trips.",
+            "The ferry service will run every ten minutes during the morning and evening rush.",
+            "Shop owners near the bridge said they feared losing customers during the works.",
+            "The council promised a compensation fund for businesses that lose more than a third of their trade.",
+        ),
+    ),
+    Base(
+        "Storm cuts power to thousands of homes",
+        (
+            "A storm with gusts of over 120 km/h cut power to 40,000 homes across the northern valleys overnight.",
+            "Fallen trees blocked three main roads and a railway line near the mountain pass.",
+            "The grid operator said most customers should have power back by Wednesday evening.",
+            "Schools in the worst-hit villages stayed closed and exams were postponed.",
+            "Forecasters warned that a second, weaker storm could arrive at the weekend.",
+        ),
+    ),
+    Base(
+        "Library wins national design award",
+        (
+            "The new central library has won the national architecture prize for public buildings.",
+            "Judges praised its timber roof and the reading garden built on the old car park.",
+            "Visitor numbers have doubled since it opened in the spring, the library said.",
+            "The architects said the building uses a third of the energy of the library it replaced.",
+            "A children's wing with a small theatre will open next year.",
+            "The prize comes with a grant that the city plans to spend on mobile libraries.",
+        ),
+    ),
 ]
 
 
@@ -72,17 +81,33 @@ class Run:
 
     @property
     def cache_stats(self) -> tuple[int, int, int] | None:
-        return next(((u.hits, u.misses, u.rebuilt) for u in self.digest.caches if u.name == "article"), None)
+        return next(
+            ((u.hits, u.misses, u.rebuilt) for u in self.digest.caches if u.name == "article"), None
+        )
 
     @property
     def story_cache_stats(self) -> dict[str, tuple[int, int, int]]:
-        return {u.name: (u.hits, u.misses, u.rebuilt) for u in self.digest.caches if u.name != "article"}
+        return {
+            u.name: (u.hits, u.misses, u.rebuilt) for u in self.digest.caches if u.name != "article"
+        }
 
 
-def build(corpus: Path, out: Path, run: Run | None = None, settings: Settings = Settings()) -> dict[str, bytes]:
+def build(
+    corpus: Path, out: Path, run: Run | None = None, settings: Settings = Settings()
+) -> dict[str, bytes]:
     run = run or Run()
-    run.digest = build_digest([corpus], settings, ROOT / "topics", options=Options(run.executor, run.cache_dir))
-    write_site(run.digest, out, ROOT / "site_templates", settings, ROOT / "mkdocs.yml", out / "site", run.executor)
+    run.digest = build_digest(
+        [corpus], settings, ROOT / "topics", options=Options(run.executor, run.cache_dir)
+    )
+    write_site(
+        run.digest,
+        out,
+        ROOT / "site_templates",
+        settings,
+        ROOT / "mkdocs.yml",
+        out / "site",
+        run.executor,
+    )
     return markdown(out / "docs")
 
 
@@ -105,7 +130,15 @@ def test_story_pages_on_forked_processes_are_the_same_pages(corpus, tmp_path, mo
     digest = build_digest([corpus], Settings(), ROOT / "topics")
 
     def site(jobs: int, out: Path) -> dict[str, bytes]:
-        write_site(digest, out, ROOT / "site_templates", Settings(), ROOT / "mkdocs.yml", out / "site", Executor(jobs))
+        write_site(
+            digest,
+            out,
+            ROOT / "site_templates",
+            Settings(),
+            ROOT / "mkdocs.yml",
+            out / "site",
+            Executor(jobs),
+        )
         return markdown(out / "docs")
 
     one = site(1, tmp_path / "one")
@@ -118,10 +151,27 @@ def test_story_pages_on_forked_processes_are_the_same_pages(corpus, tmp_path, mo
 def test_cli_accepts_jobs_and_no_cache(corpus, tmp_path):
     from newsdigest.cli import run
 
-    code = run(["build", "-q", "--input", str(corpus), "--out", str(tmp_path / "out"),
-                "--topics", str(ROOT / "topics"), "--templates", str(ROOT / "site_templates"),
-                "--mkdocs", str(ROOT / "mkdocs.yml"), "--settings", str(tmp_path / "absent.yml"),
-                "--jobs", "2", "--no-cache"])
+    code = run(
+        [
+            "build",
+            "-q",
+            "--input",
+            str(corpus),
+            "--out",
+            str(tmp_path / "out"),
+            "--topics",
+            str(ROOT / "topics"),
+            "--templates",
+            str(ROOT / "site_templates"),
+            "--mkdocs",
+            str(ROOT / "mkdocs.yml"),
+            "--settings",
+            str(tmp_path / "absent.yml"),
+            "--jobs",
+            "2",
+            "--no-cache",
+        ]
+    )
     assert code == 0
     assert markdown(tmp_path / "out" / "docs") == build(corpus, tmp_path / "ref", Run())
 
@@ -196,7 +246,11 @@ def test_interrupted_build_keeps_the_batches_it_finished(corpus, tmp_path, monke
     monkeypatch.undo()
     again = prepare_articles(articles, Length(), cache_dir=tmp_path / "cache", batch=4)
     [use] = again.caches
-    assert (use.hits, use.misses, use.rebuilt) == (8, 16, 0)  # two batches of four were stored as they finished
+    assert (use.hits, use.misses, use.rebuilt) == (
+        8,
+        16,
+        0,
+    )  # two batches of four were stored as they finished
 
 
 def test_deleted_cache_costs_only_time(corpus, tmp_path):
@@ -218,7 +272,9 @@ def test_an_earlier_versions_cache_folders_are_removed_and_nothing_else(corpus, 
         entry = cache / kind / "3f" / ("3f" + "a" * 62 + ".json")
         entry.parent.mkdir(parents=True)
         entry.write_text('{"format": 2}', encoding="utf-8")
-    (cache / "articles" / "3f" / ".tmp-x1y2.json").write_text("", encoding="utf-8")  # a write cut short
+    (cache / "articles" / "3f" / ".tmp-x1y2.json").write_text(
+        "", encoding="utf-8"
+    )  # a write cut short
     # A folder of the same name that holds anything else is someone's own: left alone.
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "articles" / "ab").mkdir(parents=True)
@@ -234,7 +290,9 @@ def test_an_earlier_versions_cache_folders_are_removed_and_nothing_else(corpus, 
     assert f"removed {cache / 'articles'}: an earlier version's cache, no longer read" in err
     assert f"removed {cache / 'stories'}" in err
     assert run([*args, "--cache-dir", str(elsewhere)]) == 0
-    assert (elsewhere / "articles" / "ab" / "notes.txt").exists() and (elsewhere / "stories" / "draft.json").exists()
+    assert (elsewhere / "articles" / "ab" / "notes.txt").exists() and (
+        elsewhere / "stories" / "draft.json"
+    ).exists()
     assert "removed" not in capsys.readouterr().err
 
 
@@ -257,7 +315,9 @@ def test_corrupt_entry_is_rebuilt_not_trusted(corpus, tmp_path, damage):
     reference = build(corpus, tmp_path / "a", Run(cache_dir=tmp_path / "cache"))
     database = tmp_path / "cache" / "articles.sqlite"
     with sqlite3.connect(database) as db:
-        key, payload = db.execute("SELECT key, payload FROM entries ORDER BY key LIMIT 1").fetchone()
+        key, payload = db.execute(
+            "SELECT key, payload FROM entries ORDER BY key LIMIT 1"
+        ).fetchone()
         if damage == "garbage":
             damaged = "\x00\xff not json"
         elif damage == "truncated":
@@ -270,7 +330,9 @@ def test_corrupt_entry_is_rebuilt_not_trusted(corpus, tmp_path, damage):
     assert build(corpus, tmp_path / "b", work) == reference
     assert work.cache_stats == (23, 0, 1)
     with sqlite3.connect(database) as db:  # rebuilt: the entry holds the true value again
-        assert db.execute("SELECT payload FROM entries WHERE key = ?", (key,)).fetchone()[0] == payload
+        assert (
+            db.execute("SELECT payload FROM entries WHERE key = ?", (key,)).fetchone()[0] == payload
+        )
 
 
 def test_damaged_cache_file_is_replaced_not_trusted(corpus, tmp_path):
@@ -296,7 +358,9 @@ def test_cache_locked_by_another_build_is_left_alone(corpus, tmp_path, monkeypat
     shorter = Settings(summary_sentences=2)  # another setting: every article misses
     try:
         work = Run(cache_dir=tmp_path / "cache")
-        assert build(corpus, tmp_path / "b", work, shorter) == build(corpus, tmp_path / "c", Run(), shorter)
+        assert build(corpus, tmp_path / "b", work, shorter) == build(
+            corpus, tmp_path / "c", Run(), shorter
+        )
         assert work.cache_stats == (0, 24, 0)  # built, without waiting at every entry
     finally:
         other.execute("ROLLBACK")
@@ -320,7 +384,9 @@ def test_cache_round_trip_keeps_every_field(tmp_path):
     assert loaded == fresh
     # The global stages' features too (shingles are left out of ==).
     assert [p.names for p in loaded] == [p.names for p in fresh] and any(p.names for p in fresh)
-    assert all(np.array_equal(a.shingles, b.shingles) and len(a.shingles) for a, b in zip(loaded, fresh))
+    assert all(
+        np.array_equal(a.shingles, b.shingles) and len(a.shingles) for a, b in zip(loaded, fresh)
+    )
 
 
 def test_cached_features_give_what_the_stages_compute_themselves(corpus):
@@ -336,11 +402,14 @@ def test_cached_features_give_what_the_stages_compute_themselves(corpus):
     shingles = [per_article.features[d.id].shingles for d in documents]
     names = [per_article.features[d.id].names for d in documents]
     # A copy among them, so that the copy finder has something to find.
-    copy = replace(documents[0], article=replace(documents[0].article, id="copy", source="Other Wire"))
+    copy = replace(
+        documents[0], article=replace(documents[0].article, id="copy", source="Other Wire")
+    )
     found, bare_found = [], []
     with_copy = documents + [copy]
-    assert collapse_duplicates(with_copy, found, shingles + shingle_sets([copy.article.text])) == collapse_duplicates(
-        with_copy, bare_found)
+    assert collapse_duplicates(
+        with_copy, found, shingles + shingle_sets([copy.article.text])
+    ) == collapse_duplicates(with_copy, bare_found)
     assert len(found) == 1 and [str(p) for p in found] == [str(p) for p in bare_found]
     assert group_with_reasons(documents, names=names) == group_with_reasons(documents)
 
@@ -353,18 +422,26 @@ def test_dask_local_cluster_gives_the_same_results(corpus):
 
     articles = ingest([corpus]).articles
     local = prepare_articles(articles, Length(sentences=3)).prepared
-    with distributed.LocalCluster(host="127.0.0.1", protocol="tcp", n_workers=1, threads_per_worker=2,
-                                  processes=False, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        host="127.0.0.1",
+        protocol="tcp",
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        dashboard_address=None,
+    ) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         remote = Executor(scheduler=cluster.scheduler_address)
         assert prepare_articles(articles, Length(sentences=3), remote, batch=5).prepared == local
-        groups = [[p.document for p in local[i:i + 3]] for i in range(0, 12, 3)]
-        assert remote.map(exclusive_sentences, groups, 2) == [exclusive_sentences(g, 2) for g in groups]
+        groups = [[p.document for p in local[i : i + 3]] for i in range(0, 12, 3)]
+        assert remote.map(exclusive_sentences, groups, 2) == [
+            exclusive_sentences(g, 2) for g in groups
+        ]
 
 
 def test_per_story_on_processes_matches_one_process(corpus):
     prepared = prepare_articles(ingest([corpus]).articles).prepared
-    groups = [[p.document for p in prepared[i:i + 4]] for i in range(0, 24, 4)]
+    groups = [[p.document for p in prepared[i : i + 4]] for i in range(0, 24, 4)]
     expected = [exclusive_sentences(g, 2) for g in groups]
     assert any(expected)
     assert Executor(jobs=2).map(exclusive_sentences, groups, 2) == expected
@@ -415,6 +492,7 @@ def test_stream_articles_are_rewrites_not_copies():
     # Several outlets per story, and their versions rarely pass for syndicated copies: with
     # these five-sentence bases, 3 of 60 do (sentence drops alone made 37 of 60 copies).
     from newsdigest.dedupe import duplicate_groups
+
     assert sum(len(group) - 1 for group in duplicate_groups([i["text"] for i in items])) <= 6
 
 
@@ -435,10 +513,14 @@ def markdown_like(folder: Path) -> dict[str, bytes]:
 def test_load_bases_skips_boilerplate_duplicates_and_stubs(tmp_path):
     (tmp_path / "set").mkdir()
     text = " ".join(BASES[0].sentences)
-    rows = [{"id": "a", "title": "T", "text": text},
-            {"id": "b", "title": "T", "text": text},  # same text again
-            {"id": "c", "title": None, "text": "Too short. Only two sentences."},
-            {"id": "d", "title": None, "text": text + " More.", "is_boilerplate": True}]
-    (tmp_path / "set" / "articles.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    rows = [
+        {"id": "a", "title": "T", "text": text},
+        {"id": "b", "title": "T", "text": text},  # same text again
+        {"id": "c", "title": None, "text": "Too short. Only two sentences."},
+        {"id": "d", "title": None, "text": text + " More.", "is_boilerplate": True},
+    ]
+    (tmp_path / "set" / "articles.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows), encoding="utf-8"
+    )
     bases = load_bases(tmp_path)
     assert [b.title for b in bases] == ["T"] and bases[0].sentences == BASES[0].sentences

@@ -5,8 +5,15 @@ import json
 import textwrap
 
 import pytest
-from stories_text import (BUDGET, ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B,
-                          QUAKE_PERU_A, QUAKE_PERU_B)
+from stories_text import (
+    BUDGET,
+    ESCAPE_NORWAY_A,
+    ESCAPE_NORWAY_B,
+    ESCAPE_TEXAS_A,
+    ESCAPE_TEXAS_B,
+    QUAKE_PERU_A,
+    QUAKE_PERU_B,
+)
 
 from newsdigest.cli import run
 from newsdigest.configfile import ConfigInvalid
@@ -18,10 +25,25 @@ from newsdigest.render.pages import redirect_pages
 from newsdigest.model import Story
 
 ARTICLES = {
-    "norway-a": ("Three inmates escape Halvorsen prison near Bergen", "Bergen Post", "2025-03-02", ESCAPE_NORWAY_A),
+    "norway-a": (
+        "Three inmates escape Halvorsen prison near Bergen",
+        "Bergen Post",
+        "2025-03-02",
+        ESCAPE_NORWAY_A,
+    ),
     "norway-b": ("Manhunt after Halvorsen jailbreak", "Nordic Wire", "2025-03-03", ESCAPE_NORWAY_B),
-    "texas-a": ("Two inmates flee Cedar Ridge detention center", "Amarillo Star", "2025-03-06", ESCAPE_TEXAS_A),
-    "texas-b": ("Cedar Ridge escapees crawled through air vent", "Panhandle News", "2025-03-06", ESCAPE_TEXAS_B),
+    "texas-a": (
+        "Two inmates flee Cedar Ridge detention center",
+        "Amarillo Star",
+        "2025-03-06",
+        ESCAPE_TEXAS_A,
+    ),
+    "texas-b": (
+        "Cedar Ridge escapees crawled through air vent",
+        "Panhandle News",
+        "2025-03-06",
+        ESCAPE_TEXAS_B,
+    ),
     "peru-a": ("Earthquake hits Arequipa", "Lima Daily", "2025-03-04", QUAKE_PERU_A),
     "peru-b": ("Two dead in Arequipa quake", "Andes Wire", "2025-03-04", QUAKE_PERU_B),
     "leeds": ("Leeds approves school budget", "Yorkshire Times", "2025-03-05", BUDGET),
@@ -32,8 +54,10 @@ def write_articles(folder, names):
     folder.mkdir(parents=True, exist_ok=True)
     for name in names:
         title, outlet, date, text = ARTICLES[name]
-        (folder / f"{name}.md").write_text(f"---\ntitle: {title}\nsource: {outlet}\ndate: {date}\n---\n\n{text}\n",
-                                           encoding="utf-8")
+        (folder / f"{name}.md").write_text(
+            f"---\ntitle: {title}\nsource: {outlet}\ndate: {date}\n---\n\n{text}\n",
+            encoding="utf-8",
+        )
     return folder
 
 
@@ -58,7 +82,9 @@ def test_stories_and_their_slugs_come_from_the_oldest_article(articles, tmp_path
 
 def test_a_story_keeps_its_slug_when_a_new_article_joins(tmp_path):
     first = build_digest([write_articles(tmp_path / "day1", ["norway-a", "peru-a"])])
-    later = build_digest([write_articles(tmp_path / "day2", ["norway-a", "peru-a", "norway-b", "peru-b"])])
+    later = build_digest(
+        [write_articles(tmp_path / "day2", ["norway-a", "peru-a", "norway-b", "peru-b"])]
+    )
     assert set(stories_of(first)) == set(stories_of(later))
     assert stories_of(later)["earthquake-hits-arequipa"] == ["peru-a", "peru-b"]
 
@@ -67,14 +93,19 @@ def test_registry_keeps_slugs_and_redirects_merged_stories():
     before = Registry({"old-a": ("a1", "a2"), "old-b": ("b1",)}, {"ancient": "old-b"})
     # The grouping now puts a1, a2 and b1 together (a bridging article arrived) and
     # names the story after some other title.
-    merged = [Story(slug="fresh-title", title="T", article_ids=("a1", "a2", "b1", "c1")),
-              Story(slug="other", title="O", article_ids=("z1",))]
+    merged = [
+        Story(slug="fresh-title", title="T", article_ids=("a1", "a2", "b1", "c1")),
+        Story(slug="other", title="O", article_ids=("z1",)),
+    ]
     stories, redirects, registry = stable_slugs(merged, before)
     assert [s.slug for s in stories] == ["old-a", "other"]
     assert redirects == {"old-b": "old-a", "ancient": "old-a"}  # chains land in one hop
     assert registry.stories == {"old-a": ("a1", "a2", "b1", "c1"), "other": ("z1",)}
     # A split: the part with most of the old articles keeps the slug, the other part gets its own.
-    split = [Story(slug="x", title="X", article_ids=("a1",)), Story(slug="y", title="Y", article_ids=("a2", "b1"))]
+    split = [
+        Story(slug="x", title="X", article_ids=("a1",)),
+        Story(slug="y", title="Y", article_ids=("a2", "b1")),
+    ]
     stories, redirects, _ = stable_slugs(split, registry)
     assert [s.slug for s in stories] == ["x", "old-a"]
     assert "old-a" not in redirects
@@ -88,16 +119,42 @@ def test_redirect_pages_link_to_the_new_story():
 
 def test_build_with_registry_writes_it_and_serves_redirects(articles, tmp_path):
     registry = tmp_path / "registry.json"
-    registry.write_text(json.dumps({"stories": {"old-norway-slug": ["norway-a"], "old-jail-slug": ["norway-b"]},
-                                    "redirects": {}}), encoding="utf-8")
+    registry.write_text(
+        json.dumps(
+            {
+                "stories": {"old-norway-slug": ["norway-a"], "old-jail-slug": ["norway-b"]},
+                "redirects": {},
+            }
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    assert run(["build", "-q", "--input", str(articles), "--out", str(out), "--topics", str(tmp_path / "none"),
-                "--settings", str(tmp_path / "none.yml"), "--registry", str(registry)]) == 0
+    assert (
+        run(
+            [
+                "build",
+                "-q",
+                "--input",
+                str(articles),
+                "--out",
+                str(out),
+                "--topics",
+                str(tmp_path / "none"),
+                "--settings",
+                str(tmp_path / "none.yml"),
+                "--registry",
+                str(registry),
+            ]
+        )
+        == 0
+    )
     saved = json.loads(registry.read_text(encoding="utf-8"))
     assert saved["stories"]["old-norway-slug"] == ["norway-a", "norway-b"]
     assert saved["redirects"] == {"old-jail-slug": "old-norway-slug"}
     assert (out / "docs" / "stories" / "old-norway-slug.md").exists()
-    assert "url=../old-norway-slug/" in (out / "docs" / "stories" / "old-jail-slug.md").read_text(encoding="utf-8")
+    assert "url=../old-norway-slug/" in (out / "docs" / "stories" / "old-jail-slug.md").read_text(
+        encoding="utf-8"
+    )
 
 
 OVERRIDES = """\
@@ -122,13 +179,29 @@ def test_editor_overrides_merge_split_retitle_hide_and_take_down(articles, tmp_p
         "two-dead-in-arequipa-quake": ["peru-b"],
     }
     assert "texas-b" not in digest.articles and "texas-b" not in digest.summaries
-    assert digest.redirects == {"two-inmates-flee-cedar-ridge-detention-center":
-                                "three-inmates-escape-halvorsen-prison-near-bergen"}
+    assert digest.redirects == {
+        "two-inmates-flee-cedar-ridge-detention-center": "three-inmates-escape-halvorsen-prison-near-bergen"
+    }
     titles = {s.slug: s.title for s in digest.stories}
     assert titles["earthquake-hits-arequipa"] == "Deadly quake in southern Peru"
     out = tmp_path / "out"
-    assert run(["build", "-q", "--input", str(articles), "--out", str(out), "--topics", str(topics),
-                "--settings", str(tmp_path / "none.yml")]) == 0
+    assert (
+        run(
+            [
+                "build",
+                "-q",
+                "--input",
+                str(articles),
+                "--out",
+                str(out),
+                "--topics",
+                str(topics),
+                "--settings",
+                str(tmp_path / "none.yml"),
+            ]
+        )
+        == 0
+    )
     pages = "".join(p.read_text(encoding="utf-8") for p in (out / "docs").rglob("*.md"))
     assert "Cedar Ridge escapees" not in pages and "air vent" not in pages  # taken down everywhere
     assert "Leeds" not in pages  # hidden
@@ -136,12 +209,15 @@ def test_editor_overrides_merge_split_retitle_hide_and_take_down(articles, tmp_p
 
 
 def test_override_mistakes_name_file_line_and_key(tmp_path):
-    (tmp_path / "overrides.yml").write_text(textwrap.dedent("""\
+    (tmp_path / "overrides.yml").write_text(
+        textwrap.dedent("""\
         merge:
           - [only-one]
         hide: [Not A Slug]
         retitel: {}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigInvalid) as caught:
         load_overrides(tmp_path)
     errors = [str(e) for e in caught.value.errors]
@@ -151,20 +227,40 @@ def test_override_mistakes_name_file_line_and_key(tmp_path):
 
 
 def test_overrides_naming_missing_stories_warn(articles, tmp_path):
-    (tmp_path / "overrides.yml").write_text("hide: [no-such-story]\nsplit: [no-such-article]\n", encoding="utf-8")
+    (tmp_path / "overrides.yml").write_text(
+        "hide: [no-such-story]\nsplit: [no-such-article]\n", encoding="utf-8"
+    )
     digest = build_digest([articles], topics_dir=tmp_path)
     warnings = [str(p) for p in digest.problems if p.action == "warning"]
-    assert any("overrides.yml:1" in w and "no story 'no-such-story'" in w for w in warnings), warnings
-    assert any("overrides.yml:2" in w and "no article 'no-such-article'" in w for w in warnings), warnings
+    assert any("overrides.yml:1" in w and "no story 'no-such-story'" in w for w in warnings), (
+        warnings
+    )
+    assert any("overrides.yml:2" in w and "no article 'no-such-article'" in w for w in warnings), (
+        warnings
+    )
 
 
 def test_topic_rules_that_match_nothing_warn(articles, tmp_path, capsys):
     topics = tmp_path / "topics"
     topics.mkdir()
-    (topics / "jails.yml").write_text("name: Jails\nmatch:\n  any: [prison, penitentiary]\n", encoding="utf-8")
+    (topics / "jails.yml").write_text(
+        "name: Jails\nmatch:\n  any: [prison, penitentiary]\n", encoding="utf-8"
+    )
     (topics / "space.yml").write_text("name: Space\nmatch:\n  any: [astronaut]\n", encoding="utf-8")
-    assert run(["check", "--topics", str(topics), "--settings", str(tmp_path / "no.yml"),
-                "--input", str(articles)]) == 0
+    assert (
+        run(
+            [
+                "check",
+                "--topics",
+                str(topics),
+                "--settings",
+                str(tmp_path / "no.yml"),
+                "--input",
+                str(articles),
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert "space.yml:1: match: topic 'space' matches no story" in err
     assert "keyword 'penitentiary' of topic 'jails' matches nothing" in err
@@ -174,37 +270,85 @@ def test_topic_rules_that_match_nothing_warn(articles, tmp_path, capsys):
 def test_explain_names_the_joining_pair_and_the_matching_rule(articles, tmp_path, capsys):
     topics = tmp_path / "topics"
     topics.mkdir()
-    (topics / "jails.yml").write_text("name: Jails\nmatch:\n  any: [jailbreak, escape]\n", encoding="utf-8")
-    assert run(["explain", "two-inmates-flee-cedar-ridge-detention-center", "--input", str(articles),
-                "--topics", str(topics)]) == 0
+    (topics / "jails.yml").write_text(
+        "name: Jails\nmatch:\n  any: [jailbreak, escape]\n", encoding="utf-8"
+    )
+    assert (
+        run(
+            [
+                "explain",
+                "two-inmates-flee-cedar-ridge-detention-center",
+                "--input",
+                str(articles),
+                "--topics",
+                str(topics),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "'texas-a' ~ 'texas-b' cosine" in out
     assert "Dale" in out and "Interstate" in out  # shared names shown
     assert "Jails (jails)" in out and "match.any: the text says 'escaped'" in out
-    assert run(["explain", "leeds-approves-school-budget", "--input", str(articles),
-                "--topics", str(topics)]) == 0
+    assert (
+        run(
+            [
+                "explain",
+                "leeds-approves-school-budget",
+                "--input",
+                str(articles),
+                "--topics",
+                str(topics),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "a single article" in out and "automatic" in out
-    assert run(["explain", "earthquake-hits-arequipe", "--input", str(articles), "--topics", str(topics)]) == 2
+    assert (
+        run(
+            [
+                "explain",
+                "earthquake-hits-arequipe",
+                "--input",
+                str(articles),
+                "--topics",
+                str(topics),
+            ]
+        )
+        == 2
+    )
     assert "did you mean earthquake-hits-arequipa?" in capsys.readouterr().err
 
 
 def test_group_jsonl_prints_every_article_in_input_order(tmp_path, capsys):
-    lines = [{"id": f"a{i}", "title": title, "text": text} for i, (title, _, _, text) in enumerate(ARTICLES.values())]
+    lines = [
+        {"id": f"a{i}", "title": title, "text": text}
+        for i, (title, _, _, text) in enumerate(ARTICLES.values())
+    ]
     data = tmp_path / "in.jsonl"
     data.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
     assert run(["group", str(data), "--jsonl"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["id"] for r in rows] == [f"a{i}" for i in range(7)]
     story = [r["story"] for r in rows]
-    assert story[0] == story[1] != story[2] == story[3] and story[4] == story[5] and len(set(story)) == 4
+    assert (
+        story[0] == story[1] != story[2] == story[3]
+        and story[4] == story[5]
+        and len(set(story)) == 4
+    )
 
 
 def test_eval_stories_scores_against_labels_and_baselines(tmp_path, capsys):
     labels = ["norway", "norway", "texas", "texas", "peru", "peru", "leeds"]
     data = tmp_path / "gold.jsonl"
-    data.write_text("\n".join(json.dumps({"id": n, "title": t, "text": x, "label": label})
-                              for (n, (t, _, _, x)), label in zip(ARTICLES.items(), labels)) + "\n")
+    data.write_text(
+        "\n".join(
+            json.dumps({"id": n, "title": t, "text": x, "label": label})
+            for (n, (t, _, _, x)), label in zip(ARTICLES.items(), labels)
+        )
+        + "\n"
+    )
     assert run(["eval", "stories", str(data), "--json", "--min-f1", "99"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["newsdigest"]["f1"] == 1.0 and result["singletons"]["precision"] == 1.0
@@ -215,14 +359,22 @@ def test_eval_stories_scores_against_labels_and_baselines(tmp_path, capsys):
     assert run(["eval", "stories", str(data), "--floors", str(floors), "--gate", "met"]) == 0
     assert "gate met: ok" in capsys.readouterr().out
     assert run(["eval", "stories", str(data), "--floors", str(floors), "--gate", "missed"]) == 1
-    assert "gate missed: FAILED: newsdigest f1 100.00 is below the floor 100.50" in capsys.readouterr().err
+    assert (
+        "gate missed: FAILED: newsdigest f1 100.00 is below the floor 100.50"
+        in capsys.readouterr().err
+    )
 
 
 def test_eval_topics_reports_nmi_and_gates_on_it(tmp_path, capsys):
     labels = ["europe", "europe", "america", "america", "america", "europe", "europe"]
     data = tmp_path / "gold.jsonl"
-    data.write_text("\n".join(json.dumps({"id": n, "title": t, "text": x, "label": label})
-                              for (n, (t, _, _, x)), label in zip(ARTICLES.items(), labels)) + "\n")
+    data.write_text(
+        "\n".join(
+            json.dumps({"id": n, "title": t, "text": x, "label": label})
+            for (n, (t, _, _, x)), label in zip(ARTICLES.items(), labels)
+        )
+        + "\n"
+    )
     floors = tmp_path / "floors.yml"
     floors.write_text("none:\n  nmi: 0\nall:\n  nmi: 100.5\nwrong:\n  f1: 50\n", encoding="utf-8")
     assert run(["eval", "topics", str(data), "--floors", str(floors), "--gate", "none"]) == 0
@@ -232,7 +384,9 @@ def test_eval_topics_reports_nmi_and_gates_on_it(tmp_path, capsys):
     assert "is below the floor 100.50" in capsys.readouterr().err
     assert run(["eval", "topics", str(data), "--floors", str(floors), "--gate", "wrong"]) == 1
     assert "floor for unknown figure 'f1'; expected one of nmi" in capsys.readouterr().err
-    assert run(["eval", "topics", str(data), "--floors", str(floors)]) == 2  # --gate missing: a usage error
+    assert (
+        run(["eval", "topics", str(data), "--floors", str(floors)]) == 2
+    )  # --gate missing: a usage error
 
 
 def test_eval_stories_lists_errors_and_the_ceiling(tmp_path, capsys):
@@ -240,8 +394,13 @@ def test_eval_stories_lists_errors_and_the_ceiling(tmp_path, capsys):
     # escape (a missed merge it cannot see), and the two Texas reports filed as two stories.
     labels = ["norway", "norway", "texas", "texas-2", "peru", "peru", "norway"]
     data = tmp_path / "gold.jsonl"
-    data.write_text("\n".join(json.dumps({"id": n, "title": t, "text": x, "label": label})
-                              for (n, (t, _, _, x)), label in zip(ARTICLES.items(), labels)) + "\n")
+    data.write_text(
+        "\n".join(
+            json.dumps({"id": n, "title": t, "text": x, "label": label})
+            for (n, (t, _, _, x)), label in zip(ARTICLES.items(), labels)
+        )
+        + "\n"
+    )
     assert run(["eval", "stories", str(data), "--json", "--errors"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["wrong_merges"] == [["texas-a", "texas-b"]]
@@ -259,7 +418,9 @@ def test_ceiling_cuts_gold_where_no_link_reaches():
     import scipy.sparse as sp
 
     # Articles 0-1-2 chained by strong links (0 and 2 only through 1), 3 with nothing in common.
-    vectors = sp.csr_matrix(np.array([[1.0, 0, 0, 0], [0.6, 0.8, 0, 0], [0, 1.0, 0, 0], [0, 0, 0, 1.0]]))
+    vectors = sp.csr_matrix(
+        np.array([[1.0, 0, 0, 0], [0.6, 0.8, 0, 0], [0, 1.0, 0, 0], [0, 0, 0, 1.0]])
+    )
     scores = linkable_ceiling(vectors, ["a", "a", "a", "a"], 0.5)
     assert scores.precision == 1.0 and scores.clusters == 2
     assert scores.recall == pytest.approx((3 * 3 / 4 + 1 / 4) / 4)

@@ -1,8 +1,14 @@
 import numpy as np
 from helpers import document, seed_documents
 
-from newsdigest.summarise import (Length, central_lead, centrality, exclusive_sentences, summarise_document,
-                                  summarise_story)
+from newsdigest.summarise import (
+    Length,
+    central_lead,
+    centrality,
+    exclusive_sentences,
+    summarise_document,
+    summarise_story,
+)
 
 FLOOD = """Heavy rain flooded the river town of Marlow on Tuesday, forcing 300 residents from their homes.
 The river rose two metres overnight after a week of storms, the county council said.
@@ -29,7 +35,9 @@ def test_length_in_sentences_and_words():
     assert len(summarise_document(doc, Length(sentences=1)).sentences) == 1
     assert len(summarise_document(doc, Length(sentences=50)).sentences) == len(doc.sentences)
     by_words = summarise_document(doc, Length(words=30))
-    assert 1 <= len(by_words.sentences) and sum(len(s.text.split()) for s in by_words.sentences) <= 30
+    assert (
+        1 <= len(by_words.sentences) and sum(len(s.text.split()) for s in by_words.sentences) <= 30
+    )
     # A budget smaller than any sentence still gives one whole sentence.
     assert len(summarise_document(doc, Length(words=3)).sentences) == 1
 
@@ -61,9 +69,11 @@ def test_story_summary_draws_on_both_seeds_without_repeating_them():
     assert len(texts) == len(set(texts)) == 4
     # Both outlets report the same lead, the same quote and the same "pragmatic
     # approach" line in other words; only one version of each may appear.
-    paraphrases = [("Interim Syrian President Ahmad", "Syria's President Ahmed al-Sharaa has told"),
-                   ("renew and redefine the new nature", "restore and redefine in a new way"),
-                   ("took a pragmatic approach", "have taken a pragmatic approach")]
+    paraphrases = [
+        ("Interim Syrian President Ahmad", "Syria's President Ahmed al-Sharaa has told"),
+        ("renew and redefine the new nature", "restore and redefine in a new way"),
+        ("took a pragmatic approach", "have taken a pragmatic approach"),
+    ]
     for one, other in paraphrases:
         assert not (any(one in t for t in texts) and any(other in t for t in texts)), (one, other)
     # Order follows the sources: the articles in story order, sentences in document order.
@@ -77,17 +87,24 @@ def test_exclusive_sentences_are_not_in_the_other_report():
     jazeera = " ".join(s.text for s in only["004_76282857abeab87d"])
     other = " ".join(s.text for s in only["000_de328b338cb2a0fb"])
     assert jazeera and other
-    assert "al-Julani" in jazeera or "CBS" in jazeera or "parliamentary elections" in jazeera or "honour" in jazeera
+    assert (
+        "al-Julani" in jazeera
+        or "CBS" in jazeera
+        or "parliamentary elections" in jazeera
+        or "honour" in jazeera
+    )
     assert "Agence France-Presse" not in jazeera
     assert exclusive_sentences(docs[:1]) == {}
 
 
-ROADS = ["Road repairs begin in Marlow next month, the council said.",
-         "The repairs will close the high street for two weeks.",
-         "Drivers should use the ring road while the high street is closed.",
-         "Shops on the high street expect fewer customers during the road repairs.",
-         "A pothole on Mill Lane was first reported in 2019 by a cyclist.",
-         "Pothole photo."]
+ROADS = [
+    "Road repairs begin in Marlow next month, the council said.",
+    "The repairs will close the high street for two weeks.",
+    "Drivers should use the ring road while the high street is closed.",
+    "Shops on the high street expect fewer customers during the road repairs.",
+    "A pothole on Mill Lane was first reported in 2019 by a cyclist.",
+    "Pothole photo.",
+]
 
 
 def test_centrality_favours_the_sentence_linked_to_most_others():
@@ -113,21 +130,29 @@ def test_kept_ranker_scores_are_reused_and_match_a_fresh_ranking():
 
     doc = document(FLOOD)
     prepared = prepare_article(doc.article, Length(sentences=3))
-    assert np.allclose(prepared.scores, central_lead(prepared.document.sentences))  # the default ranker's
-    assert (summarise_story([doc], Length(sentences=2), [prepared.scores])
-            == summarise_story([doc], Length(sentences=2)))
+    assert np.allclose(
+        prepared.scores, central_lead(prepared.document.sentences)
+    )  # the default ranker's
+    assert summarise_story([doc], Length(sentences=2), [prepared.scores]) == summarise_story(
+        [doc], Length(sentences=2)
+    )
     # The story stage ranks by the scores it is given: reversed scores pick the last sentences.
     reversed_scores = [float(i) for i in range(len(doc.sentences))]
-    picked = [ref.index for ref in summarise_story([doc], Length(sentences=2), [reversed_scores]).sentences]
+    picked = [
+        ref.index
+        for ref in summarise_story([doc], Length(sentences=2), [reversed_scores]).sentences
+    ]
     assert picked == [len(doc.sentences) - 2, len(doc.sentences) - 1]
 
 
-BRIDGE = ["The county council approved a new footbridge over the River Thames at Marlow on Monday, after two years of debate.",
-          "Work on the footbridge will start in June and cost 4.2 million pounds, paid mostly by a government grant.",
-          "Residents have asked for a second crossing of the river since the old road bridge closed to lorries in 2021.",
-          "Councillor Ann Price called the new Marlow footbridge a victory for residents.",
-          "Cyclists will share the new crossing with walkers, and bike racks will be added on both banks of the river.",
-          "The nearest other crossing is four miles downstream at Bourne End."]
+BRIDGE = [
+    "The county council approved a new footbridge over the River Thames at Marlow on Monday, after two years of debate.",
+    "Work on the footbridge will start in June and cost 4.2 million pounds, paid mostly by a government grant.",
+    "Residents have asked for a second crossing of the river since the old road bridge closed to lorries in 2021.",
+    "Councillor Ann Price called the new Marlow footbridge a victory for residents.",
+    "Cyclists will share the new crossing with walkers, and bike racks will be added on both banks of the river.",
+    "The nearest other crossing is four miles downstream at Bourne End.",
+]
 
 
 def test_a_central_one_line_remark_loses_to_a_sentence_of_news():

@@ -8,14 +8,18 @@ from helpers import document, seed_documents
 from newsdigest.cli import run
 from newsdigest.summarise import Length, summarise_document, summarise_story
 
-FLOOD = ("Heavy rain flooded the river town of Marlow on Tuesday, forcing 300 residents from their homes. "
-         "The river rose two metres overnight after a week of storms, the county council said. "
-         "Firefighters used boats to reach families trapped on upper floors. "
-         "A local bakery handed out free bread to volunteers. "
-         "The council has opened the town hall as an emergency shelter for flooded residents.")
-SHELTER = ("Marlow's town hall became a shelter for flooded families on Tuesday night. "
-           "Volunteers brought blankets and hot food for about 300 residents who left their homes. "
-           "The county council said the river could rise again on Thursday.")
+FLOOD = (
+    "Heavy rain flooded the river town of Marlow on Tuesday, forcing 300 residents from their homes. "
+    "The river rose two metres overnight after a week of storms, the county council said. "
+    "Firefighters used boats to reach families trapped on upper floors. "
+    "A local bakery handed out free bread to volunteers. "
+    "The council has opened the town hall as an emergency shelter for flooded residents."
+)
+SHELTER = (
+    "Marlow's town hall became a shelter for flooded families on Tuesday night. "
+    "Volunteers brought blankets and hot food for about 300 residents who left their homes. "
+    "The county council said the river could rise again on Thursday."
+)
 
 
 @pytest.fixture
@@ -25,7 +29,12 @@ def articles(tmp_path):
         {"id": "empty", "text": "Advertisement\nAll rights reserved.", "label": "marlow"},
         {"id": "no-text", "title": "A line without text", "label": "other"},
         {"id": "flood", "text": FLOOD, "label": "marlow"},  # a duplicate: still answered
-        {"id": "shelter", "text": SHELTER, "label": "marlow", "date": "yesterday"},  # bad date: build skips it
+        {
+            "id": "shelter",
+            "text": SHELTER,
+            "label": "marlow",
+            "date": "yesterday",
+        },  # bad date: build skips it
     ]
     path = tmp_path / "articles.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
@@ -50,7 +59,18 @@ def test_every_input_id_in_input_order_with_empty_summaries(articles, capsys):
 
 
 def test_summary_is_the_build_summariser_with_its_defaults(articles, capsys):
-    assert run(["summarize", str(articles), "--jsonl", "--settings", str(articles.parent / "absent.yml")]) == 0
+    assert (
+        run(
+            [
+                "summarize",
+                str(articles),
+                "--jsonl",
+                "--settings",
+                str(articles.parent / "absent.yml"),
+            ]
+        )
+        == 0
+    )
     flood = lines(capsys)[0]
     expected = summarise_document(document(FLOOD, id="flood"), Length(sentences=3))
     assert flood["sentences"] == [s.text for s in expected.sentences]
@@ -64,7 +84,9 @@ def test_length_options(articles, capsys):
         words = [len(s.split()) for s in o["sentences"]]
         assert words == [] or len(words) == 1 or sum(words) <= 30
     assert run(["summarize", str(articles), "--jsonl", "--words", "2"]) == 0
-    assert {len(o["sentences"]) for o in lines(capsys) if o["sentences"]} == {1}  # at least one sentence
+    assert {len(o["sentences"]) for o in lines(capsys) if o["sentences"]} == {
+        1
+    }  # at least one sentence
     assert run(["summarize", str(articles), "--jsonl", "-n", "2", "--words", "30"]) == 2
 
 
@@ -75,7 +97,9 @@ def test_by_field_gives_one_story_summary_per_value(articles, capsys):
     marlow = out[0]
     assert marlow["summary"] == " ".join(marlow["sentences"])
     assert marlow["sentences"] and sum(len(s.split()) for s in marlow["sentences"]) <= 60
-    assert len(set(marlow["sentences"])) == len(marlow["sentences"])  # the duplicate article adds nothing twice
+    assert len(set(marlow["sentences"])) == len(
+        marlow["sentences"]
+    )  # the duplicate article adds nothing twice
     assert out[1] == {"label": "other", "summary": "", "sentences": []}
 
 

@@ -23,24 +23,34 @@ def test_shipped_topics_are_valid(root):
 
 
 def test_unknown_key_names_file_line_and_nearest_key(tmp_path):
-    write(tmp_path, "syria.yml", """\
+    write(
+        tmp_path,
+        "syria.yml",
+        """\
         name: Syria
         match:
           any: [Damascus]
           exclued: [football]
-        """)
+        """,
+    )
     [error] = errors_for(tmp_path)
-    assert error.startswith(f"{tmp_path.as_posix()}/syria.yml:4: match.exclued: unknown key; did you mean 'exclude'?")
+    assert error.startswith(
+        f"{tmp_path.as_posix()}/syria.yml:4: match.exclued: unknown key; did you mean 'exclude'?"
+    )
     assert "expected one of: all, any, exclude, outlets, since, until" in error
 
 
 def test_wrong_types_and_missing_name(tmp_path):
-    write(tmp_path, "a.yml", """\
+    write(
+        tmp_path,
+        "a.yml",
+        """\
         description: no name here
         order: first
         match:
           any: Damascus
-        """)
+        """,
+    )
     errors = errors_for(tmp_path)
     assert any(":1: name: required key is missing" in e for e in errors)
     assert any(":2: order: got 'first'; expected a whole number" in e for e in errors)
@@ -54,15 +64,21 @@ def test_bad_yaml_gives_line_not_traceback(tmp_path):
 
 
 def test_bad_keyword_slug_and_date(tmp_path):
-    write(tmp_path, "k.yml", """\
+    write(
+        tmp_path,
+        "k.yml",
+        """\
         name: Odd
         slug: Not A Slug
         match:
           any: ["el*ect", "!!"]
           since: yesterday
-        """)
+        """,
+    )
     errors = errors_for(tmp_path)
-    assert any(":2: slug: slug 'Not A Slug' is not URL-safe" in e and "'not-a-slug'" in e for e in errors)
+    assert any(
+        ":2: slug: slug 'Not A Slug' is not URL-safe" in e and "'not-a-slug'" in e for e in errors
+    )
     assert any(":4: match.any[0]: keyword 'el*ect'" in e for e in errors)
     assert any(":4: match.any[1]: keyword '!!' has no letters" in e for e in errors)
     assert any(":5: match.since: got 'yesterday'; expected a date" in e for e in errors)
@@ -73,7 +89,9 @@ def test_duplicate_slugs_across_files_and_duplicate_keys(tmp_path):
     write(tmp_path, "b.yml", "- name: Other\n- name: Syria\n")
     write(tmp_path, "c.yml", "name: One\nname: Two\n")
     errors = errors_for(tmp_path)
-    assert any("b.yml:2: slug: slug 'syria' is already used by" in e and "a.yml:1" in e for e in errors)
+    assert any(
+        "b.yml:2: slug: slug 'syria' is already used by" in e and "a.yml:1" in e for e in errors
+    )
     assert any("c.yml:2: name: key given twice" in e for e in errors)
 
 
@@ -100,23 +118,50 @@ def test_the_substring_test_before_the_pattern_finds_what_the_pattern_finds():
     # it must never skip a story the pattern would match, whatever the case or script.
     from newsdigest.editor_topics import find_keyword
 
-    texts = ["ISTANBUL talks", "İstanbul talks", "the Kelvin-signed \u212aremlin said", "Ruſſia's envoy",
-             "Sanctions on RUSSIA", "a Moscow, Idaho court", "Moscow\n  Idaho", "no match here", "Putinism",
-             "human\trights", "elections in Kraków", "\u0131stanbul"]
-    keyword_sets = [["Istanbul"], ["Kremlin"], ["Russia"], ["Moscow Idaho"], ["Putin"], ["human right"],
-                    ["elect*"], ["Kraków"], ["russ*", "kraków"], ["U.S."]]
+    texts = [
+        "ISTANBUL talks",
+        "İstanbul talks",
+        "the Kelvin-signed \u212aremlin said",
+        "Ruſſia's envoy",
+        "Sanctions on RUSSIA",
+        "a Moscow, Idaho court",
+        "Moscow\n  Idaho",
+        "no match here",
+        "Putinism",
+        "human\trights",
+        "elections in Kraków",
+        "\u0131stanbul",
+    ]
+    keyword_sets = [
+        ["Istanbul"],
+        ["Kremlin"],
+        ["Russia"],
+        ["Moscow Idaho"],
+        ["Putin"],
+        ["human right"],
+        ["elect*"],
+        ["Kraków"],
+        ["russ*", "kraków"],
+        ["U.S."],
+    ]
     for text in texts:
         facts = StoryFacts(slug="s", text=text, outlets=frozenset(), dates=())
         for keywords in keyword_sets:
             expected = keyword_pattern(keywords).search(text)
             found = find_keyword(keywords, facts)
             assert (found and found.group(0)) == (expected and expected.group(0)), (text, keywords)
-    assert find_keyword(["Istanbul"], StoryFacts("s", "İSTANBUL", frozenset(), ())).group(0) == "İSTANBUL"
+    assert (
+        find_keyword(["Istanbul"], StoryFacts("s", "İSTANBUL", frozenset(), ())).group(0)
+        == "İSTANBUL"
+    )
 
 
 def test_rules_combine():
     from newsdigest.editor_topics import TopicSpec
-    facts = StoryFacts(slug="s", text="Putin met al-Sharaa in Moscow.", outlets=frozenset({"Al Jazeera"}), dates=())
+
+    facts = StoryFacts(
+        slug="s", text="Putin met al-Sharaa in Moscow.", outlets=frozenset({"Al Jazeera"}), dates=()
+    )
     spec = lambda **match: TopicSpec(name="T", match=match)  # noqa: E731
     assert topic_matches(spec(any=["Moscow", "Paris"]), facts)
     assert not topic_matches(spec(all=["Moscow", "Paris"]), facts)
@@ -128,10 +173,17 @@ def test_rules_combine():
 
 def test_automatic_topics_are_named_by_terms_and_independent_of_story_order():
     from newsdigest.topics import automatic_topics
-    football = [f"The striker scored twice as the football club won the league match {n}; the "
-                f"goalkeeper and the coach praised the football fans at the stadium." for n in range(12)]
-    markets = [f"Shares fell on the stock market as the central bank raised interest rates {n}; "
-               f"investors sold bonds and the market index dropped." for n in range(12)]
+
+    football = [
+        f"The striker scored twice as the football club won the league match {n}; the "
+        f"goalkeeper and the coach praised the football fans at the stadium."
+        for n in range(12)
+    ]
+    markets = [
+        f"Shares fell on the stock market as the central bank raised interest rates {n}; "
+        f"investors sold bonds and the market index dropped."
+        for n in range(12)
+    ]
     texts = [t for pair in zip(football, markets) for t in pair]
     topics = automatic_topics(texts)
     assert len(topics) == 2

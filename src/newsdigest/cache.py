@@ -41,8 +41,17 @@ FORMAT = 4
 # goes on without the cache.
 LOCK_TIMEOUT_SECONDS = 60
 # The modules whose code decides a cached value; their source is part of every key.
-STAGE_MODULES = ("clean.py", "sentences.py", "summarise.py", "dedupe.py", "group.py", "ngrams.py", "model.py",
-                 "cache.py", "prepare.py")
+STAGE_MODULES = (
+    "clean.py",
+    "sentences.py",
+    "summarise.py",
+    "dedupe.py",
+    "group.py",
+    "ngrams.py",
+    "model.py",
+    "cache.py",
+    "prepare.py",
+)
 
 
 @cache
@@ -57,9 +66,10 @@ def code_fingerprint() -> str:
 def entry_key(article: Article, settings_key: str) -> str:
     """The cache key of a value computed from ``article`` alone, under the given settings."""
     # repr() of the frozen dataclass lists every field, dates with their zone.
-    material = json.dumps([FORMAT, code_fingerprint(), settings_key, repr(replace(article, origin=""))])
+    material = json.dumps(
+        [FORMAT, code_fingerprint(), settings_key, repr(replace(article, origin=""))]
+    )
     return hashlib.sha256(material.encode()).hexdigest()
-
 
 
 def _checksum(payload_text: str) -> str:
@@ -88,8 +98,10 @@ def _remove_old_layout(folder: Path) -> bool:
     for sub in folder.iterdir():
         if not (sub.is_dir() and not sub.is_symlink() and re.fullmatch(r"[0-9a-f]{2}", sub.name)):
             return False
-        if not all(entry.is_file() and not entry.is_symlink() and _OLD_ENTRY.fullmatch(entry.name)
-                   for entry in sub.iterdir()):
+        if not all(
+            entry.is_file() and not entry.is_symlink() and _OLD_ENTRY.fullmatch(entry.name)
+            for entry in sub.iterdir()
+        ):
             return False
     shutil.rmtree(folder, ignore_errors=True)
     return not folder.exists()
@@ -129,9 +141,13 @@ class Store:
         db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_SECONDS)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # cache data: a lost last commit only costs time
-        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, format INTEGER, "
-                   "checksum TEXT, payload TEXT)")
-        db.execute("SELECT count(*) FROM entries").fetchone()  # a damaged file fails here, not later
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, format INTEGER, "
+            "checksum TEXT, payload TEXT)"
+        )
+        db.execute(
+            "SELECT count(*) FROM entries"
+        ).fetchone()  # a damaged file fails here, not later
         return db
 
     def get(self, key: str, decode=lambda payload: payload):
@@ -141,7 +157,9 @@ class Store:
             return None
         self.commit()  # an entry put earlier is read back, committed or not
         try:
-            row = self._db.execute("SELECT format, checksum, payload FROM entries WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(
+                "SELECT format, checksum, payload FROM entries WHERE key = ?", (key,)
+            ).fetchone()
         except sqlite3.DatabaseError:
             self.rebuilt += 1
             return None
@@ -150,7 +168,11 @@ class Store:
             return None
         try:
             entry_format, check, payload_text = row
-            if entry_format != FORMAT or not isinstance(payload_text, str) or check != _checksum(payload_text):
+            if (
+                entry_format != FORMAT
+                or not isinstance(payload_text, str)
+                or check != _checksum(payload_text)
+            ):
                 raise ValueError("entry does not match its checksum")
             value = decode(json.loads(payload_text))
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
@@ -173,7 +195,9 @@ class Store:
             return
         try:
             with self._db:  # one transaction: committed on leaving
-                self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", self._pending)
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", self._pending
+                )
         except sqlite3.DatabaseError:
             # Locked past the timeout or not writable: stop writing rather than wait at
             # every entry. A cache not written costs the next build time, never this one.
@@ -199,6 +223,7 @@ class Store:
 
 # --- story-level values: summaries and sentence references as tagged JSON --------
 
+
 def encode(value):
     """Summary, SentenceRef, dict, tuple and plain values as JSON that ``decode`` reverses exactly."""
     if isinstance(value, SentenceRef):
@@ -215,7 +240,7 @@ def encode(value):
 
 
 def decode(data):
-    (tag, body), = data.items()
+    ((tag, body),) = data.items()
     if tag == "ref":
         return SentenceRef(str(body[0]), int(body[1]), str(body[2]))
     if tag == "summary":
@@ -237,7 +262,9 @@ def group_key(name: str, articles: Sequence[Article], arguments: tuple) -> str:
     The articles' sentences and scores follow from their content and the stage code,
     which ``code_fingerprint`` covers.
     """
-    digest = hashlib.sha256(json.dumps([FORMAT, code_fingerprint(), name, repr(arguments)]).encode())
+    digest = hashlib.sha256(
+        json.dumps([FORMAT, code_fingerprint(), name, repr(arguments)]).encode()
+    )
     for article in articles:
         # Where an article was read from is left out, as in ``entry_key``: moving the
         # input folder must not make every story a miss.
@@ -245,8 +272,14 @@ def group_key(name: str, articles: Sequence[Article], arguments: tuple) -> str:
     return digest.hexdigest()
 
 
-def through_cache(store: Store | None, keys: Callable[[], list[str]], compute: Callable[[list[int]], Iterable[Any]],
-                  count: int, dump: Callable[[Any], Any], load: Callable[[Any, int], Any]) -> list:
+def through_cache(
+    store: Store | None,
+    keys: Callable[[], list[str]],
+    compute: Callable[[list[int]], Iterable[Any]],
+    count: int,
+    dump: Callable[[Any], Any],
+    load: Callable[[Any, int], Any],
+) -> list:
     """Values ``0 .. count-1``: from ``store`` where it holds them, the others from
     ``compute(missing indices)``, which yields their values in that order; each is
     stored as it comes, so an interrupted build keeps what it made.
@@ -280,4 +313,8 @@ def usage(name: str, store: Store | None) -> list[CacheUse]:
     """How ``store`` was used, for the build's messages (nothing without a store)."""
     if store is None:
         return []
-    return [CacheUse(name, *store.stats, removed=str(store.folder) if store.removed_old_layout else None)]
+    return [
+        CacheUse(
+            name, *store.stats, removed=str(store.folder) if store.removed_old_layout else None
+        )
+    ]

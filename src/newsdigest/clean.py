@@ -19,7 +19,8 @@ from .sentences import first_sentence
 # "The post <title> appeared first on <outlet>." - the WordPress feed trailer.
 # The title and outlet it names are real metadata, kept when the input has none.
 _POST_TRAILER = re.compile(
-    r"^The post (?P<title>[^\n]{1,500}?) appeared first on (?P<outlet>[^\n]{1,100}?)\.?$", re.MULTILINE
+    r"^The post (?P<title>[^\n]{1,500}?) appeared first on (?P<outlet>[^\n]{1,100}?)\.?$",
+    re.MULTILINE,
 )
 
 # Lines that are publishing furniture, not reporting. Anchored at both ends.
@@ -61,9 +62,21 @@ _BOILERPLATE = re.compile(
 # Police seek ..."): the label goes, the line stays.
 _LABEL = re.compile(r"^[ \t]*Story highlights[ \t]+(?=\S)", re.MULTILINE)
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-                         "\u00a0": " ", "\u2007": " ", "\u202f": " "})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+    }
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\ufeff]")
 _SPACES = re.compile(r"[ \t]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -74,19 +87,19 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 # enough and one language clearly leads, and stays None otherwise.
 _STOP_WORDS = {
     "en": "the of and to in a is that for on was with he it as at by from said his are be has have"
-          " this not but an they were had which their been who will would its after",
+    " this not but an they were had which their been who will would its after",
     "fr": "le la les de des du et en un une est que qui dans pour pas sur au aux par il elle a ont"
-          " ce cette son sa ses plus avec été sont",
+    " ce cette son sa ses plus avec été sont",
     "de": "der die das und in den von zu mit sich des auf für ist im dem nicht ein eine als auch"
-          " es an er hat aus bei sie nach wird wurde",
+    " es an er hat aus bei sie nach wird wurde",
     "es": "el la los las de del y en que un una es por con para se su al lo como más pero sus le"
-          " ha fue son han",
+    " ha fue son han",
     "it": "il la le di del della e in che un una è per con non si da al alla sono ha come più anche"
-          " nel gli dei delle",
+    " nel gli dei delle",
     "pt": "o a os as de do da dos das e em que um uma é para com não se por no na ao mais foi como"
-          " seu sua",
+    " seu sua",
     "nl": "de het een en van in is dat op te met voor niet zijn aan er ook als bij door om maar"
-          " werd heeft",
+    " werd heeft",
 }
 _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()}
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -97,12 +110,21 @@ def guess_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language when stop words make it plain, else None."""
     head = text[:20_000]
     # Lower-casing first is faster and, for ASCII text, the same words.
-    words = _WORDS.findall(head.lower()) if head.isascii() else [w.lower() for w in _WORDS.findall(head)]
+    words = (
+        _WORDS.findall(head.lower())
+        if head.isascii()
+        else [w.lower() for w in _WORDS.findall(head)]
+    )
     if len(words) < LANGUAGE_MIN_WORDS:
         return None
     counts = Counter(words)  # each distinct word looked up once per language, not each occurrence
-    shares = sorted(((sum(counts[w] for w in stops & counts.keys()) / len(words), lang)
-                     for lang, stops in _STOP_SETS.items()), reverse=True)
+    shares = sorted(
+        (
+            (sum(counts[w] for w in stops & counts.keys()) / len(words), lang)
+            for lang, stops in _STOP_SETS.items()
+        ),
+        reverse=True,
+    )
     (best, lang), (second, _) = shares[0], shares[1]
     # Related languages share some function words ("de", "a", "in"): ask for a clear lead.
     if best >= 0.15 and best >= 1.5 * second:

@@ -40,7 +40,9 @@ class ConfigError:
     def to_problem(self) -> Problem:
         """A warning as a build problem: file:line first, like every other message."""
         origin = f"{self.path}:{self.line}" if self.line else self.path
-        return Problem(origin, f"{self.key}: {self.message}" if self.key else self.message, "warning")
+        return Problem(
+            origin, f"{self.key}: {self.message}" if self.key else self.message, "warning"
+        )
 
 
 class ConfigInvalid(ConfigurationError):
@@ -53,7 +55,8 @@ class ConfigInvalid(ConfigurationError):
     def lines(self) -> list[str]:
         errors = [e for e in self.errors if e.severity == "error"]
         return [f"configuration has {len(errors)} error{'s' if len(errors) != 1 else ''}:"] + [
-            f"  {e}" if e.severity == "error" else f"  warning: {e}" for e in self.errors]
+            f"  {e}" if e.severity == "error" else f"  warning: {e}" for e in self.errors
+        ]
 
 
 def _line_map(node: yaml.Node, path: tuple = (), lines: dict | None = None) -> dict[tuple, int]:
@@ -99,7 +102,9 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[tuple, 
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ConfigInvalid([ConfigError(display, None, "", "is not UTF-8 text; save it as UTF-8")]) from None
+        raise ConfigInvalid(
+            [ConfigError(display, None, "", "is not UTF-8 text; save it as UTF-8")]
+        ) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -108,15 +113,27 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[tuple, 
         problem = getattr(error, "problem", None) or str(error)
         context = getattr(error, "context", None)
         hint = f" ({context})" if context else ""
-        raise ConfigInvalid([ConfigError(display, mark.line + 1 if mark else None, "",
-                                         f"not valid YAML: {problem}{hint}; check the indentation "
-                                         "and quoting around this line")]) from None
+        raise ConfigInvalid(
+            [
+                ConfigError(
+                    display,
+                    mark.line + 1 if mark else None,
+                    "",
+                    f"not valid YAML: {problem}{hint}; check the indentation "
+                    "and quoting around this line",
+                )
+            ]
+        ) from None
     if node is None:
         return None, {}
     duplicates = _duplicate_keys(node)
     if duplicates:
-        raise ConfigInvalid([ConfigError(display, line, key_name(p), "key given twice; keep one")
-                             for p, line in duplicates])
+        raise ConfigInvalid(
+            [
+                ConfigError(display, line, key_name(p), "key given twice; keep one")
+                for p, line in duplicates
+            ]
+        )
     return data, _line_map(node)
 
 
@@ -148,13 +165,20 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
             return None
         annotation = field.annotation
         args = getattr(annotation, "__args__", ())
-        current = next((a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)),
-                       annotation)
+        current = next(
+            (a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)),
+            annotation,
+        )
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def translate_errors(error: ValidationError, model: type[BaseModel], display: str,
-                     lines: dict[tuple, int], prefix: tuple = ()) -> list[ConfigError]:
+def translate_errors(
+    error: ValidationError,
+    model: type[BaseModel],
+    display: str,
+    lines: dict[tuple, int],
+    prefix: tuple = (),
+) -> list[ConfigError]:
     """pydantic's errors as ConfigErrors with line numbers and suggestions."""
     out = []
     for item in error.errors(include_url=False):
@@ -179,8 +203,9 @@ def translate_errors(error: ValidationError, model: type[BaseModel], display: st
     return out
 
 
-def validate(model: type[Model], data: Any, display: str, lines: dict[tuple, int],
-             prefix: tuple = ()) -> Model:
+def validate(
+    model: type[Model], data: Any, display: str, lines: dict[tuple, int], prefix: tuple = ()
+) -> Model:
     """Validate ``data`` against ``model``; raise ConfigInvalid with every error found."""
     try:
         return model.model_validate(data)

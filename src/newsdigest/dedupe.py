@@ -49,22 +49,33 @@ def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
     Made once per article by the per-article stage (``newsdigest.prepare``) and kept
     in its cache, so a rebuild hashes only the new articles.
     """
-    return word_shingles([_SHINGLE_TOKEN.findall(text.lower()) for text in texts], SHINGLE_WORDS, SHINGLE_BITS)
+    return word_shingles(
+        [_SHINGLE_TOKEN.findall(text.lower()) for text in texts], SHINGLE_WORDS, SHINGLE_BITS
+    )
 
 
-def duplicate_groups(texts: Sequence[str], min_containment: float = MIN_CONTAINMENT) -> list[list[int]]:
+def duplicate_groups(
+    texts: Sequence[str], min_containment: float = MIN_CONTAINMENT
+) -> list[list[int]]:
     """Groups (of two or more indices, ascending) of texts that are copies of each other."""
     return copy_groups(shingle_sets(texts), min_containment)
 
 
-def copy_groups(shingles: Sequence[np.ndarray], min_containment: float = MIN_CONTAINMENT) -> list[list[int]]:
+def copy_groups(
+    shingles: Sequence[np.ndarray], min_containment: float = MIN_CONTAINMENT
+) -> list[list[int]]:
     """``duplicate_groups`` from each text's shingle set (``shingle_sets``)."""
     if len(shingles) < 2:
         return []
     sizes = np.array([len(s) for s in shingles], dtype=np.int64)  # distinct shingles per text
-    matrix = sparse.csr_matrix((np.ones(int(sizes.sum()), dtype=np.int32),
-                                np.concatenate(shingles).astype(np.int64),
-                                np.concatenate(([0], np.cumsum(sizes)))), shape=(len(shingles), 2**SHINGLE_BITS))
+    matrix = sparse.csr_matrix(
+        (
+            np.ones(int(sizes.sum()), dtype=np.int32),
+            np.concatenate(shingles).astype(np.int64),
+            np.concatenate(([0], np.cumsum(sizes))),
+        ),
+        shape=(len(shingles), 2**SHINGLE_BITS),
+    )
     # Pairs sharing a shingle, and how many: one sparse product over the shingles found
     # in more than one text but no more than MAX_POSTINGS (stock phrasing finds no copies).
     shingle_ids, counts = np.unique(matrix.indices, return_counts=True)
@@ -75,8 +86,10 @@ def copy_groups(shingles: Sequence[np.ndarray], min_containment: float = MIN_CON
     position = np.searchsorted(useful, matrix.indices)
     keep = useful[np.minimum(position, len(useful) - 1)] == matrix.indices
     rows = np.repeat(np.arange(len(shingles)), sizes)[keep]
-    compact = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.int32), (rows, position[keep])),
-                                shape=(len(shingles), len(useful)))
+    compact = sparse.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.int32), (rows, position[keep])),
+        shape=(len(shingles), len(useful)),
+    )
     parent = list(range(len(shingles)))
 
     def root(i: int) -> int:
@@ -89,10 +102,14 @@ def copy_groups(shingles: Sequence[np.ndarray], min_containment: float = MIN_CON
     # rewritten wire copy shares millions of shingle pairs, almost none of them copies.
     columns = compact.T.tocsr()
     for start in range(0, len(shingles), COPY_BLOCK_ROWS):
-        shared = (compact[start:start + COPY_BLOCK_ROWS] @ columns).tocoo()
+        shared = (compact[start : start + COPY_BLOCK_ROWS] @ columns).tocoo()
         a, b = shared.row.astype(np.int64) + start, shared.col.astype(np.int64)
         smaller = np.minimum(sizes[a], sizes[b])
-        copies = (a < b) & (smaller >= MIN_SHINGLES) & (shared.data / np.maximum(smaller, 1) >= min_containment)
+        copies = (
+            (a < b)
+            & (smaller >= MIN_SHINGLES)
+            & (shared.data / np.maximum(smaller, 1) >= min_containment)
+        )
         # The root of a component is its smallest index, whatever the order of the unions.
         for x, y in zip(a[copies].tolist(), b[copies].tolist()):
             parent[max(root(x), root(y))] = min(root(x), root(y))
@@ -106,18 +123,25 @@ def _keeper_key(doc: Document) -> tuple:
     # Keep the earliest dated copy (the likeliest original), then the one with the
     # most metadata, then the longest text; the id keeps the choice total.
     a = doc.article
-    known = sum(v is not None for v in (a.title if not a.title_derived else None, a.source, a.url, a.author))
+    known = sum(
+        v is not None for v in (a.title if not a.title_derived else None, a.source, a.url, a.author)
+    )
     return (a.date is None, a.date or datetime.min, -known, -len(a.text), a.id)
 
 
-def collapse_duplicates(documents: Sequence[Document], problems: list[Problem],
-                        shingles: Sequence[np.ndarray] | None = None) -> list[Document]:
+def collapse_duplicates(
+    documents: Sequence[Document],
+    problems: list[Problem],
+    shingles: Sequence[np.ndarray] | None = None,
+) -> list[Document]:
     """One document per group of copies, its ``also_in`` naming the other outlets; order kept.
 
     ``shingles[i]``: ``documents[i]``'s shingle set (``shingle_sets``), when the
     per-article stage made it; else it is made here (the same values).
     """
-    groups = copy_groups(shingles if shingles is not None else shingle_sets([d.article.text for d in documents]))
+    groups = copy_groups(
+        shingles if shingles is not None else shingle_sets([d.article.text for d in documents])
+    )
     dropped: set[int] = set()
     kept: dict[int, Document] = {}
     for group in groups:
@@ -126,11 +150,21 @@ def collapse_duplicates(documents: Sequence[Document], problems: list[Problem],
         others = [documents[i].article for i in group if i != keeper_index]
         outlets = {a.source for a in others if a.source} | set(keeper.also_in)
         outlets.discard(keeper.source)
-        kept[keeper_index] = replace(documents[keeper_index],
-                                     article=replace(keeper, also_in=tuple(sorted(outlets))))
+        kept[keeper_index] = replace(
+            documents[keeper_index], article=replace(keeper, also_in=tuple(sorted(outlets)))
+        )
         for other in sorted(others, key=lambda a: a.id):
-            listed = f"; '{other.source}' listed under 'also in'" if other.source and other.source != keeper.source else ""
-            problems.append(Problem(other.origin, f"same text as {keeper.origin}: merged into its entry{listed}",
-                                    action="merged"))
+            listed = (
+                f"; '{other.source}' listed under 'also in'"
+                if other.source and other.source != keeper.source
+                else ""
+            )
+            problems.append(
+                Problem(
+                    other.origin,
+                    f"same text as {keeper.origin}: merged into its entry{listed}",
+                    action="merged",
+                )
+            )
         dropped.update(i for i in group if i != keeper_index)
     return [kept.get(i, d) for i, d in enumerate(documents) if i not in dropped]

@@ -32,7 +32,9 @@ from slugify import slugify
 from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
 
 TOPIC_FILE_SUFFIXES = (".yml", ".yaml")
-NOT_TOPICS = {"overrides.yml"}  # the editor's story overrides live beside the topics (see overrides.py)
+NOT_TOPICS = {
+    "overrides.yml"
+}  # the editor's story overrides live beside the topics (see overrides.py)
 
 
 def _check_keyword(value: str) -> str:
@@ -56,7 +58,9 @@ class MatchRules(BaseModel):
     any: list[Keyword] = Field(default_factory=list, description="at least one of these keywords")
     all: list[Keyword] = Field(default_factory=list, description="every one of these keywords")
     exclude: list[Keyword] = Field(default_factory=list, description="none of these keywords")
-    outlets: list[str] = Field(default_factory=list, description="at least one article from these outlets")
+    outlets: list[str] = Field(
+        default_factory=list, description="at least one article from these outlets"
+    )
     since: date | None = Field(None, description="stories with an article on or after this date")
     until: date | None = Field(None, description="stories with an article on or before this date")
 
@@ -77,8 +81,10 @@ class TopicSpec(BaseModel):
     @classmethod
     def _slug(cls, value: str | None) -> str | None:
         if value is not None and value != slugify(value):
-            raise ValueError(f"slug {value!r} is not URL-safe; expected lower-case words joined by "
-                             f"hyphens, such as {slugify(value)!r}")
+            raise ValueError(
+                f"slug {value!r} is not URL-safe; expected lower-case words joined by "
+                f"hyphens, such as {slugify(value)!r}"
+            )
         return value
 
 
@@ -119,7 +125,9 @@ def load_topics(folder: Path) -> list[Topic]:
     topics: list[Topic] = []
     if not folder.exists():
         return []
-    for path in sorted(p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES and p.name not in NOT_TOPICS):
+    for path in sorted(
+        p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES and p.name not in NOT_TOPICS
+    ):
         display = path.as_posix()
         try:
             data, lines = load_yaml(path, display)
@@ -127,31 +135,60 @@ def load_topics(folder: Path) -> list[Topic]:
             errors.extend(invalid.errors)
             continue
         if data is None:
-            errors.append(ConfigError(display, None, "", "file is empty; expected a topic "
-                                      "(name:, match:, ...) or a list of topics", "warning"))
+            errors.append(
+                ConfigError(
+                    display,
+                    None,
+                    "",
+                    "file is empty; expected a topic (name:, match:, ...) or a list of topics",
+                    "warning",
+                )
+            )
             continue
         items = data if isinstance(data, list) else [data]
         for index, item in enumerate(items):
             prefix = (index,) if isinstance(data, list) else ()
             if not isinstance(item, dict):
-                errors.append(ConfigError(display, lines.get(prefix), "", f"got {type(item).__name__}; "
-                                          "expected a topic as key: value lines (name:, match:, ...)"))
+                errors.append(
+                    ConfigError(
+                        display,
+                        lines.get(prefix),
+                        "",
+                        f"got {type(item).__name__}; "
+                        "expected a topic as key: value lines (name:, match:, ...)",
+                    )
+                )
                 continue
             try:
                 spec = validate(TopicSpec, item, display, lines, prefix)
             except ConfigInvalid as invalid:
                 errors.extend(invalid.errors)
                 continue
-            topics.append(Topic(slug=spec.slug or slugify(spec.name), name=spec.name,
-                                description=spec.description, order=spec.order, automatic=False,
-                                source=f"{display}:{lines.get(prefix, 1)}", spec=spec,
-                                pinned=tuple(spec.pinned)))
+            topics.append(
+                Topic(
+                    slug=spec.slug or slugify(spec.name),
+                    name=spec.name,
+                    description=spec.description,
+                    order=spec.order,
+                    automatic=False,
+                    source=f"{display}:{lines.get(prefix, 1)}",
+                    spec=spec,
+                    pinned=tuple(spec.pinned),
+                )
+            )
     seen: dict[str, Topic] = {}
     for topic in topics:
         if topic.slug in seen:
             path, _, line = topic.source.rpartition(":")
-            errors.append(ConfigError(path, int(line), "slug", f"slug '{topic.slug}' is already used "
-                                      f"by {seen[topic.slug].source}; give each topic its own slug"))
+            errors.append(
+                ConfigError(
+                    path,
+                    int(line),
+                    "slug",
+                    f"slug '{topic.slug}' is already used "
+                    f"by {seen[topic.slug].source}; give each topic its own slug",
+                )
+            )
         seen.setdefault(topic.slug, topic)
     real_errors = [e for e in errors if e.severity == "error"]
     if real_errors:
@@ -178,7 +215,9 @@ class StoryFacts:
         """The text lower-cased, with the four letters above as the ASCII letter they match."""
         text = self.text
         for letter, ascii_letter in _ASCII_FOLD if not text.isascii() else ():
-            text = text.replace(letter, ascii_letter)  # str.translate was slower than the search it saves
+            text = text.replace(
+                letter, ascii_letter
+            )  # str.translate was slower than the search it saves
         return text.lower()
 
 
@@ -211,7 +250,9 @@ def _keyword_rules(rules: MatchRules, story: StoryFacts) -> list[str] | None:
     if rules.exclude:
         if find_keyword(rules.exclude, story):
             return None
-        reasons.append("match.exclude: none of " + ", ".join(repr(k) for k in rules.exclude) + " appears")
+        reasons.append(
+            "match.exclude: none of " + ", ".join(repr(k) for k in rules.exclude) + " appears"
+        )
     return reasons
 
 
@@ -255,19 +296,30 @@ def _where(topic: Topic) -> tuple[str, int]:
     return path, int(line)
 
 
-def unmatched_topic_warnings(topics: Sequence[Topic], matched: dict[str, list[str]]) -> list[ConfigError]:
+def unmatched_topic_warnings(
+    topics: Sequence[Topic], matched: dict[str, list[str]]
+) -> list[ConfigError]:
     """A warning for each topic with keyword or outlet rules that no story matched
     (``matched``: topic slug -> the stories its rules matched)."""
     warnings = []
     for topic in topics:
         rules = topic.spec.match if topic.spec else None
         if rules and not matched.get(topic.slug) and (rules.any or rules.all or rules.outlets):
-            warnings.append(ConfigError(*_where(topic), "match", f"topic '{topic.slug}' matches no story "
-                                        "in this input; check its keywords, outlets and dates", "warning"))
+            warnings.append(
+                ConfigError(
+                    *_where(topic),
+                    "match",
+                    f"topic '{topic.slug}' matches no story "
+                    "in this input; check its keywords, outlets and dates",
+                    "warning",
+                )
+            )
     return warnings
 
 
-def unmatched_keyword_warnings(topics: Sequence[Topic], stories: Sequence[StoryFacts]) -> list[ConfigError]:
+def unmatched_keyword_warnings(
+    topics: Sequence[Topic], stories: Sequence[StoryFacts]
+) -> list[ConfigError]:
     """A warning for each keyword (``match.any``, ``match.all``) that no story contains.
 
     A keyword that never matches is usually a typo or a name spelt another way;
@@ -278,6 +330,13 @@ def unmatched_keyword_warnings(topics: Sequence[Topic], stories: Sequence[StoryF
         for key in ("any", "all") if topic.spec else ():
             for keyword in getattr(topic.spec.match, key):
                 if not any(find_keyword([keyword], s) for s in stories):
-                    warnings.append(ConfigError(*_where(topic), f"match.{key}", f"keyword {keyword!r} of topic "
-                                                f"'{topic.slug}' matches nothing in this input", "warning"))
+                    warnings.append(
+                        ConfigError(
+                            *_where(topic),
+                            f"match.{key}",
+                            f"keyword {keyword!r} of topic "
+                            f"'{topic.slug}' matches nothing in this input",
+                            "warning",
+                        )
+                    )
     return warnings

@@ -48,8 +48,9 @@ class Executor:
     jobs: int = 1
     scheduler: str | None = None
 
-    def map_batches(self, function: Callable[..., list], batches: Sequence[Sequence], *arguments: Any
-                    ) -> Iterator[Any]:
+    def map_batches(
+        self, function: Callable[..., list], batches: Sequence[Sequence], *arguments: Any
+    ) -> Iterator[Any]:
         """Every result of ``function(batch, *arguments)`` (a list per batch), in order, each
         batch as soon as it is done: the caller can store results while the next batches run."""
         if self.scheduler:
@@ -60,7 +61,9 @@ class Executor:
                 for batch in batches:
                     yield from function(batch, *arguments)
         else:
-            with ProcessPoolExecutor(max_workers=min(self.jobs, len(batches)), initializer=one_blas_thread) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(self.jobs, len(batches)), initializer=one_blas_thread
+            ) as pool:
                 for batch in pool.map(function, batches, *[[a] * len(batches) for a in arguments]):
                     yield from batch
 
@@ -76,10 +79,17 @@ class Executor:
                 return [function(item, *arguments) for item in items]
         with ProcessPoolExecutor(max_workers=self.jobs, initializer=one_blas_thread) as pool:
             chunk = max(1, len(items) // (8 * self.jobs))
-            return list(pool.map(function, items, *[[a] * len(items) for a in arguments], chunksize=chunk))
+            return list(
+                pool.map(function, items, *[[a] * len(items) for a in arguments], chunksize=chunk)
+            )
 
-    def fork_map(self, function: Callable[[int], Any], count: int, per_task: int,
-                 meanwhile: Callable[[], None] = lambda: None) -> list:
+    def fork_map(
+        self,
+        function: Callable[[int], Any],
+        count: int,
+        per_task: int,
+        meanwhile: Callable[[], None] = lambda: None,
+    ) -> list:
         """``[function(i) for i in range(count)]`` on forked processes, which inherit
         whatever ``function`` reads (nothing is pickled but positions and results),
         while this process runs ``meanwhile``.
@@ -94,9 +104,13 @@ class Executor:
             return [function(i) for i in range(count)]
         _FORKED = function
         try:
-            with ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp.get_context("fork")) as pool:
-                tasks = [pool.submit(_run_forked, start, min(count, start + per_task))
-                         for start in range(0, count, per_task)]
+            with ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=mp.get_context("fork")
+            ) as pool:
+                tasks = [
+                    pool.submit(_run_forked, start, min(count, start + per_task))
+                    for start in range(0, count, per_task)
+                ]
                 meanwhile()
                 return [result for task in tasks for result in task.result()]
         finally:
@@ -124,4 +138,6 @@ def _client(address: str):
 
 def _run_dask(address: str, function: Callable, items: Sequence, arguments: tuple) -> list:
     with _client(address) as client:
-        return client.gather(client.map(function, items, *[[a] * len(items) for a in arguments], pure=False))
+        return client.gather(
+            client.map(function, items, *[[a] * len(items) for a in arguments], pure=False)
+        )

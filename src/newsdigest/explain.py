@@ -22,16 +22,26 @@ def explain_story(digest: Digest, story: str, overrides: Overrides | None) -> li
     found = next((s for s in digest.stories if s.slug == slug), None)
     if found is None:
         if overrides and story in overrides.spec.hide:
-            raise StoryHidden(f"story '{story}' is hidden by the editor: {overrides.source} lists it under hide")
+            raise StoryHidden(
+                f"story '{story}' is hidden by the editor: {overrides.source} lists it under hide"
+            )
         near = get_close_matches(story, [s.slug for s in digest.stories], n=3)
-        raise UsageError(f"no story '{story}' in this input" + (f"; did you mean {', '.join(near)}?" if near else
-                                                                "; `newsdigest group PATH` lists the stories"))
+        raise UsageError(
+            f"no story '{story}' in this input"
+            + (
+                f"; did you mean {', '.join(near)}?"
+                if near
+                else "; `newsdigest group PATH` lists the stories"
+            )
+        )
     lines = [f"'{story}' now redirects to '{slug}'."] if slug != story else []
     lines += [f"Story '{found.slug}': {found.title}", f"\nArticles ({len(found.article_ids)}):"]
     for article_id in found.article_ids:
         article = digest.articles[article_id]
         date = article.date.date().isoformat() if article.date else "date unknown"
-        lines.append(f"  - {article_id}: {article.title or ''} ({article.source or 'outlet unknown'}, {date})")
+        lines.append(
+            f"  - {article_id}: {article.title or ''} ({article.source or 'outlet unknown'}, {date})"
+        )
     lines.append("\nWhy these articles are together:")
     reasons = digest.story_reasons.get(found.slug, [])
     if not reasons:
@@ -46,8 +56,10 @@ def _topic_lines(digest: Digest, story: Story) -> list[str]:
     lines = []
     for topic in (topics[slug] for slug in story.topics):
         if topic.automatic:
-            lines.append(f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, and "
-                         f"it shares the terms {topic.name!r} with the topic's other stories")
+            lines.append(
+                f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, and "
+                f"it shares the terms {topic.name!r} with the topic's other stories"
+            )
         elif story.slug in topic.pinned:
             lines.append(f"  - {topic.name} ({topic.slug}): pinned in {topic.source}")
         else:

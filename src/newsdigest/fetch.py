@@ -60,8 +60,11 @@ class FeedResult:
     message: str = ""
 
     def __str__(self) -> str:
-        return f"{self.url}: {self.status}" + (f" ({self.file})" if self.file else "") + \
-            (f": {self.message}" if self.message else "")
+        return (
+            f"{self.url}: {self.status}"
+            + (f" ({self.file})" if self.file else "")
+            + (f": {self.message}" if self.message else "")
+        )
 
 
 class SubscriptionError(ConfigurationError):
@@ -77,19 +80,28 @@ def load_subscriptions(path: Path) -> list[str]:
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
-        raise SubscriptionError(f"{path}{where}: not valid YAML: {getattr(error, 'problem', None) or error}") from None
+        raise SubscriptionError(
+            f"{path}{where}: not valid YAML: {getattr(error, 'problem', None) or error}"
+        ) from None
     if isinstance(data, dict) and "feeds" in data:
         data = data["feeds"]
     if not isinstance(data, list):
-        raise SubscriptionError(f"{path}: expected a list of feed URLs (or 'feeds:' with a list), "
-                                f"got {type(data).__name__}")
+        raise SubscriptionError(
+            f"{path}: expected a list of feed URLs (or 'feeds:' with a list), "
+            f"got {type(data).__name__}"
+        )
     urls: list[str] = []
     for number, entry in enumerate(data, start=1):
         url = entry.get("url") if isinstance(entry, dict) else entry
-        if not isinstance(url, str) or urlsplit(url.strip()).scheme not in ("http", "https") \
-                or not urlsplit(url.strip()).hostname:
-            raise SubscriptionError(f"{path}: feed {number}: {url!r} is not an http(s) URL "
-                                    "(expected e.g. https://example.org/feed.xml)")
+        if (
+            not isinstance(url, str)
+            or urlsplit(url.strip()).scheme not in ("http", "https")
+            or not urlsplit(url.strip()).hostname
+        ):
+            raise SubscriptionError(
+                f"{path}: feed {number}: {url!r} is not an http(s) URL "
+                "(expected e.g. https://example.org/feed.xml)"
+            )
         if url.strip() not in urls:
             urls.append(url.strip())
     return urls
@@ -98,8 +110,12 @@ def load_subscriptions(path: Path) -> list[str]:
 def feed_filename(url: str) -> str:
     """A safe, stable file name for a feed URL: [a-z0-9-] plus a hash, never a path."""
     parts = urlsplit(url)
-    readable = slugify(f"{parts.hostname or ''} {parts.path} {parts.query}", max_length=60,
-                       word_boundary=True) or "feed"
+    readable = (
+        slugify(
+            f"{parts.hostname or ''} {parts.path} {parts.query}", max_length=60, word_boundary=True
+        )
+        or "feed"
+    )
     return f"{readable}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:10]}.xml"
 
 
@@ -113,24 +129,38 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if urlsplit(newurl).scheme not in ("http", "https"):
-            raise urllib.error.HTTPError(newurl, code, f"redirect to a non-HTTP URL refused: {newurl}",
-                                         headers, fp)
+            raise urllib.error.HTTPError(
+                newurl, code, f"redirect to a non-HTTP URL refused: {newurl}", headers, fp
+            )
         if not self.allowed(newurl):
-            raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl}, which robots.txt disallows",
-                                         headers, fp)
+            raise urllib.error.HTTPError(
+                newurl, code, f"redirect to {newurl}, which robots.txt disallows", headers, fp
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 class _Response:
-    def __init__(self, status: int, body: bytes, headers: dict[str, str], url: str, reason: str = ""):
-        self.status, self.body, self.headers, self.url, self.reason = status, body, headers, url, reason
+    def __init__(
+        self, status: int, body: bytes, headers: dict[str, str], url: str, reason: str = ""
+    ):
+        self.status, self.body, self.headers, self.url, self.reason = (
+            status,
+            body,
+            headers,
+            url,
+            reason,
+        )
 
 
 class Fetcher:
     """HTTP GETs with timeouts, retries, per-host delays and robots.txt, for one fetch run."""
 
-    def __init__(self, settings: FetchSettings = FetchSettings(),
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        settings: FetchSettings = FetchSettings(),
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.settings = settings
         self.sleep = sleep
         self.clock = clock
@@ -149,19 +179,31 @@ class Fetcher:
 
     def _get_once(self, url: str, headers: dict[str, str]) -> _Response:
         self._wait_for_host(url)
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT,
-                                                       "Accept": "application/rss+xml, application/atom+xml, "
-                                                                 "application/xml;q=0.9, */*;q=0.5",
-                                                       **headers})
+        request = urllib.request.Request(
+            url,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "application/rss+xml, application/atom+xml, "
+                "application/xml;q=0.9, */*;q=0.5",
+                **headers,
+            },
+        )
         try:
             with self._opener.open(request, timeout=self.settings.timeout) as response:
                 body = response.read(self.settings.max_bytes + 1)
-                return _Response(response.status, body, dict(response.headers.items()), response.url)
+                return _Response(
+                    response.status, body, dict(response.headers.items()), response.url
+                )
         except urllib.error.HTTPError as error:
             with error:
                 reason = " ".join(str(error.reason or "").split()).split(". ")[0]
-                return _Response(error.code, b"", dict(error.headers.items()) if error.headers else {}, url,
-                                 reason if 300 <= error.code < 400 else "")
+                return _Response(
+                    error.code,
+                    b"",
+                    dict(error.headers.items()) if error.headers else {},
+                    url,
+                    reason if 300 <= error.code < 400 else "",
+                )
         except http.client.HTTPException as error:  # a broken response, e.g. cut off mid-body
             raise ConnectionError(f"broken HTTP response: {type(error).__name__}") from None
 
@@ -180,7 +222,7 @@ class Fetcher:
                 if isinstance(failure, _Response):
                     return failure
                 raise failure
-            wait = self.settings.backoff * 2 ** attempt
+            wait = self.settings.backoff * 2**attempt
             if isinstance(failure, _Response):
                 retry_after = failure.headers.get("Retry-After", "")
                 if retry_after.strip().isdigit():
@@ -223,9 +265,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def fetch_feeds(urls: list[str], out_dir: Path, settings: FetchSettings = FetchSettings(),
-                fetcher: Fetcher | None = None, log: Callable[[str], None] = lambda message: None
-                ) -> list[FeedResult]:
+def fetch_feeds(
+    urls: list[str],
+    out_dir: Path,
+    settings: FetchSettings = FetchSettings(),
+    fetcher: Fetcher | None = None,
+    log: Callable[[str], None] = lambda message: None,
+) -> list[FeedResult]:
     """Download each feed into ``out_dir``; return one result per URL, in order."""
     fetcher = fetcher or Fetcher(settings)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -241,7 +287,9 @@ def fetch_feeds(urls: list[str], out_dir: Path, settings: FetchSettings = FetchS
         result = _fetch_one(url, out_dir, state, fetcher)
         log(str(result))
         results.append(result)
-        _write_atomically(state_path, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+        _write_atomically(
+            state_path, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        )
     return results
 
 
@@ -261,17 +309,24 @@ def _fetch_one(url: str, out_dir: Path, state: dict, fetcher: Fetcher) -> FeedRe
         response = fetcher.get(url, headers)
     except OSError as error:
         reason = getattr(error, "reason", None) or error
-        return FeedResult(url, "failed", message=f"no response after {fetcher.settings.retries + 1} "
-                                                 f"attempts ({reason})")
+        return FeedResult(
+            url,
+            "failed",
+            message=f"no response after {fetcher.settings.retries + 1} attempts ({reason})",
+        )
     if response.status == 304:
         return FeedResult(url, "unchanged", name)
     if response.status != 200:
         detail = f" ({response.reason})" if response.reason else ""
         return FeedResult(url, "failed", message=f"HTTP {response.status}{detail}; expected 200")
     if len(response.body) > fetcher.settings.max_bytes:
-        return FeedResult(url, "failed", message=f"larger than the {fetcher.settings.max_bytes:,}-byte limit")
+        return FeedResult(
+            url, "failed", message=f"larger than the {fetcher.settings.max_bytes:,}-byte limit"
+        )
     if not _looks_like_feed(response.body):
-        return FeedResult(url, "failed", message="the response is not an RSS or Atom feed; previous copy kept")
+        return FeedResult(
+            url, "failed", message="the response is not an RSS or Atom feed; previous copy kept"
+        )
     existed = path.exists()
     if existed and path.read_bytes() == response.body:
         status = "unchanged"
@@ -279,6 +334,10 @@ def _fetch_one(url: str, out_dir: Path, state: dict, fetcher: Fetcher) -> FeedRe
         _write_atomically(path, response.body)
         status = "updated" if existed else "new"
     lower = {k.lower(): v for k, v in response.headers.items()}
-    state[url] = {"file": name, "etag": lower.get("etag"), "last_modified": lower.get("last-modified")}
+    state[url] = {
+        "file": name,
+        "etag": lower.get("etag"),
+        "last_modified": lower.get("last-modified"),
+    }
     moved = f"redirected to {response.url}" if response.url != url else ""
     return FeedResult(url, status, name, moved)

@@ -93,6 +93,7 @@ class Grouping:
 
 # --- the per-article features (made by the per-article stage, newsdigest.prepare) ---
 
+
 def titled_text(article: Article, sentences: Sequence[str]) -> str:
     """The title (unless it was derived from the first sentence) and the sentences, a line each."""
     title = article.title if not article.title_derived else ""
@@ -129,7 +130,9 @@ def article_names(document: Document) -> tuple[str, ...]:
     return tuple(names_and_numbers(_full_text(document), fold=False))
 
 
-def _names_of(documents: Sequence[Document], names: Sequence[Sequence[str]] | None) -> Sequence[Sequence[str]]:
+def _names_of(
+    documents: Sequence[Document], names: Sequence[Sequence[str]] | None
+) -> Sequence[Sequence[str]]:
     """``names`` as the per-article stage made them, or found here (the same values)."""
     return names if names is not None else [article_names(d) for d in documents]
 
@@ -151,31 +154,45 @@ def _max_df(n: int) -> float:
     return MAX_DF if n >= 20 else 1.0  # a handful of articles: every word may matter
 
 
-def document_vectors(documents: Sequence[Document], settings: GroupSettings = GroupSettings(),
-                     names: Sequence[Sequence[str]] | None = None) -> sp.csr_matrix:
+def document_vectors(
+    documents: Sequence[Document],
+    settings: GroupSettings = GroupSettings(),
+    names: Sequence[Sequence[str]] | None = None,
+) -> sp.csr_matrix:
     """One L2-normalised row per document: the weighted views side by side.
 
     ``names[i]``: ``article_names(documents[i])``, when the per-article stage made them.
     """
     texts = [_full_text(d) for d in documents]
     max_df = _max_df(len(texts))
+
     # Hashed n-gram counts (newsdigest.ngrams), weighted as scikit-learn's
     # TfidfVectorizer(sublinear_tf=True, max_df=...) would: its Python n-gram loop
     # was most of the grouping time at 10,000 articles.
     # Each view is weighted as soon as it is counted, and scaled in place: at 50,000
     # articles a copy of the vectors is most of a gigabyte.
     def words():
-        return _view(word_ngram_counts((tokens(t, ENGLISH_STOP_WORDS) for t in texts), (1, 2)), max_df,
-                     settings.word_weight)
+        return _view(
+            word_ngram_counts((tokens(t, ENGLISH_STOP_WORDS) for t in texts), (1, 2)),
+            max_df,
+            settings.word_weight,
+        )
 
     def name_view():
-        return _view(word_ngram_counts(_folded_names(_names_of(documents, names))), max_df, settings.name_weight)
+        return _view(
+            word_ngram_counts(_folded_names(_names_of(documents, names))),
+            max_df,
+            settings.name_weight,
+        )
 
     def characters():
         # 2**24 buckets for the ~170,000 distinct n-grams of 10,000 leads: cosines move by
         # at most 0.005, and the table is three times faster than sorting 30 million hashes.
-        return _view(char_ngram_counts([_lead_text(d) for d in documents], buckets=2**24), max_df,
-                     settings.char_weight)
+        return _view(
+            char_ngram_counts([_lead_text(d) for d in documents], buckets=2**24),
+            max_df,
+            settings.char_weight,
+        )
 
     # The character view is numpy work on long arrays, which releases the GIL: it runs on
     # a thread beside the word and name views (Python tokenising, mostly).
@@ -197,16 +214,22 @@ def _view(counts: sp.csr_matrix, max_df: float, weight: float) -> tuple[sp.csr_m
     return tfidf(counts, max_df), weight  # tfidf's rows are L2-normalised already
 
 
-def _too_far_apart(first: datetime | None, last: datetime | None, other_first: datetime | None,
-                   other_last: datetime | None, max_days: int) -> bool:
+def _too_far_apart(
+    first: datetime | None,
+    last: datetime | None,
+    other_first: datetime | None,
+    other_last: datetime | None,
+    max_days: int,
+) -> bool:
     if first is None or other_first is None:
         return False
     span = max(last, other_last) - min(first, other_first)
     return span.days > max_days
 
 
-def relative_edges(indices: np.ndarray, sims: np.ndarray, settings: GroupSettings
-                   ) -> dict[tuple[int, int], tuple[float, float]]:
+def relative_edges(
+    indices: np.ndarray, sims: np.ndarray, settings: GroupSettings
+) -> dict[tuple[int, int], tuple[float, float]]:
     """{(i, j): (relative weight, cosine)} for i < j over the union of both kNN lists."""
     # Neighbourhoods are symmetric: j near i makes i near j, so the scale sees both lists.
     n = indices.shape[0]
@@ -216,7 +239,9 @@ def relative_edges(indices: np.ndarray, sims: np.ndarray, settings: GroupSetting
             if j >= 0:
                 near[i][int(j)] = near[int(j)][i] = float(cosine)
     m = max(1, settings.scale_neighbours)
-    scale = np.array([np.mean(sorted(row.values(), reverse=True)[:m]) if row else 0.0 for row in near])
+    scale = np.array(
+        [np.mean(sorted(row.values(), reverse=True)[:m]) if row else 0.0 for row in near]
+    )
     scale = np.maximum(scale, settings.min_scale)
     edges: dict[tuple[int, int], tuple[float, float]] = {}
     for i in range(indices.shape[0]):
@@ -230,8 +255,13 @@ def relative_edges(indices: np.ndarray, sims: np.ndarray, settings: GroupSetting
     return edges
 
 
-def average_link(n: int, edges: dict[tuple[int, int], tuple[float, float]], threshold: float,
-                 dates: Sequence[datetime | None], max_days: int) -> Grouping:
+def average_link(
+    n: int,
+    edges: dict[tuple[int, int], tuple[float, float]],
+    threshold: float,
+    dates: Sequence[datetime | None],
+    max_days: int,
+) -> Grouping:
     """Merge clusters while the best pair's mean edge weight (missing edges = 0) reaches ``threshold``."""
     clusters = _Clusters(n, edges, dates)
     heap = [(-w, i, j) for (i, j), (w, _) in edges.items()]
@@ -247,7 +277,9 @@ def average_link(n: int, edges: dict[tuple[int, int], tuple[float, float]], thre
         if clusters.too_far_apart(a, b, max_days):
             continue
         cosine, i, j = clusters.best_pair[a][b]
-        joins.append(Join(tuple(clusters.members[a]), tuple(clusters.members[b]), mean, (i, j), cosine))
+        joins.append(
+            Join(tuple(clusters.members[a]), tuple(clusters.members[b]), mean, (i, j), cosine)
+        )
         for entry in clusters.merge(a, b):
             heapq.heappush(heap, entry)
     return Grouping(sorted(clusters.members.values(), key=lambda c: c[0]), joins)
@@ -257,10 +289,19 @@ class _Clusters:
     """The clusters while average link merges them: members, summed edge weights between
     clusters, each pair's strongest article link (for explain), and their date spans."""
 
-    def __init__(self, n: int, edges: dict[tuple[int, int], tuple[float, float]], dates: Sequence[datetime | None]):
+    def __init__(
+        self,
+        n: int,
+        edges: dict[tuple[int, int], tuple[float, float]],
+        dates: Sequence[datetime | None],
+    ):
         self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
-        self.links: list[dict[int, float]] = [{} for _ in range(n)]  # cluster -> neighbour -> summed weight
-        self.best_pair: list[dict[int, tuple[float, int, int]]] = [{} for _ in range(n)]  # strongest cosine link
+        self.links: list[dict[int, float]] = [
+            {} for _ in range(n)
+        ]  # cluster -> neighbour -> summed weight
+        self.best_pair: list[dict[int, tuple[float, int, int]]] = [
+            {} for _ in range(n)
+        ]  # strongest cosine link
         self.first: list[datetime | None] = list(dates) if dates else [None] * n
         self.last = list(self.first)
         for (i, j), (weight, cosine) in edges.items():
@@ -292,7 +333,11 @@ class _Clusters:
         best_pair[keep].pop(gone, None)
         links[gone], best_pair[gone] = {}, {}
         self.members[keep] = sorted(self.members[keep] + self.members.pop(gone))
-        dated = [d for d in (self.first[keep], self.first[gone], self.last[keep], self.last[gone]) if d is not None]
+        dated = [
+            d
+            for d in (self.first[keep], self.first[gone], self.last[keep], self.last[gone])
+            if d is not None
+        ]
         self.first[keep], self.last[keep] = (min(dated), max(dated)) if dated else (None, None)
         size = len(self.members[keep])
         entries = []
@@ -302,8 +347,11 @@ class _Clusters:
         return entries
 
 
-def group_with_reasons(documents: Sequence[Document], settings: GroupSettings = GroupSettings(),
-                       names: Sequence[Sequence[str]] | None = None) -> Grouping:
+def group_with_reasons(
+    documents: Sequence[Document],
+    settings: GroupSettings = GroupSettings(),
+    names: Sequence[Sequence[str]] | None = None,
+) -> Grouping:
     """Clusters of document indices and the joins that made them (``names`` as for
     ``document_vectors``)."""
     n = len(documents)
@@ -313,12 +361,17 @@ def group_with_reasons(documents: Sequence[Document], settings: GroupSettings = 
         return Grouping([[0]])
     dates = [d.article.date for d in documents]
     vectors = document_vectors(documents, settings, names)
-    indices, sims = nearest_neighbours(vectors, min(settings.neighbours, n - 1), dates, settings.max_days_apart)
+    indices, sims = nearest_neighbours(
+        vectors, min(settings.neighbours, n - 1), dates, settings.max_days_apart
+    )
     edges = relative_edges(indices, sims, settings)
     return average_link(n, edges, settings.threshold, dates, settings.max_days_apart)
 
 
-def group_documents(documents: Sequence[Document], settings: GroupSettings = GroupSettings(),
-                    names: Sequence[Sequence[str]] | None = None) -> list[list[int]]:
+def group_documents(
+    documents: Sequence[Document],
+    settings: GroupSettings = GroupSettings(),
+    names: Sequence[Sequence[str]] | None = None,
+) -> list[list[int]]:
     """Clusters of document indices (each sorted), in order of their first member."""
     return group_with_reasons(documents, settings, names).clusters

@@ -35,10 +35,27 @@ _QUOTE = r'"(?P<quote>[^"]{20,})"'
 # '"...," Putin said' / '"...," said Putin' / 'Putin said: "..."' / 'Putin told reporters, "..."'
 # A role in lower case may stand before the name ("chief engineer Rafael Osei said").
 _ROLE = r"(?:[a-z][\w-]*\s+){0,3}"
-_AFTER = re.compile(rf'{_QUOTE}\s*,?\s*(?:{_ROLE}(?P<who>{_NAME})\s+{_VERBS}\b|{_VERBS}\s+(?P<who2>{_NAME}))')
-_BEFORE = re.compile(rf'(?P<who>{_NAME})\s+{_VERBS}(?:\s+[\w-]+){{0,3}}\s*[:,]?\s*{_QUOTE}')
+_AFTER = re.compile(
+    rf"{_QUOTE}\s*,?\s*(?:{_ROLE}(?P<who>{_NAME})\s+{_VERBS}\b|{_VERBS}\s+(?P<who2>{_NAME}))"
+)
+_BEFORE = re.compile(rf"(?P<who>{_NAME})\s+{_VERBS}(?:\s+[\w-]+){{0,3}}\s*[:,]?\s*{_QUOTE}")
 _ANY_QUOTE = re.compile(_QUOTE)
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "the", "this", "that", "a", "an", "but", "and"}
+_PRONOUNS = {
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "i",
+    "you",
+    "the",
+    "this",
+    "that",
+    "a",
+    "an",
+    "but",
+    "and",
+}
 
 MIN_QUOTE_WORDS = 6
 
@@ -50,7 +67,23 @@ class Quote:
     article_id: str
 
 
-_TITLES = {"mr", "mrs", "ms", "dr", "prof", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "jr"}
+_TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "lt",
+    "col",
+    "sgt",
+    "capt",
+    "jr",
+}
 
 
 def _one_sentence(name: str, before_verb: bool) -> str:
@@ -103,7 +136,11 @@ def find_quotes(document: Document) -> list[Quote]:
         if match:
             text = match.group("quote")
             groups = match.groupdict()
-            who = _speaker(groups["who"]) if groups.get("who") else _speaker(groups.get("who2"), before_verb=False)
+            who = (
+                _speaker(groups["who"])
+                if groups.get("who")
+                else _speaker(groups.get("who2"), before_verb=False)
+            )
         else:
             plain = _ANY_QUOTE.search(sentence)
             if not plain:
@@ -130,7 +167,9 @@ def key_quotes(documents: Sequence[Document], limit: int) -> list[Quote]:
     chosen: list[Quote] = []
     for quote in ordered:
         words = _words(quote.text)
-        if any(len(words & _words(c.text)) / max(1, len(words | _words(c.text))) > 0.4 for c in chosen):
+        if any(
+            len(words & _words(c.text)) / max(1, len(words | _words(c.text))) > 0.4 for c in chosen
+        ):
             continue
         chosen.append(quote)
         if len(chosen) >= limit:
@@ -139,9 +178,35 @@ def key_quotes(documents: Sequence[Document], limit: int) -> list[Quote]:
 
 
 # Words every news story uses; they never describe one story.
-_NEWS_WORDS = {"said", "says", "told", "according", "reported", "reports", "reuters", "afp", "ap",
-               "year", "years", "new", "also", "would", "could", "one", "two", "last", "week",
-               "today", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_NEWS_WORDS = {
+    "said",
+    "says",
+    "told",
+    "according",
+    "reported",
+    "reports",
+    "reuters",
+    "afp",
+    "ap",
+    "year",
+    "years",
+    "new",
+    "also",
+    "would",
+    "could",
+    "one",
+    "two",
+    "last",
+    "week",
+    "today",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
 _STOP = frozenset(ENGLISH_STOP_WORDS | _NEWS_WORDS)
 
 
@@ -165,7 +230,9 @@ class KeyTerms:
         if limit == 0 or not texts:
             self.matrix = None
             return
-        self.token_lists = [[w for w in _TERM.findall(text.lower()) if w not in _STOP] for text in texts]
+        self.token_lists = [
+            [w for w in _TERM.findall(text.lower()) if w not in _STOP] for text in texts
+        ]
         counts, self.column_hashes = word_ngram_counts(self.token_lists, (1, 2), with_hashes=True)
         self.matrix = tfidf(counts)
 
@@ -184,9 +251,14 @@ class KeyTerms:
         # One occurrence of each weighted n-gram (a story has thousands of n-grams, a few dozen weighted).
         found = np.flatnonzero(np.isin(hashes, self.column_hashes[row.indices[best]]))
         _, first = np.unique(hashes[found], return_index=True)
-        terms = {" ".join(tokens[start:start + size]): weight[h]
-                 for h, start, size in zip(hashes[found[first]].tolist(), starts[found[first]].tolist(),
-                                           sizes[found[first]].tolist())}
+        terms = {
+            " ".join(tokens[start : start + size]): weight[h]
+            for h, start, size in zip(
+                hashes[found[first]].tolist(),
+                starts[found[first]].tolist(),
+                sizes[found[first]].tolist(),
+            )
+        }
         picked: list[str] = []
         for term in sorted(terms, key=lambda t: (-terms[t], t)):
             # A phrase and its own words say the same thing twice: keep whichever ranks first.
@@ -210,7 +282,9 @@ def _surfaces(terms: list[str], text: str) -> list[str]:
     if not terms:
         return []
     lowered = text.lower()
-    if len(lowered) != len(text):  # a letter whose lower case is longer ("İ"): positions would drift
+    if len(lowered) != len(
+        text
+    ):  # a letter whose lower case is longer ("İ"): positions would drift
         return _surfaces_by_pattern(terms, text)
     found: dict[int, int] = {}  # start -> end of the longest term starting there
     for term in sorted(terms, key=len, reverse=True):
@@ -261,9 +335,15 @@ def _words_end(lowered: str, start: int, words: list[str]) -> int | None:
 def _surfaces_by_pattern(terms: list[str], text: str) -> list[str]:
     """``_surfaces`` with one regular expression (for text whose lower case changes length)."""
     # A look-ahead, so that overlapping terms ("Wales captain", "captain Gareth") all match.
-    pattern = re.compile(r"(?=\b(" + "|".join(r"\s+".join(re.escape(w) for w in term.split())
-                                             for term in sorted(terms, key=len, reverse=True)) + r")\b)",
-                         re.IGNORECASE)
+    pattern = re.compile(
+        r"(?=\b("
+        + "|".join(
+            r"\s+".join(re.escape(w) for w in term.split())
+            for term in sorted(terms, key=len, reverse=True)
+        )
+        + r")\b)",
+        re.IGNORECASE,
+    )
     return _most_frequent_spellings(terms, (match.group(1) for match in pattern.finditer(text)))
 
 
@@ -307,8 +387,13 @@ class Highlights:
 STORIES_PER_TASK = 100
 
 
-def story_highlights(stories: Sequence[Story], texts: Sequence[str], documents: dict[str, Document],
-                     settings: Settings, executor: Executor = Executor()) -> dict[str, Highlights]:
+def story_highlights(
+    stories: Sequence[Story],
+    texts: Sequence[str],
+    documents: dict[str, Document],
+    settings: Settings,
+    executor: Executor = Executor(),
+) -> dict[str, Highlights]:
     """Every story's highlights; ``texts[i]``: the titles and texts of ``stories[i]``.
 
     Key terms are weighted across these stories (the published ones), so a term says
@@ -322,8 +407,13 @@ def story_highlights(stories: Sequence[Story], texts: Sequence[str], documents: 
         members = [documents[a] for a in story.article_ids]
         articles = [d.article for d in members]
         first_date, first = first_reported(articles)
-        return Highlights(tuple(key_quotes(members, settings.key_quotes)), tuple(key_terms(i)),
-                          tuple(timeline(articles, zone)), first_date, first)
+        return Highlights(
+            tuple(key_quotes(members, settings.key_quotes)),
+            tuple(key_terms(i)),
+            tuple(timeline(articles, zone)),
+            first_date,
+            first,
+        )
 
     found = executor.fork_map(highlights, len(stories), STORIES_PER_TASK)
     return {story.slug: h for story, h in zip(stories, found)}

@@ -40,13 +40,17 @@ class IngestResult:
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
-    given_ids: dict[str, str] = field(default_factory=dict)  # renamed article id -> the id the input gave
+    given_ids: dict[str, str] = field(
+        default_factory=dict
+    )  # renamed article id -> the id the input gave
     unread: list[Unread] = field(default_factory=list)
 
 
 # <?xml ... encoding="..."?> or <meta charset="..."> / content="text/html; charset=...".
-_DECLARED_ENCODING = re.compile(rb"""(?:<\?xml[^>]{0,200}?encoding|<meta[^>]{0,200}?charset)\s*=\s*["']?([A-Za-z0-9._-]{1,40})""",
-                                re.IGNORECASE)
+_DECLARED_ENCODING = re.compile(
+    rb"""(?:<\?xml[^>]{0,200}?encoding|<meta[^>]{0,200}?charset)\s*=\s*["']?([A-Za-z0-9._-]{1,40})""",
+    re.IGNORECASE,
+)
 
 
 class DecodeError(Exception):
@@ -65,14 +69,14 @@ def decode(data: bytes) -> tuple[str, str | None]:
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec), f"UTF-16 text; decoded ({codec})"
+                return data[len(bom) :].decode(codec), f"UTF-16 text; decoded ({codec})"
             except UnicodeDecodeError:
                 pass
     if b"\x00" in data[:8192]:
         raise DecodeError("binary file (contains NUL bytes), not text")
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8 byte order mark removed"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 byte order mark removed"
         except UnicodeDecodeError:
             pass
     try:
@@ -84,7 +88,9 @@ def decode(data: bytes) -> tuple[str, str | None]:
     if declared:
         name = declared.group(1).decode("ascii").lower()
         # As browsers do (WHATWG Encoding): "latin-1" on the web means Windows-1252.
-        codec = "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else name
+        codec = (
+            "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else name
+        )
         try:
             return data.decode(codec), None
         except (LookupError, UnicodeDecodeError):
@@ -120,18 +126,31 @@ def load_manifest(folder: Path, root: Path, problems: list[Problem]) -> dict[str
     except (yaml.YAMLError, UnicodeDecodeError, ValueError) as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        problems.append(Problem(f"{origin}{where}", f"manifest is not valid YAML: "
-                                f"{getattr(error, 'problem', None) or error}; its metadata is ignored"))
+        problems.append(
+            Problem(
+                f"{origin}{where}",
+                f"manifest is not valid YAML: "
+                f"{getattr(error, 'problem', None) or error}; its metadata is ignored",
+            )
+        )
         return {}
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        problems.append(Problem(origin, "manifest must map file names to key: value metadata "
-                                "(e.g. 'article.txt: {title: ..., source: ...}'); ignored"))
+        problems.append(
+            Problem(
+                origin,
+                "manifest must map file names to key: value metadata "
+                "(e.g. 'article.txt: {title: ..., source: ...}'); ignored",
+            )
+        )
         return {}
     manifest = {str(k): v for k, v in data.items()}
     for name in sorted(manifest):
         if not (folder / name).is_file():
-            problems.append(Problem(origin, f"manifest names '{name}', which is not in the folder",
-                                    action="warning"))
+            problems.append(
+                Problem(
+                    origin, f"manifest names '{name}', which is not in the folder", action="warning"
+                )
+            )
     return manifest
 
 
@@ -143,8 +162,11 @@ def _printable(name: str) -> str:
 def _input_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
 
 
 def ingest(inputs: Iterable[Path]) -> IngestResult:
@@ -161,10 +183,14 @@ def ingest(inputs: Iterable[Path]) -> IngestResult:
             if path.name in MANIFEST_NAMES:
                 continue
             rel = path.relative_to(root) if root.is_dir() else Path(path.name)
-            origin = _printable((Path(root.name) / rel).as_posix() if root.is_dir() else path.as_posix())
+            origin = _printable(
+                (Path(root.name) / rel).as_posix() if root.is_dir() else path.as_posix()
+            )
             reader = reader_for(path)
             if reader is None:
-                result.problems.append(Problem(origin, f"unsupported file type '{path.suffix or path.name}'"))
+                result.problems.append(
+                    Problem(origin, f"unsupported file type '{path.suffix or path.name}'")
+                )
                 continue
             if path.parent not in manifests:
                 manifests[path.parent] = load_manifest(path.parent, root, result.problems)
@@ -179,13 +205,16 @@ def ingest(inputs: Iterable[Path]) -> IngestResult:
     return result
 
 
-def _read_file(path: Path, origin: str, article_id: str, reader, metadata: dict | None,
-               result: IngestResult):
+def _read_file(
+    path: Path, origin: str, article_id: str, reader, metadata: dict | None, result: IngestResult
+):
     limit = MAX_JSONL_BYTES if path.suffix.lower() in (".jsonl", ".ndjson") else MAX_ARTICLE_BYTES
     try:
         size = path.stat().st_size
         if size > limit:
-            result.problems.append(Problem(origin, f"file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit"))
+            result.problems.append(
+                Problem(origin, f"file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit")
+            )
             return
         text, repair = decode(path.read_bytes())
     except DecodeError as error:
@@ -201,19 +230,30 @@ def _read_file(path: Path, origin: str, article_id: str, reader, metadata: dict 
     try:
         for item in reader(path, text, ctx):
             if isinstance(item, LineError):
-                result.problems.append(Problem(f"{origin}:{item.line_number}", str(item).split(": ", 1)[1]))
+                result.problems.append(
+                    Problem(f"{origin}:{item.line_number}", str(item).split(": ", 1)[1])
+                )
                 if item.item is not None and item.item.get("id") is not None:
-                    result.unread.append(Unread(len(result.articles), str(item.item["id"]), item.item))
+                    result.unread.append(
+                        Unread(len(result.articles), str(item.item["id"]), item.item)
+                    )
             elif isinstance(item, Note):
-                result.problems.append(Problem(f"{origin}{item.where}", item.message, action=item.action))
+                result.problems.append(
+                    Problem(f"{origin}{item.where}", item.message, action=item.action)
+                )
             else:
                 yield item
     except ReaderError as error:
         result.problems.append(Problem(origin, str(error)))
     except Exception as error:  # noqa: BLE001 - a parser's bug must not sink the whole build
         reason = " ".join(str(error).split())[:200]
-        result.problems.append(Problem(origin, f"could not be read: {type(error).__name__}: {reason} "
-                                       "(a bug in newsdigest or a parser it uses; please report it)"))
+        result.problems.append(
+            Problem(
+                origin,
+                f"could not be read: {type(error).__name__}: {reason} "
+                "(a bug in newsdigest or a parser it uses; please report it)",
+            )
+        )
 
 
 def _unique(article: Article, seen: dict[str, str], result: IngestResult) -> Article:
@@ -225,8 +265,13 @@ def _unique(article: Article, seen: dict[str, str], result: IngestResult) -> Art
     while f"{article.id}-{number}" in seen:
         number += 1
     new_id = f"{article.id}-{number}"
-    result.problems.append(Problem(article.origin, f"id '{article.id}' is already used by {seen[article.id]}; "
-                                   f"renamed to '{new_id}'", action="repaired"))
+    result.problems.append(
+        Problem(
+            article.origin,
+            f"id '{article.id}' is already used by {seen[article.id]}; renamed to '{new_id}'",
+            action="repaired",
+        )
+    )
     result.given_ids[new_id] = article.id
     seen[new_id] = article.origin
     return replace(article, id=new_id)

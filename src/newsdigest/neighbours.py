@@ -30,8 +30,12 @@ THREADS = min(2, os.cpu_count() or 1)
 SEARCH_MIN_ARTICLES = 1000
 
 
-def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = (),
-                       max_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def nearest_neighbours(
+    vectors: sp.csr_matrix,
+    k: int,
+    dates: Sequence[datetime | None] = (),
+    max_days: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` neighbours of each row by cosine: (indices, similarities), both n x k.
 
     Missing neighbours are -1 with similarity 0. Two passes, for speed at scale:
@@ -61,13 +65,14 @@ def nearest_neighbours(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime 
     return indices, sims
 
 
-def _keep_ranked(indices: np.ndarray, sims: np.ndarray, i: int, cols: np.ndarray, vals: np.ndarray,
-                 k: int) -> None:
+def _keep_ranked(
+    indices: np.ndarray, sims: np.ndarray, i: int, cols: np.ndarray, vals: np.ndarray, k: int
+) -> None:
     """Row ``i`` of the neighbour table: the best ``k`` of ``cols`` by similarity, ties by index
     (so the table does not depend on the order the candidates came in)."""
     ranked = np.lexsort((cols, -vals))[:k]
-    indices[i, :len(ranked)] = cols[ranked]
-    sims[i, :len(ranked)] = vals[ranked]
+    indices[i, : len(ranked)] = cols[ranked]
+    sims[i, : len(ranked)] = vals[ranked]
 
 
 def pair_products(vectors: sp.csr_matrix, candidates: np.ndarray) -> np.ndarray:
@@ -91,8 +96,8 @@ def pair_products(vectors: sp.csr_matrix, candidates: np.ndarray) -> np.ndarray:
     bounds = np.flatnonzero(np.diff(first, prepend=-1, append=n + 1))
     for start, end in zip(bounds[:-1], bounds[1:]):
         i = first[start]
-        columns = indices[indptr[i]:indptr[i + 1]]
-        scratch[columns] = data[indptr[i]:indptr[i + 1]]
+        columns = indices[indptr[i] : indptr[i + 1]]
+        scratch[columns] = data[indptr[i] : indptr[i + 1]]
         partners = second[start:end]
         starts, lengths = indptr[partners], indptr[partners + 1] - indptr[partners]
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
@@ -106,8 +111,12 @@ def pair_products(vectors: sp.csr_matrix, candidates: np.ndarray) -> np.ndarray:
     return out.reshape(n, slots)
 
 
-def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = (),
-           max_days: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _top_k(
+    vectors: sp.csr_matrix,
+    k: int,
+    dates: Sequence[datetime | None] = (),
+    max_days: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` neighbours of each row by the product of these vectors (see ``nearest_neighbours``).
 
     Time blocking: rows are taken in date order, a block at a time, and compared
@@ -117,7 +126,9 @@ def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = ()
     n = vectors.shape[0]
     indices = np.full((n, k), -1, dtype=np.int64)
     sims = np.zeros((n, k), dtype=np.float32)
-    days = np.array([d.toordinal() if d else 0 for d in dates] if len(dates) else [0] * n, dtype=np.int64)
+    days = np.array(
+        [d.toordinal() if d else 0 for d in dates] if len(dates) else [0] * n, dtype=np.int64
+    )
     blocking = max_days is not None
     order = np.lexsort((np.arange(n), days))  # undated (0) first, then by date
     dated_order = order[days[order] > 0]
@@ -126,7 +137,7 @@ def _top_k(vectors: sp.csr_matrix, k: int, dates: Sequence[datetime | None] = ()
     block = max(50, min(n, BLOCK_PAIRS // max(n, 1)))
 
     def search(start: int) -> None:  # one block of rows; blocks write disjoint rows
-        rows = order[start:start + block]
+        rows = order[start : start + block]
         row_days = days[rows]
         if blocking and (row_days > 0).all():
             lo = np.searchsorted(dated_days, row_days.min() - max_days, side="left")

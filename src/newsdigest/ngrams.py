@@ -53,26 +53,30 @@ def _chunks(pieces: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
     for i, piece in enumerate(pieces):
         size += len(piece) + 1
         if size >= _CHUNK_CHARS:
-            yield start, list(pieces[start:i + 1])
+            yield start, list(pieces[start : i + 1])
             start, size = i + 1, 0
     if start < len(pieces):
         yield start, list(pieces[start:])
 
 
-def _count_matrix(rows: np.ndarray, hashes: np.ndarray, n_rows: int) -> tuple[sp.csr_matrix, np.ndarray]:
+def _count_matrix(
+    rows: np.ndarray, hashes: np.ndarray, n_rows: int
+) -> tuple[sp.csr_matrix, np.ndarray]:
     """Counts of each distinct hash per row, columns numbered in hash order; and each
     column's hash."""
     if not len(hashes):
         return sp.csr_matrix((n_rows, 0), dtype=np.float32), np.zeros(0, dtype=np.uint64)
     columns, inverse = np.unique(hashes, return_inverse=True)
-    counts = sp.coo_matrix((np.ones(len(hashes), dtype=np.float32), (rows, inverse)),
-                           shape=(n_rows, len(columns))).tocsr()
+    counts = sp.coo_matrix(
+        (np.ones(len(hashes), dtype=np.float32), (rows, inverse)), shape=(n_rows, len(columns))
+    ).tocsr()
     counts.sum_duplicates()
     return counts, columns
 
 
-def char_ngram_counts(texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), buckets: int | None = None
-                      ) -> sp.csr_matrix:
+def char_ngram_counts(
+    texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), buckets: int | None = None
+) -> sp.csr_matrix:
     """Character n-grams within words, lower-cased (scikit-learn's ``char_wb``).
 
     Each word is padded with a space on both sides, so an n-gram at a word's edge
@@ -84,7 +88,9 @@ def char_ngram_counts(texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), bu
     n-grams of 10,000 articles' leads, in a fraction of the memory. The table costs
     time in proportion to ``buckets``, so it only pays for large inputs.
     """
-    padded = [f" {' '.join(_unmarked(t).lower().split()).replace(' ', f' {_WORD_END} ')} " for t in texts]
+    padded = [
+        f" {' '.join(_unmarked(t).lower().split()).replace(' ', f' {_WORD_END} ')} " for t in texts
+    ]
     rows_parts, hash_parts, blocks = [], [], []
     for first, chunk in _chunks(padded):
         codes = _codes(_TEXT_END.join(chunk))
@@ -97,18 +103,25 @@ def char_ngram_counts(texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), bu
         polynomial, size, by_size = np.zeros(len(codes) + 1, dtype=np.uint64), 0, {}
         for n in sorted({n for n in sizes if n <= len(codes)}):
             for k in range(size, n):
-                polynomial = polynomial[:len(codes) - k] * _BASE + codes[k:]
+                polynomial = polynomial[: len(codes) - k] * _BASE + codes[k:]
             size = n
             windows = len(codes) - n + 1
             valid = crossings[n:] == crossings[:windows]  # no boundary inside the window
-            by_size[n] = (text_of[:windows][valid],
-                          ((polynomial ^ np.uint64(n * int(_MIX) % 2**64)) * _MIX)[valid])
+            by_size[n] = (
+                text_of[:windows][valid],
+                ((polynomial ^ np.uint64(n * int(_MIX) % 2**64)) * _MIX)[valid],
+            )
         chunk_rows = [by_size[n][0] for n in sizes if n in by_size]
         chunk_hashes = [by_size[n][1] for n in sizes if n in by_size]
         if buckets:
             # Counted chunk by chunk, so memory holds one chunk's n-grams, not the input's.
-            blocks.append(_bucket_counts(np.concatenate(chunk_rows), np.concatenate(chunk_hashes), len(chunk), buckets)
-                          if chunk_rows else sp.csr_matrix((len(chunk), buckets), dtype=np.float32))
+            blocks.append(
+                _bucket_counts(
+                    np.concatenate(chunk_rows), np.concatenate(chunk_hashes), len(chunk), buckets
+                )
+                if chunk_rows
+                else sp.csr_matrix((len(chunk), buckets), dtype=np.float32)
+            )
         else:
             rows_parts.extend(r + first for r in chunk_rows)
             hash_parts.extend(chunk_hashes)
@@ -119,17 +132,23 @@ def char_ngram_counts(texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), bu
         used = np.zeros(buckets, dtype=bool)
         used[counts.indices] = True
         number = np.cumsum(used, dtype=np.int32) - 1
-        return sp.csr_matrix((counts.data, number[counts.indices], counts.indptr),
-                             shape=(len(texts), int(number[-1]) + 1))
+        return sp.csr_matrix(
+            (counts.data, number[counts.indices], counts.indptr),
+            shape=(len(texts), int(number[-1]) + 1),
+        )
     if not hash_parts:
         return sp.csr_matrix((len(texts), 0), dtype=np.float32)
     return _count_matrix(np.concatenate(rows_parts), np.concatenate(hash_parts), len(texts))[0]
 
 
-def _bucket_counts(rows: np.ndarray, hashes: np.ndarray, n_rows: int, buckets: int) -> sp.csr_matrix:
+def _bucket_counts(
+    rows: np.ndarray, hashes: np.ndarray, n_rows: int, buckets: int
+) -> sp.csr_matrix:
     """Counts per row of each hash's bucket (its top bits), ``buckets`` columns wide."""
     bucket = (hashes >> np.uint64(64 - int(buckets).bit_length() + 1)).astype(np.int32)
-    counts = sp.csr_matrix((np.ones(len(hashes), dtype=np.float32), (rows, bucket)), shape=(n_rows, buckets))
+    counts = sp.csr_matrix(
+        (np.ones(len(hashes), dtype=np.float32), (rows, bucket)), shape=(n_rows, buckets)
+    )
     counts.sum_duplicates()
     return counts
 
@@ -184,13 +203,19 @@ def _list_token_hashes(token_lists: Iterable[Sequence[str]]) -> tuple[np.ndarray
         if tokens:
             joined.append(_WORD_END.join(tokens))
     owner = np.repeat(np.arange(len(sizes)), np.asarray(sizes, dtype=np.int64))
-    hashes = np.concatenate([_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined)]
-                            ) if joined else np.zeros(0, dtype=np.uint64)
+    hashes = (
+        np.concatenate([_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined)])
+        if joined
+        else np.zeros(0, dtype=np.uint64)
+    )
     return hashes, owner, len(sizes)
 
 
-def word_ngram_counts(token_lists: Iterable[Sequence[str]], ngram_range: tuple[int, int] = (1, 1),
-                      with_hashes: bool = False):
+def word_ngram_counts(
+    token_lists: Iterable[Sequence[str]],
+    ngram_range: tuple[int, int] = (1, 1),
+    with_hashes: bool = False,
+):
     """Word n-grams (up to bigrams) of already tokenised texts, one row per text.
 
     Bigrams join neighbouring tokens of the list given (so after any stop words
@@ -229,16 +254,17 @@ def word_shingles(token_lists: Sequence[Sequence[str]], size: int, bits: int) ->
         return [empty for _ in token_lists]
     combined = np.zeros(windows, dtype=np.uint64)
     for k in range(size):
-        combined = combined * _BASE + hashes[k:k + windows]
+        combined = combined * _BASE + hashes[k : k + windows]
     keys = (_avalanche(combined) >> np.uint64(64 - bits)).astype(np.uint32)
-    inside = list_of[:windows] == list_of[size - 1:]  # windows within one list
+    inside = list_of[:windows] == list_of[size - 1 :]  # windows within one list
     keys, owners = keys[inside], list_of[:windows][inside]
     bounds = np.searchsorted(owners, np.arange(len(token_lists) + 1))
-    return [np.unique(keys[bounds[i]:bounds[i + 1]]) for i in range(len(token_lists))]
+    return [np.unique(keys[bounds[i] : bounds[i + 1]]) for i in range(len(token_lists))]
 
 
-def ngram_hashes(token_list: Sequence[str], ngram_range: tuple[int, int] = (1, 1)
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def ngram_hashes(
+    token_list: Sequence[str], ngram_range: tuple[int, int] = (1, 1)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The n-grams of one token list as ``word_ngram_counts`` hashes them:
     (hash, index of the first token, number of tokens) for each."""
     low, high = ngram_range
@@ -253,7 +279,11 @@ def ngram_hashes(token_list: Sequence[str], ngram_range: tuple[int, int] = (1, 1
         starts.append(np.arange(len(hashes) - 1))
         sizes.append(np.full(len(hashes) - 1, 2, dtype=np.int64))
     if not parts:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return (
+            np.zeros(0, dtype=np.uint64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+        )
     return np.concatenate(parts), np.concatenate(starts), np.concatenate(sizes)
 
 

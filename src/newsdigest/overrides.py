@@ -31,15 +31,19 @@ OVERRIDES_FILE = "overrides.yml"
 
 def _check_slug(value: str) -> str:
     if value != slugify(value):
-        raise ValueError(f"story slug {value!r} is not URL-safe; expected lower-case words joined by "
-                         f"hyphens, such as {slugify(value)!r}")
+        raise ValueError(
+            f"story slug {value!r} is not URL-safe; expected lower-case words joined by "
+            f"hyphens, such as {slugify(value)!r}"
+        )
     return value
 
 
 def _check_group(group: list[str]) -> list[str]:
     if len(group) < 2:
-        raise ValueError(f"merge {group!r} names {len(group)} story; expected two or more slugs "
-                         "in one list, the story to keep first")
+        raise ValueError(
+            f"merge {group!r} names {len(group)} story; expected two or more slugs "
+            "in one list, the story to keep first"
+        )
     return group
 
 
@@ -53,12 +57,17 @@ class OverridesSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    merge: list[MergeGroup] = Field(default_factory=list,
-                                   description="groups of story slugs; the others join the first")
-    split: list[str] = Field(default_factory=list, description="article ids that become their own story")
+    merge: list[MergeGroup] = Field(
+        default_factory=list, description="groups of story slugs; the others join the first"
+    )
+    split: list[str] = Field(
+        default_factory=list, description="article ids that become their own story"
+    )
     retitle: dict[str, str] = Field(default_factory=dict, description="story slug: new title")
     hide: list[Slug] = Field(default_factory=list, description="story slugs not shown anywhere")
-    takedown: list[str] = Field(default_factory=list, description="article ids removed from every page")
+    takedown: list[str] = Field(
+        default_factory=list, description="article ids removed from every page"
+    )
 
     @field_validator("retitle")
     @classmethod
@@ -91,8 +100,17 @@ def load_overrides(folder: Path | None) -> Overrides | None:
     if data is None:
         return None
     if not isinstance(data, dict):
-        raise ConfigInvalid([ConfigError(display, 1, "", f"got {type(data).__name__}; expected key: value "
-                                         "lines (merge:, split:, retitle:, hide:, takedown:)")])
+        raise ConfigInvalid(
+            [
+                ConfigError(
+                    display,
+                    1,
+                    "",
+                    f"got {type(data).__name__}; expected key: value "
+                    "lines (merge:, split:, retitle:, hide:, takedown:)",
+                )
+            ]
+        )
     return Overrides(validate(OverridesSpec, data, display, lines), display, lines)
 
 
@@ -110,9 +128,12 @@ def without_takedowns(documents: Sequence[Document], overrides: Overrides | None
     return [d for d in documents if d.id not in gone]
 
 
-def apply_overrides(stories: Sequence[Story], overrides: Overrides | None,
-                    new_story: Callable[[Sequence[str]], Story],
-                    remake: Callable[[Story, Sequence[str]], Story]) -> Applied:
+def apply_overrides(
+    stories: Sequence[Story],
+    overrides: Overrides | None,
+    new_story: Callable[[Sequence[str]], Story],
+    remake: Callable[[Story, Sequence[str]], Story],
+) -> Applied:
     """Merge, split, retitle and hide stories as the editor asked.
 
     ``new_story(article_ids)`` builds a story (slug, title) for a split article;
@@ -121,16 +142,26 @@ def apply_overrides(stories: Sequence[Story], overrides: Overrides | None,
     """
     if overrides is None:
         return Applied(list(stories), {}, {}, [])
-    editing = _Editing(overrides, {s.slug: s for s in stories}, [s.slug for s in stories], new_story, remake)
+    editing = _Editing(
+        overrides, {s.slug: s for s in stories}, [s.slug for s in stories], new_story, remake
+    )
     for index, group in enumerate(overrides.spec.merge):
         editing.merge(index, group)
     for index, article_id in enumerate(overrides.spec.split):
         editing.split(index, article_id)
     for slug, title in overrides.spec.retitle.items():
         editing.retitle(slug, title)
-    hidden = {slug for slug in (editing.hide(index, slug) for index, slug in enumerate(overrides.spec.hide)) if slug}
-    return Applied([editing.by_slug[s] for s in editing.order if s not in hidden], editing.redirects,
-                   editing.notes, editing.warnings)
+    hidden = {
+        slug
+        for slug in (editing.hide(index, slug) for index, slug in enumerate(overrides.spec.hide))
+        if slug
+    }
+    return Applied(
+        [editing.by_slug[s] for s in editing.order if s not in hidden],
+        editing.redirects,
+        editing.notes,
+        editing.warnings,
+    )
 
 
 @dataclass
@@ -142,13 +173,19 @@ class _Editing:
     order: list[str]
     new_story: Callable[[Sequence[str]], Story]
     remake: Callable[[Story, Sequence[str]], Story]
-    redirects: dict[str, str] = field(default_factory=dict)  # old slug -> slug that now holds its articles
-    notes: dict[str, list[str]] = field(default_factory=dict)  # story slug -> what the editor changed
+    redirects: dict[str, str] = field(
+        default_factory=dict
+    )  # old slug -> slug that now holds its articles
+    notes: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # story slug -> what the editor changed
     warnings: list[ConfigError] = field(default_factory=list)
 
     def warn(self, path: tuple, message: str) -> None:
         line = self.overrides.lines.get(path) or self.overrides.lines.get(path[:1])
-        self.warnings.append(ConfigError(self.overrides.source, line, key_name(path), message, "warning"))
+        self.warnings.append(
+            ConfigError(self.overrides.source, line, key_name(path), message, "warning")
+        )
 
     def note(self, slug: str, message: str) -> None:
         self.notes.setdefault(slug, []).append(message)
@@ -157,7 +194,9 @@ class _Editing:
         present = [s for s in group if s in self.by_slug]
         for position, slug in enumerate(group):
             if slug not in self.by_slug:
-                self.warn(("merge", index, position), f"no story '{slug}' in this build; nothing to merge")
+                self.warn(
+                    ("merge", index, position), f"no story '{slug}' in this build; nothing to merge"
+                )
         if len(present) < 2:
             return
         keep, *others = present
@@ -172,17 +211,24 @@ class _Editing:
     def split(self, index: int, article_id: str) -> None:
         home = next((s for s in self.by_slug.values() if article_id in s.article_ids), None)
         if home is None:
-            self.warn(("split", index), f"no article '{article_id}' in this build; nothing to split")
+            self.warn(
+                ("split", index), f"no article '{article_id}' in this build; nothing to split"
+            )
             return
         if len(home.article_ids) == 1:
             self.warn(("split", index), f"article '{article_id}' is already a story of its own")
             return
-        self.by_slug[home.slug] = self.remake(home, [i for i in home.article_ids if i != article_id])
+        self.by_slug[home.slug] = self.remake(
+            home, [i for i in home.article_ids if i != article_id]
+        )
         alone = self.new_story([article_id])
         self.by_slug[alone.slug] = alone
         self.order.insert(self.order.index(home.slug) + 1, alone.slug)
-        self.note(home.slug, f"article '{article_id}' split out into '{alone.slug}' by the editor "
-                             f"({self.overrides.source})")
+        self.note(
+            home.slug,
+            f"article '{article_id}' split out into '{alone.slug}' by the editor "
+            f"({self.overrides.source})",
+        )
         self.note(alone.slug, f"split out of '{home.slug}' by the editor")
 
     def retitle(self, slug: str, title: str) -> None:

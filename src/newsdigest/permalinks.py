@@ -44,18 +44,26 @@ def load_registry(path: Path) -> Registry:
         stories = {str(k): tuple(str(i) for i in v) for k, v in data.get("stories", {}).items()}
         redirects = {str(k): str(v) for k, v in data.get("redirects", {}).items()}
     except (ValueError, AttributeError, TypeError) as error:
-        raise RegistryError(f"{path}: not a story registry ({error}); expected JSON with 'stories' and "
-                            "'redirects', as written by `newsdigest build --registry`") from None
+        raise RegistryError(
+            f"{path}: not a story registry ({error}); expected JSON with 'stories' and "
+            "'redirects', as written by `newsdigest build --registry`"
+        ) from None
     return Registry(stories, redirects)
 
 
 def save_registry(registry: Registry, path: Path) -> None:
-    data = {"stories": {k: list(v) for k, v in sorted(registry.stories.items())},
-            "redirects": dict(sorted(registry.redirects.items()))}
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    data = {
+        "stories": {k: list(v) for k, v in sorted(registry.stories.items())},
+        "redirects": dict(sorted(registry.redirects.items())),
+    }
+    path.write_text(
+        json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
-def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Story], dict[str, str], Registry]:
+def stable_slugs(
+    stories: Sequence[Story], previous: Registry
+) -> tuple[list[Story], dict[str, str], Registry]:
     """Give stories their earlier slugs; return (stories, redirects, updated registry).
 
     A new story takes the old slug it shares most articles with (ties: the one that
@@ -64,7 +72,9 @@ def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Sto
     """
     owner_of = {a: slug for slug, ids in previous.stories.items() for a in ids}
     # overlap[new index][old slug] = shared articles
-    overlap = [Counter(owner_of[a] for a in story.article_ids if a in owner_of) for story in stories]
+    overlap = [
+        Counter(owner_of[a] for a in story.article_ids if a in owner_of) for story in stories
+    ]
     slug_for = _claim_old_slugs(stories, overlap, owner_of)
     taken = set(slug_for.values())
     renamed = []
@@ -80,12 +90,17 @@ def stable_slugs(stories: Sequence[Story], previous: Registry) -> tuple[list[Sto
     return renamed, redirects, Registry({s.slug: s.article_ids for s in renamed}, redirects)
 
 
-def _claim_old_slugs(stories: Sequence[Story], overlap: list[Counter], owner_of: dict[str, str]) -> dict[int, str]:
+def _claim_old_slugs(
+    stories: Sequence[Story], overlap: list[Counter], owner_of: dict[str, str]
+) -> dict[int, str]:
     """Which old slug each new story takes: most shared articles first; on a tie, the old
     story that held the new story's oldest article (a slug comes from the oldest
     article), then by name."""
-    claims = sorted((-n, owner_of.get(stories[index].article_ids[0]) != old, old, index)
-                    for index, counts in enumerate(overlap) for old, n in counts.items())
+    claims = sorted(
+        (-n, owner_of.get(stories[index].article_ids[0]) != old, old, index)
+        for index, counts in enumerate(overlap)
+        for old, n in counts.items()
+    )
     slug_for: dict[int, str] = {}
     used: set[str] = set()
     for _, _, old, index in claims:
@@ -95,7 +110,9 @@ def _claim_old_slugs(stories: Sequence[Story], overlap: list[Counter], owner_of:
     return slug_for
 
 
-def _redirects(renamed: list[Story], overlap: list[Counter], earlier: dict[str, str]) -> dict[str, str]:
+def _redirects(
+    renamed: list[Story], overlap: list[Counter], earlier: dict[str, str]
+) -> dict[str, str]:
     """Every old slug without a story of its own, to the live story that holds its articles."""
     current = {s.slug for s in renamed}
     redirects = {old: new for old, new in earlier.items() if old not in current}

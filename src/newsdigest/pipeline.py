@@ -41,8 +41,13 @@ class Options:
     registry: Registry | None = None  # stories keep these slugs; Digest.registry is the updated one
 
 
-def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics_dir: Path | None = None,
-                 progress: Progress = lambda message: None, options: Options = Options()) -> Digest:
+def build_digest(
+    inputs: Sequence[Path],
+    settings: Settings = Settings(),
+    topics_dir: Path | None = None,
+    progress: Progress = lambda message: None,
+    options: Options = Options(),
+) -> Digest:
     """Run every stage on the input folders (or files) and return the digest.
 
     Raises ``ConfigInvalid`` when the topic files are wrong: an editor's mistake must
@@ -53,22 +58,36 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     progress("ingest: reading input")
     read = ingest(inputs)
     progress(f"clean: {len(read.articles)} articles")
-    per_article = prepare_articles(read.articles, Length(sentences=settings.summary_sentences),
-                                   options.executor, options.cache_dir)
+    per_article = prepare_articles(
+        read.articles,
+        Length(sentences=settings.summary_sentences),
+        options.executor,
+        options.cache_dir,
+    )
     problems = read.problems + per_article.problems
     features = per_article.features
     # Taken-down articles go first, so that they name no outlet of a copy either. Syndicated
     # copies become one entry listing every outlet.
     documents = without_takedowns(per_article.documents, overrides)
     progress(f"copies: {len(documents)} articles")
-    documents = collapse_duplicates(documents, problems, [features[d.id].shingles for d in documents])
+    documents = collapse_duplicates(
+        documents, problems, [features[d.id].shingles for d in documents]
+    )
     progress(f"summarise: {len(documents)} articles")
     by_id = {d.id: d for d in documents}
     progress("group: finding stories")
-    found = find_stories(documents, [features[d.id].names for d in documents], overrides, options.registry, problems)
+    found = find_stories(
+        documents, [features[d.id].names for d in documents], overrides, options.registry, problems
+    )
     progress(f"stories: summaries and exclusives of {len(found.stories)} stories")
-    stories, exclusives, story_caches = summarise_stories(found.stories, by_id, {i: f.scores for i, f in features.items()},
-                                                          settings, options.executor, options.cache_dir)
+    stories, exclusives, story_caches = summarise_stories(
+        found.stories,
+        by_id,
+        {i: f.scores for i, f in features.items()},
+        settings,
+        options.executor,
+        options.cache_dir,
+    )
     progress(f"topics: {len(stories)} stories")
     facts = [story_facts(s, by_id) for s in stories]
     assigned = assign_topics(stories, facts, editor_topics)
@@ -76,13 +95,29 @@ def build_digest(inputs: Sequence[Path], settings: Settings = Settings(), topics
     articles = {d.id: d.article for d in documents}
     date, zone = digest_date(articles.values()), ZoneInfo(settings.timezone)
     today = local_day(date, zone) if date else None
-    published = [(s, f.text) for s, f in zip(assigned.stories, facts)
-                 if within([articles[i] for i in s.article_ids], today, settings.retention_days, zone)]
-    highlights = story_highlights([s for s, _ in published], [t for _, t in published], by_id, settings,
-                                  options.executor)
-    return Digest(articles=articles, documents=by_id, summaries={i: f.summary for i, f in features.items() if i in by_id},
-                  stories=assigned.stories, published=[s for s, _ in published], topics=assigned.topics,
-                  topic_stories=assigned.members, exclusives=exclusives, highlights=highlights, date=date,
-                  problems=problems, files_read=read.files_read, redirects=found.redirects,
-                  story_reasons=found.reasons, registry=found.registry, caches=per_article.caches + story_caches)
-
+    published = [
+        (s, f.text)
+        for s, f in zip(assigned.stories, facts)
+        if within([articles[i] for i in s.article_ids], today, settings.retention_days, zone)
+    ]
+    highlights = story_highlights(
+        [s for s, _ in published], [t for _, t in published], by_id, settings, options.executor
+    )
+    return Digest(
+        articles=articles,
+        documents=by_id,
+        summaries={i: f.summary for i, f in features.items() if i in by_id},
+        stories=assigned.stories,
+        published=[s for s, _ in published],
+        topics=assigned.topics,
+        topic_stories=assigned.members,
+        exclusives=exclusives,
+        highlights=highlights,
+        date=date,
+        problems=problems,
+        files_read=read.files_read,
+        redirects=found.redirects,
+        story_reasons=found.reasons,
+        registry=found.registry,
+        caches=per_article.caches + story_caches,
+    )

@@ -38,7 +38,9 @@ class Prepared:
     """What the per-article stage makes of one article."""
 
     document: Document  # the cleaned article and its sentences
-    scores: tuple[float, ...]  # the default ranker's score of each sentence (the story summary reuses them)
+    scores: tuple[
+        float, ...
+    ]  # the default ranker's score of each sentence (the story summary reuses them)
     summary: Summary  # empty when no length was asked for
     names: tuple[str, ...]  # the grouper's names and numbers (group.article_names)
     shingles: np.ndarray = field(compare=False)  # dedupe's word 5-gram hashes (dedupe.shingle_sets)
@@ -47,16 +49,28 @@ class Prepared:
 def prepare_article(article: Article, length: Length | None) -> Prepared:
     cleaned = clean_article(article)
     document = Document(cleaned, tuple(split_sentences(cleaned.text)))
-    scores = tuple(float(x) for x in RANKERS[DEFAULT_RANKER](document.sentences)) if document.sentences else ()
-    summary = (summarise_document(document, length, scores=scores) if document.sentences and length
-               else Summary(()))
-    return Prepared(document, scores, summary, article_names(document), np.zeros(0, dtype=np.uint32))
+    scores = (
+        tuple(float(x) for x in RANKERS[DEFAULT_RANKER](document.sentences))
+        if document.sentences
+        else ()
+    )
+    summary = (
+        summarise_document(document, length, scores=scores)
+        if document.sentences and length
+        else Summary(())
+    )
+    return Prepared(
+        document, scores, summary, article_names(document), np.zeros(0, dtype=np.uint32)
+    )
 
 
 def prepare_batch(articles: Sequence[Article], length: Length | None) -> list[Prepared]:
     prepared = [prepare_article(a, length) for a in articles]
     # Shingles for the whole batch at once: numpy's cost is mostly per call, not per article.
-    return [replace(p, shingles=s) for p, s in zip(prepared, shingle_sets([p.document.article.text for p in prepared]))]
+    return [
+        replace(p, shingles=s)
+        for p, s in zip(prepared, shingle_sets([p.document.article.text for p in prepared]))
+    ]
 
 
 @dataclass
@@ -70,69 +84,125 @@ class PerArticle:
     caches: list[CacheUse]
 
 
-def prepare_articles(articles: Sequence[Article], length: Length | None = None, executor: Executor = Executor(),
-                     cache_dir: Path | None = None, batch: int = BATCH) -> PerArticle:
+def prepare_articles(
+    articles: Sequence[Article],
+    length: Length | None = None,
+    executor: Executor = Executor(),
+    cache_dir: Path | None = None,
+    batch: int = BATCH,
+) -> PerArticle:
     """Every article prepared, in input order; an article with no text left is reported, not kept.
 
     ``length``: the article summaries' length (None: no summaries, for callers that
     only need sentences and features).
     """
-    settings_key = json.dumps({"summary_sentences": length.sentences if length else None, "ranker": DEFAULT_RANKER})
+    settings_key = json.dumps(
+        {"summary_sentences": length.sentences if length else None, "ranker": DEFAULT_RANKER}
+    )
     store = open_store(cache_dir, "articles")
 
     def compute(indices: list[int]) -> Iterator[Prepared]:
         todo = [articles[i] for i in indices]
-        return executor.map_batches(prepare_batch, [todo[i:i + batch] for i in range(0, len(todo), batch)], length)
+        return executor.map_batches(
+            prepare_batch, [todo[i : i + batch] for i in range(0, len(todo), batch)], length
+        )
 
     def load(payload: dict, i: int) -> Prepared:
         prepared = from_payload(payload)
-        return replace(prepared, document=replace(prepared.document,
-                                                  article=replace(prepared.document.article, origin=articles[i].origin)))
+        return replace(
+            prepared,
+            document=replace(
+                prepared.document,
+                article=replace(prepared.document.article, origin=articles[i].origin),
+            ),
+        )
 
     try:
-        results = through_cache(store, lambda: [entry_key(a, settings_key) for a in articles], compute, len(articles),
-                                to_payload, load)
+        results = through_cache(
+            store,
+            lambda: [entry_key(a, settings_key) for a in articles],
+            compute,
+            len(articles),
+            to_payload,
+            load,
+        )
     finally:
         if store:
             store.close()
-    problems = [Problem(article.origin, "no text left after removing boilerplate")
-                for article, prepared in zip(articles, results) if not prepared.document.sentences]
+    problems = [
+        Problem(article.origin, "no text left after removing boilerplate")
+        for article, prepared in zip(articles, results)
+        if not prepared.document.sentences
+    ]
     kept = [p for p in results if p.document.sentences]
-    return PerArticle([p.document for p in kept], {p.document.id: p for p in kept}, results, problems,
-                      usage("article", store))
+    return PerArticle(
+        [p.document for p in kept],
+        {p.document.id: p for p in kept},
+        results,
+        problems,
+        usage("article", store),
+    )
 
 
 # --- the cache entry of a prepared article -----------------------------------------
 
+
 def _article_to_json(article: Article) -> dict:
-    return {"id": article.id, "text": article.text, "origin": article.origin, "title": article.title,
-            "title_derived": article.title_derived, "source": article.source,
-            "date": article.date.isoformat() if article.date else None, "url": article.url,
-            "author": article.author, "language": article.language,
-            "extras": [list(pair) for pair in article.extras]}
+    return {
+        "id": article.id,
+        "text": article.text,
+        "origin": article.origin,
+        "title": article.title,
+        "title_derived": article.title_derived,
+        "source": article.source,
+        "date": article.date.isoformat() if article.date else None,
+        "url": article.url,
+        "author": article.author,
+        "language": article.language,
+        "extras": [list(pair) for pair in article.extras],
+    }
 
 
 def _article_from_json(data: dict) -> Article:
-    return Article(id=data["id"], text=data["text"], origin=data["origin"], title=data["title"],
-                   title_derived=bool(data["title_derived"]), source=data["source"],
-                   date=datetime.fromisoformat(data["date"]) if data["date"] else None, url=data["url"],
-                   author=data["author"], language=data["language"],
-                   extras=tuple((str(k), str(v)) for k, v in data["extras"]))
+    return Article(
+        id=data["id"],
+        text=data["text"],
+        origin=data["origin"],
+        title=data["title"],
+        title_derived=bool(data["title_derived"]),
+        source=data["source"],
+        date=datetime.fromisoformat(data["date"]) if data["date"] else None,
+        url=data["url"],
+        author=data["author"],
+        language=data["language"],
+        extras=tuple((str(k), str(v)) for k, v in data["extras"]),
+    )
 
 
 def to_payload(prepared: Prepared) -> dict:
     document = prepared.document
-    return {"article": _article_to_json(document.article), "sentences": list(document.sentences),
-            "summary": [ref.index for ref in prepared.summary.sentences], "scores": list(prepared.scores),
-            "names": list(prepared.names),
-            # uint32 little-endian, base64: a tenth of the size of a JSON list of numbers.
-            "shingles": base64.b64encode(prepared.shingles.astype("<u4").tobytes()).decode("ascii")}
+    return {
+        "article": _article_to_json(document.article),
+        "sentences": list(document.sentences),
+        "summary": [ref.index for ref in prepared.summary.sentences],
+        "scores": list(prepared.scores),
+        "names": list(prepared.names),
+        # uint32 little-endian, base64: a tenth of the size of a JSON list of numbers.
+        "shingles": base64.b64encode(prepared.shingles.astype("<u4").tobytes()).decode("ascii"),
+    }
 
 
 def from_payload(data: dict) -> Prepared:
     article = _article_from_json(data["article"])
     sentences = tuple(str(s) for s in data["sentences"])
     refs = tuple(SentenceRef(article.id, int(i), sentences[int(i)]) for i in data["summary"])
-    shingles = np.frombuffer(base64.b64decode(data["shingles"], validate=True), dtype="<u4").astype(np.uint32)
-    return Prepared(Document(article, sentences), tuple(float(x) for x in data["scores"]), Summary(refs),
-                    tuple(str(n) for n in data["names"]), shingles)
+    shingles = np.frombuffer(base64.b64decode(data["shingles"], validate=True), dtype="<u4").astype(
+        np.uint32
+    )
+    return Prepared(
+        Document(article, sentences),
+        tuple(float(x) for x in data["scores"]),
+        Summary(refs),
+        tuple(str(n) for n in data["names"]),
+        shingles,
+    )

@@ -24,16 +24,24 @@ class BuildReport:
 
     def summary(self) -> str:
         digest, counts = self.digest, self.counts
-        return (f"read {digest.files_read} files: {len(digest.articles)} articles in "
-                f"{len(digest.stories)} stories, {len(digest.topics)} topics; "
-                f"{counts['repaired']} repaired, {counts['skipped']} skipped, {counts['merged']} merged as copies; "
-                f"{self.pages} pages in {self.docs}")
+        return (
+            f"read {digest.files_read} files: {len(digest.articles)} articles in "
+            f"{len(digest.stories)} stories, {len(digest.topics)} topics; "
+            f"{counts['repaired']} repaired, {counts['skipped']} skipped, {counts['merged']} merged as copies; "
+            f"{self.pages} pages in {self.docs}"
+        )
 
     def as_json(self) -> dict:
         digest = self.digest
-        return {"files_read": digest.files_read, "articles": len(digest.articles), "stories": len(digest.stories),
-                **self.counts,
-                "problems": [{"file": p.origin, "action": p.action, "reason": p.message} for p in digest.problems]}
+        return {
+            "files_read": digest.files_read,
+            "articles": len(digest.articles),
+            "stories": len(digest.stories),
+            **self.counts,
+            "problems": [
+                {"file": p.origin, "action": p.action, "reason": p.message} for p in digest.problems
+            ],
+        }
 
     def failure(self, fail_on_skip: bool) -> tuple[int, str | None]:
         """(exit code, why) for this build: nothing read, or ``--fail-on-skip`` and a skip."""

@@ -14,8 +14,20 @@ from slugify import slugify
 SLUG_MAX_CHARS = 60
 # Slugs become file names: never one that a file system or the site reserves
 # (Windows device names, the section index pages).
-RESERVED_SLUGS = frozenset({"con", "prn", "aux", "nul", "index", "search", "assets", "sitemap",
-                            *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+RESERVED_SLUGS = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        "index",
+        "search",
+        "assets",
+        "sitemap",
+        *(f"com{i}" for i in range(10)),
+        *(f"lpt{i}" for i in range(10)),
+    }
+)
 
 
 def make_slug(title: str, taken: set[str]) -> str:

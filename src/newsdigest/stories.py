@@ -24,6 +24,7 @@ from .settings import Settings
 from .slugs import make_slug
 from .summarise import Length, story_summary_and_exclusives
 
+
 def date_key(article: Article) -> tuple:
     """Oldest first; undated articles after dated ones; the id keeps the order total."""
     return (article.date is None, article.date or datetime.min, article.id)
@@ -35,8 +36,11 @@ def new_story(members: Sequence[Document], taken: set[str]) -> Story:
     articles = sorted((d.article for d in members), key=date_key)
     first = articles[0]
     titled = next((a for a in articles if a.title and not a.title_derived), first)
-    return Story(slug=make_slug(first.title or first.id, taken), title=titled.title or first.id,
-                 article_ids=tuple(a.id for a in articles))
+    return Story(
+        slug=make_slug(first.title or first.id, taken),
+        title=titled.title or first.id,
+        article_ids=tuple(a.id for a in articles),
+    )
 
 
 def story_rank(story: Story, articles: dict[str, Article]) -> tuple:
@@ -44,8 +48,13 @@ def story_rank(story: Story, articles: dict[str, Article]) -> tuple:
     members = [articles[i] for i in story.article_ids]
     outlets = {a.source for a in members if a.source} | {o for a in members for o in a.also_in}
     newest = max((a.date for a in members if a.date), default=None)
-    return (-max(len(outlets), 1), -len(members), newest is None,
-            -(newest.timestamp() if newest else 0), story.slug)
+    return (
+        -max(len(outlets), 1),
+        -len(members),
+        newest is None,
+        -(newest.timestamp() if newest else 0),
+        story.slug,
+    )
 
 
 def rank_stories(stories: Sequence[Story], articles: dict[str, Article]) -> list[Story]:
@@ -60,9 +69,14 @@ class FoundStories:
     registry: Registry | None  # the updated registry, when one was given
 
 
-def find_stories(documents: Sequence[Document], names: Sequence[Sequence[str]] | None = None,
-                 overrides: Overrides | None = None, registry: Registry | None = None,
-                 problems: list[Problem] | None = None, settings: GroupSettings = GroupSettings()) -> FoundStories:
+def find_stories(
+    documents: Sequence[Document],
+    names: Sequence[Sequence[str]] | None = None,
+    overrides: Overrides | None = None,
+    registry: Registry | None = None,
+    problems: list[Problem] | None = None,
+    settings: GroupSettings = GroupSettings(),
+) -> FoundStories:
     """The story stage: grouping, slugs, the editor's overrides and the registry's stable slugs.
 
     ``names``: each document's names and numbers, when the per-article stage made them.
@@ -71,15 +85,21 @@ def find_stories(documents: Sequence[Document], names: Sequence[Sequence[str]] |
     grouping = group_with_reasons(documents, settings, names)
     # Slugs are handed out oldest story first, so a story's URL does not depend on
     # which newer stories happen to share its title words.
-    ordered = sorted(grouping.clusters, key=lambda c: min(date_key(documents[i].article) for i in c))
+    ordered = sorted(
+        grouping.clusters, key=lambda c: min(date_key(documents[i].article) for i in c)
+    )
     taken: set[str] = set()
     stories = [new_story([documents[i] for i in cluster], taken) for cluster in ordered]
     articles = {d.id: d.article for d in documents}
     by_id = {d.id: d for d in documents}
     applied = apply_overrides(
-        rank_stories(stories, articles), overrides,
+        rank_stories(stories, articles),
+        overrides,
         new_story=lambda ids: new_story([by_id[i] for i in ids], taken),
-        remake=lambda story, ids: replace(story, article_ids=tuple(sorted(ids, key=lambda i: date_key(articles[i])))))
+        remake=lambda story, ids: replace(
+            story, article_ids=tuple(sorted(ids, key=lambda i: date_key(articles[i])))
+        ),
+    )
     if problems is not None:
         problems.extend(w.to_problem() for w in applied.warnings)
     stories, redirects, notes = applied.stories, dict(applied.redirects), applied.notes
@@ -92,11 +112,18 @@ def find_stories(documents: Sequence[Document], names: Sequence[Sequence[str]] |
         registry = Registry(registry.stories, {**registry.redirects, **redirects})
         notes = {renamed.get(k, k): v for k, v in notes.items()}
     stories = rank_stories(stories, articles)
-    return FoundStories(stories, redirects, story_reasons(stories, documents, grouping, notes, names), registry)
+    return FoundStories(
+        stories, redirects, story_reasons(stories, documents, grouping, notes, names), registry
+    )
 
 
-def story_reasons(stories: Sequence[Story], documents: Sequence[Document], grouping: Grouping,
-                  notes: dict[str, list[str]], names: Sequence[Sequence[str]] | None = None) -> dict[str, list[str]]:
+def story_reasons(
+    stories: Sequence[Story],
+    documents: Sequence[Document],
+    grouping: Grouping,
+    notes: dict[str, list[str]],
+    names: Sequence[Sequence[str]] | None = None,
+) -> dict[str, list[str]]:
     """For each story, the similarity joins that made it and the editor's changes (for explain)."""
     home = {a: s.slug for s in stories for a in s.article_ids}
     reasons: dict[str, list[str]] = {s.slug: [] for s in stories}
@@ -112,16 +139,22 @@ def story_reasons(stories: Sequence[Story], documents: Sequence[Document], group
         reasons[slug].append(
             f"{len(join.left)} + {len(join.right)} article(s) joined: '{a.id}' ~ '{b.id}' cosine "
             f"{join.cosine:.2f}; mean relative similarity {join.mean:.2f} over all pairs"
-            + (f"; shared names/numbers: {', '.join(shared[:8])}" if shared else ""))
+            + (f"; shared names/numbers: {', '.join(shared[:8])}" if shared else "")
+        )
     for slug, lines in notes.items():
         if slug in reasons:
             reasons[slug].extend(lines)
     return reasons
 
 
-def summarise_stories(stories: Sequence[Story], documents: dict[str, Document], scores: dict[str, Sequence[float]],
-                      settings: Settings, executor: Executor = Executor(), cache_dir: Path | None = None
-                      ) -> tuple[list[Story], dict[str, tuple[SentenceRef, ...]], list[CacheUse]]:
+def summarise_stories(
+    stories: Sequence[Story],
+    documents: dict[str, Document],
+    scores: dict[str, Sequence[float]],
+    settings: Settings,
+    executor: Executor = Executor(),
+    cache_dir: Path | None = None,
+) -> tuple[list[Story], dict[str, tuple[SentenceRef, ...]], list[CacheUse]]:
     """Each story with its summary; what each outlet adds (article id -> sentences only it
     reports); how the story cache was used.
 
@@ -136,11 +169,19 @@ def summarise_stories(stories: Sequence[Story], documents: dict[str, Document], 
     store = open_store(cache_dir, "stories")
 
     def compute(indices: list[int]) -> list:
-        return executor.map(function, [(groups[i], [scores[d.id] for d in groups[i]]) for i in indices], *arguments)
+        return executor.map(
+            function, [(groups[i], [scores[d.id] for d in groups[i]]) for i in indices], *arguments
+        )
 
     try:
-        results = through_cache(store, lambda: [group_key(name, [d.article for d in g], arguments) for g in groups],
-                                compute, len(groups), lambda value: encode([value]), lambda payload, i: decode(payload)[0])
+        results = through_cache(
+            store,
+            lambda: [group_key(name, [d.article for d in g], arguments) for g in groups],
+            compute,
+            len(groups),
+            lambda value: encode([value]),
+            lambda payload, i: decode(payload)[0],
+        )
     finally:
         if store:
             store.close()

@@ -37,20 +37,29 @@ class Entries:
 
 
 def _article_field(article: Article, name: str) -> object:
-    return getattr(article, name, None) if name in ("id", "title", "source", "url") else article.extra(name)
+    return (
+        getattr(article, name, None)
+        if name in ("id", "title", "source", "url")
+        else article.extra(name)
+    )
 
 
 def read_entries(path: Path) -> Entries:
     """Every input item of ``path`` (an article file, a folder, a JSON Lines file), in input order."""
     read = ingest([path])
     per_article = prepare_articles(read.articles)
-    entries = [Entry(a.id, lambda name, a=a: _article_field(a, name), p.document)
-               for a, p in zip(read.articles, per_article.prepared)]
+    entries = [
+        Entry(a.id, lambda name, a=a: _article_field(a, name), p.document)
+        for a, p in zip(read.articles, per_article.prepared)
+    ]
     if path.is_file() and path.suffix.lower() in (".jsonl", ".ndjson"):
         entries = [Entry(read.given_ids.get(e.id, e.id), e.field, e.document) for e in entries]
         for unread in reversed(read.unread):  # the lines without a text, where they stood
             document = Document(Article(id=unread.id, text="", origin=f"{path}"), ())
-            entries.insert(unread.position, Entry(unread.id, lambda name, item=unread.fields: item.get(name), document))
+            entries.insert(
+                unread.position,
+                Entry(unread.id, lambda name, item=unread.fields: item.get(name), document),
+            )
     return Entries(entries, read.problems, per_article.problems)
 
 
@@ -58,11 +67,15 @@ def article_summaries(entries: list[Entry], length: Length) -> list[tuple[Entry,
     return [(entry, summarise_document(entry.document, length)) for entry in entries]
 
 
-def story_summaries(entries: list[Entry], by_field: str, length: Length) -> list[tuple[object, Summary]]:
+def story_summaries(
+    entries: list[Entry], by_field: str, length: Length
+) -> list[tuple[object, Summary]]:
     """One story summary per distinct value of ``by_field``, in order of first appearance,
     the articles in the order the site gives a story's (oldest first, then id)."""
     groups: dict[object, list[Document]] = {}
     for entry in entries:
         groups.setdefault(entry.field(by_field), []).append(entry.document)
-    return [(value, summarise_story(sorted(members, key=lambda d: date_key(d.article)), length))
-            for value, members in groups.items()]
+    return [
+        (value, summarise_story(sorted(members, key=lambda d: date_key(d.article)), length))
+        for value, members in groups.items()
+    ]

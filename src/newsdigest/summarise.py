@@ -55,7 +55,9 @@ def _vectorise(sentences: Sequence[str]) -> np.ndarray | csr_matrix | None:
         return None
     n, width = len(sentences), len(vocabulary)
     # Each (sentence, term) cell's count: one sort of the cell numbers, not a Counter per sentence.
-    cells, counts = np.unique(np.asarray(token_rows, dtype=np.int64) * width + token_columns, return_counts=True)
+    cells, counts = np.unique(
+        np.asarray(token_rows, dtype=np.int64) * width + token_columns, return_counts=True
+    )
     rows, columns = cells // width, cells % width
     document_frequency = np.bincount(columns, minlength=width)
     idf = np.log((1.0 + n) / (1.0 + document_frequency)) + 1.0
@@ -171,8 +173,11 @@ def central_lead(sentences: Sequence[str]) -> np.ndarray:
         return np.zeros(0)
     position = np.arange(n)
     words = np.array([len(s.split()) for s in sentences])
-    return (centrality(sentences) + LEAD_WEIGHT / (1.0 + position)
-            - SHORT_PENALTY * (words < SHORT_WORDS))
+    return (
+        centrality(sentences)
+        + LEAD_WEIGHT / (1.0 + position)
+        - SHORT_PENALTY * (words < SHORT_WORDS)
+    )
 
 
 def lead(sentences: Sequence[str]) -> np.ndarray:
@@ -217,8 +222,12 @@ def select(scores: np.ndarray, sentences: Sequence[str], length: Length) -> list
     return chosen
 
 
-def summarise_document(document: Document, length: Length = Length(), ranker: str = DEFAULT_RANKER,
-                       scores: Sequence[float] | None = None) -> Summary:
+def summarise_document(
+    document: Document,
+    length: Length = Length(),
+    ranker: str = DEFAULT_RANKER,
+    scores: Sequence[float] | None = None,
+) -> Summary:
     """Extractive summary of one article; sentences in document order.
 
     ``scores``: the ranker's scores of these sentences when already made (the
@@ -262,8 +271,11 @@ class StorySentences:
         # Every pair at once when that is small: a story's summary and exclusives ask
         # for a dozen rows or more, and each small sparse product costs more in
         # scipy's checks than in arithmetic. Row by row (the same numbers) for huge stories.
-        self.all_pairs = ((self.matrix @ self.columns).toarray()
-                          if self.texts and len(self.texts) <= DENSE_STORY_SENTENCES else None)
+        self.all_pairs = (
+            (self.matrix @ self.columns).toarray()
+            if self.texts and len(self.texts) <= DENSE_STORY_SENTENCES
+            else None
+        )
 
     def row(self, d: int, s: int) -> int:
         return int(self.offsets[d]) + s
@@ -275,8 +287,12 @@ class StorySentences:
         return (self.matrix[list(rows)] @ self.columns).toarray()
 
 
-def summarise_story(documents: Sequence[Document], length: Length = Length(),
-                    scores: Sequence[Sequence[float]] | None = None, story: StorySentences | None = None) -> Summary:
+def summarise_story(
+    documents: Sequence[Document],
+    length: Length = Length(),
+    scores: Sequence[Sequence[float]] | None = None,
+    story: StorySentences | None = None,
+) -> Summary:
     """Summary of a story across its articles, without repeating what two outlets both said.
 
     Sentences are ranked within their own article (so each article's lead and
@@ -315,7 +331,9 @@ def summarise_story(documents: Sequence[Document], length: Length = Length(),
             break
         closest = np.maximum(closest, story.similarity_to([story.row(d, s)])[0])
     chosen.sort()
-    return Summary(tuple(SentenceRef(documents[d].id, s, documents[d].sentences[s]) for d, s in chosen))
+    return Summary(
+        tuple(SentenceRef(documents[d].id, s, documents[d].sentences[s]) for d, s in chosen)
+    )
 
 
 # A sentence is news only one outlet has when nothing the others wrote comes this
@@ -326,8 +344,9 @@ EXCLUSIVE_THRESHOLD = 0.3
 _EXCLUSIVE_BATCH = 8
 
 
-def exclusive_sentences(documents: Sequence[Document], per_article: int = 2,
-                        story: StorySentences | None = None) -> dict[str, tuple[SentenceRef, ...]]:
+def exclusive_sentences(
+    documents: Sequence[Document], per_article: int = 2, story: StorySentences | None = None
+) -> dict[str, tuple[SentenceRef, ...]]:
     """For each article of a story: its best-ranked sentences that no other article reports.
 
     Returns an empty mapping for a single-article story: with one source there is
@@ -344,25 +363,32 @@ def exclusive_sentences(documents: Sequence[Document], per_article: int = 2,
         # the article is mostly about, which is what the other outlets report too,
         # while what one outlet adds sits in its inverted pyramid below the lead.
         # Sentences under six words (datelines, captions) are never news of their own.
-        order = [s for s in range(len(document.sentences)) if len(document.sentences[s].split()) >= 6]
+        order = [
+            s for s in range(len(document.sentences)) if len(document.sentences[s].split()) >= 6
+        ]
         others = story.owner != d
         picks: list[int] = []
         for start in range(0, len(order), _EXCLUSIVE_BATCH):
             if len(picks) >= per_article or not others.any():
                 break
-            batch = order[start:start + _EXCLUSIVE_BATCH]
+            batch = order[start : start + _EXCLUSIVE_BATCH]
             closest = story.similarity_to([story.row(d, s) for s in batch])[:, others].max(axis=1)
             picks.extend(s for s, near in zip(batch, closest) if near < EXCLUSIVE_THRESHOLD)
         picks = picks[:per_article]
-        result[document.id] = tuple(SentenceRef(document.id, s, document.sentences[s]) for s in sorted(picks))
+        result[document.id] = tuple(
+            SentenceRef(document.id, s, document.sentences[s]) for s in sorted(picks)
+        )
     return result
 
 
-def story_summary_and_exclusives(story: tuple[Sequence[Document], Sequence[Sequence[float]]], length: Length,
-                                 per_article: int) -> tuple[Summary, dict[str, tuple[SentenceRef, ...]]]:
+def story_summary_and_exclusives(
+    story: tuple[Sequence[Document], Sequence[Sequence[float]]], length: Length, per_article: int
+) -> tuple[Summary, dict[str, tuple[SentenceRef, ...]]]:
     """Both story-level results of ``(documents, their scores)`` from one set of sentence
     vectors (the build's story stage)."""
     documents, scores = story
     sentences = StorySentences(documents)
-    return (summarise_story(documents, length, scores, sentences),
-            exclusive_sentences(documents, per_article, sentences))
+    return (
+        summarise_story(documents, length, scores, sentences),
+        exclusive_sentences(documents, per_article, sentences),
+    )

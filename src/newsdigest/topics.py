@@ -18,10 +18,14 @@ def story_facts(story: Story, documents: dict[str, Document]) -> StoryFacts:
     texts, outlets and dates."""
     articles = [documents[i].article for i in story.article_ids]
     text = "\n".join(part for a in articles for part in (a.title or "", a.text))
-    return StoryFacts(slug=story.slug, text=text,
-                      outlets=frozenset({a.source for a in articles if a.source}
-                                        | {o for a in articles for o in a.also_in}),
-                      dates=tuple(a.date.date() for a in articles if a.date))
+    return StoryFacts(
+        slug=story.slug,
+        text=text,
+        outlets=frozenset(
+            {a.source for a in articles if a.source} | {o for a in articles for o in a.also_in}
+        ),
+        dates=tuple(a.date.date() for a in articles if a.date),
+    )
 
 
 @dataclass
@@ -32,7 +36,9 @@ class Assigned:
     matched: dict[str, list[str]]  # editor topic slug -> the stories its rules matched
 
 
-def assign_topics(stories: Sequence[Story], facts: Sequence[StoryFacts], editor_topics: Sequence[Topic]) -> Assigned:
+def assign_topics(
+    stories: Sequence[Story], facts: Sequence[StoryFacts], editor_topics: Sequence[Topic]
+) -> Assigned:
     """Put each story under every editor topic whose rules match; the rest under automatic topics.
 
     ``facts[i]`` is ``story_facts(stories[i], ...)``.
@@ -48,15 +54,27 @@ def assign_topics(stories: Sequence[Story], facts: Sequence[StoryFacts], editor_
     for terms, indices in automatic_topics([facts[i].text for i in unclaimed]):
         name = ", ".join(t.capitalize() for t in terms) if terms else "Other news"
         slug = make_slug("-".join(terms) if terms else "other-news", taken)
-        topics.append(Topic(slug=slug, name=name, description="", order=10_000, automatic=True, source="automatic"))
+        topics.append(
+            Topic(
+                slug=slug,
+                name=name,
+                description="",
+                order=10_000,
+                automatic=True,
+                source="automatic",
+            )
+        )
         members[slug] = [stories[unclaimed[i]].slug for i in indices]
         for i in indices:
             story_topics[stories[unclaimed[i]].slug].append(slug)
-    return Assigned([replace(s, topics=tuple(story_topics[s.slug])) for s in stories], topics, members, matched)
+    return Assigned(
+        [replace(s, topics=tuple(story_topics[s.slug])) for s in stories], topics, members, matched
+    )
 
 
-def _editor_members(stories: Sequence[Story], facts: Sequence[StoryFacts], editor_topics: Sequence[Topic]
-                    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def _editor_members(
+    stories: Sequence[Story], facts: Sequence[StoryFacts], editor_topics: Sequence[Topic]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(topic slug -> its stories, pinned first; topic slug -> the stories its rules matched)."""
     matched: dict[str, list[str]] = {t.slug: [] for t in editor_topics}
     members: dict[str, list[str]] = {t.slug: [] for t in editor_topics}
@@ -102,9 +120,13 @@ def automatic_topics(texts: Sequence[str]) -> list[tuple[tuple[str, ...], list[i
 
     if not texts:
         return []
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5 if len(texts) > 4 else 1.0,
-                                 min_df=2 if len(texts) > 50 else 1,
-                                 token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
+    vectorizer = TfidfVectorizer(
+        stop_words="english",
+        sublinear_tf=True,
+        max_df=0.5 if len(texts) > 4 else 1.0,
+        min_df=2 if len(texts) > 50 else 1,
+        token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b",
+    )
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:
@@ -115,7 +137,9 @@ def automatic_topics(texts: Sequence[str]) -> list[tuple[tuple[str, ...], list[i
         dimensions = min(AUTO_TOPIC_DIMENSIONS, matrix.shape[1] - 1, len(texts) - 1)
         # k-means depends on row order; a canonical order makes topics independent of story ranking.
         canonical = np.array(sorted(range(len(texts)), key=lambda i: texts[i]))
-        reduced = normalize(TruncatedSVD(dimensions, random_state=0).fit_transform(matrix[canonical]))
+        reduced = normalize(
+            TruncatedSVD(dimensions, random_state=0).fit_transform(matrix[canonical])
+        )
         labels = np.empty(len(texts), dtype=int)
         labels[canonical] = KMeans(k, n_init=10, random_state=0).fit_predict(reduced)
     else:
@@ -132,6 +156,8 @@ def automatic_topics(texts: Sequence[str]) -> list[tuple[tuple[str, ...], list[i
         # The best few by weight, ties by term. Only the terms up to the cut go through
         # Python's sort: sorting the whole vocabulary for each topic took most of a second.
         cut = np.sort(weights)[-min(AUTO_TOPIC_TERMS, len(weights))]
-        top = sorted(np.flatnonzero(weights >= cut), key=lambda t: (-weights[t], terms[t]))[:AUTO_TOPIC_TERMS]
+        top = sorted(np.flatnonzero(weights >= cut), key=lambda t: (-weights[t], terms[t]))[
+            :AUTO_TOPIC_TERMS
+        ]
         result.append((tuple(str(terms[t]) for t in top if weights[t] > 0), members))
     return result

@@ -29,9 +29,16 @@ SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "build" / "e2e-scree
 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 # What this machine's Chromium needs (see the environment notes): no sandbox as root,
 # no GPU, and no background connections to Google's hosts, which a closed network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 # The site that the fixture corpus builds is published under a sub-path of this URL.
 SUB_PATH = "/digest/"
 SITE_URL = "https://news.example" + SUB_PATH
@@ -41,19 +48,42 @@ def build_site(out: Path, articles: Path, topics: Path, site_url: str | None = N
     mkdocs = ROOT / "mkdocs.yml"
     if site_url:
         text = mkdocs.read_text(encoding="utf-8")
-        text = text.replace("site_name: News digest", f"site_name: News digest\nsite_url: {site_url}", 1)
+        text = text.replace(
+            "site_name: News digest", f"site_name: News digest\nsite_url: {site_url}", 1
+        )
         text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}", 1)
         mkdocs = out / "base-mkdocs.yml"
         out.mkdir(parents=True, exist_ok=True)
         mkdocs.write_text(text, encoding="utf-8")
     site = out / "site"
-    code = run(["build", "-q", "--input", str(articles), "--topics", str(topics), "--out", str(out),
-                "--settings", str(out / "absent.yml"), "--templates", str(ROOT / "site_templates"),
-                "--mkdocs", str(mkdocs), "--site-dir", str(site)])
+    code = run(
+        [
+            "build",
+            "-q",
+            "--input",
+            str(articles),
+            "--topics",
+            str(topics),
+            "--out",
+            str(out),
+            "--settings",
+            str(out / "absent.yml"),
+            "--templates",
+            str(ROOT / "site_templates"),
+            "--mkdocs",
+            str(mkdocs),
+            "--site-dir",
+            str(site),
+        ]
+    )
     assert code == 0
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
-                             str(out / "mkdocs.yml")], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     return site
 
@@ -91,7 +121,9 @@ def seeds_site(tmp_path_factory):
 def fixture_site(tmp_path_factory):
     """The fixture corpus' site with site_url set, served from the sub-path /digest/."""
     served = tmp_path_factory.mktemp("served")
-    site = build_site(tmp_path_factory.mktemp("fixture"), FIXTURE / "articles", FIXTURE / "topics", SITE_URL)
+    site = build_site(
+        tmp_path_factory.mktemp("fixture"), FIXTURE / "articles", FIXTURE / "topics", SITE_URL
+    )
     shutil.copytree(site, served / SUB_PATH.strip("/"))
     server = Server(served)
     yield server.origin + SUB_PATH, served / SUB_PATH.strip("/")
@@ -102,15 +134,21 @@ def fixture_site(tmp_path_factory):
 def browser():
     executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not Path(executable).exists():
-        pytest.fail(f"no Chromium at {executable}: install Debian's with "
-                    "`apt-get install chromium chromium-driver`, or set CHROMIUM to the browser's path")
+        pytest.fail(
+            f"no Chromium at {executable}: install Debian's with "
+            "`apt-get install chromium chromium-driver`, or set CHROMIUM to the browser's path"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("Playwright is not installed: `make e2e` installs the e2e extra "
-                    "(pip install -e '.[e2e]')")
+        pytest.fail(
+            "Playwright is not installed: `make e2e` installs the e2e extra "
+            "(pip install -e '.[e2e]')"
+        )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -126,6 +164,9 @@ def page(browser):
     page.on("request", lambda request: page.requests.append(request.url))
     page.failed = []  # type: ignore[attr-defined]
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("response", lambda response: page.failed.append(response.url) if response.status >= 400 else None)
+    page.on(
+        "response",
+        lambda response: page.failed.append(response.url) if response.status >= 400 else None,
+    )
     yield page
     context.close()

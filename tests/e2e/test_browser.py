@@ -28,13 +28,15 @@ def search(page, base: str, query: str):
     # Results update as one types: wait until they mark the last word typed.
     # (Material's search splits words at spaces and hyphens: "al-Shareh" marks "Shareh".)
     last = re.split(r"[\s-]+", query)[-1]
-    page.locator(".md-search-result mark", has_text=re.compile(re.escape(last), re.I)
-                 ).first.wait_for(timeout=15_000)
+    page.locator(
+        ".md-search-result mark", has_text=re.compile(re.escape(last), re.I)
+    ).first.wait_for(timeout=15_000)
     return page.locator(".md-search-result__item")
 
 
-@pytest.mark.parametrize("query,title", [("Wielgus", "Tomasz Wielgus wins Varna chess open"),
-                                         ("Rafael Osei", "Aldwick")])
+@pytest.mark.parametrize(
+    "query,title", [("Wielgus", "Tomasz Wielgus wins Varna chess open"), ("Rafael Osei", "Aldwick")]
+)
 def test_search_finds_a_story_by_a_name_in_it(page, fixture_site, query, title):
     base, _ = fixture_site
     results = search(page, base, query)
@@ -46,7 +48,9 @@ def test_search_finds_a_story_by_a_name_in_it(page, fixture_site, query, title):
     assert title in page.locator("h1").inner_text()
     # search.highlight marks the word on the page it opens
     # (Material's script adds the marks after the page loads: wait for them.)
-    page.locator("article mark").filter(has_text=re.compile(query.split()[0], re.I)).first.wait_for()
+    page.locator("article mark").filter(
+        has_text=re.compile(query.split()[0], re.I)
+    ).first.wait_for()
 
 
 def test_search_on_the_seeds_finds_both_spellings(page, seeds_site):
@@ -66,8 +70,13 @@ def test_home_to_topic_to_story(page, fixture_site):
     page.wait_for_url(re.compile(r"/digest/topics/infrastructure/$"))
     assert page.locator("h1").inner_text() == "Infrastructure"
     page.locator("article h2 a", has_text="Aldwick harbour bridge").click()
-    page.wait_for_url(re.compile(r"/digest/stories/aldwick-harbour-bridge-closed-after-cracks-found-in-main/$"))
-    assert page.locator("h1").inner_text() == "Aldwick harbour bridge closed after cracks found in main span"
+    page.wait_for_url(
+        re.compile(r"/digest/stories/aldwick-harbour-bridge-closed-after-cracks-found-in-main/$")
+    )
+    assert (
+        page.locator("h1").inner_text()
+        == "Aldwick harbour bridge closed after cracks found in main span"
+    )
     assert page.locator("h2", has_text="Key quotes").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "story.png"), full_page=True)
     assert page.get_attribute("html", "lang") == "en"
@@ -107,8 +116,10 @@ def test_url_less_and_undated_seeds_render_without_broken_links(page, seeds_site
 def test_feeds_are_valid_xml_linked_from_the_head_and_list_the_stories(page, fixture_site):
     base, site = fixture_site
     page.goto(base)
-    head = {link.get_attribute("type"): link.get_attribute("href")
-            for link in page.locator("head link[rel='alternate']").all()}
+    head = {
+        link.get_attribute("type"): link.get_attribute("href")
+        for link in page.locator("head link[rel='alternate']").all()
+    }
     assert set(head) >= {"application/atom+xml", "application/rss+xml", "application/feed+json"}
     stories = {h1.strip() for h1 in _story_titles(site)}
     atom = ET.fromstring(_get(urljoin(page.url, head["application/atom+xml"])))
@@ -123,7 +134,11 @@ def test_feeds_are_valid_xml_linked_from_the_head_and_list_the_stories(page, fix
 
 def test_no_request_leaves_the_machine(page, fixture_site):
     base, _ = fixture_site
-    for path in ("", "stories/aldwick-harbour-bridge-closed-after-cracks-found-in-main/", "archive/"):
+    for path in (
+        "",
+        "stories/aldwick-harbour-bridge-closed-after-cracks-found-in-main/",
+        "archive/",
+    ):
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
     hosts = {urlparse(url).hostname for url in page.requests if not url.startswith("data:")}
@@ -155,7 +170,11 @@ def test_no_page_has_a_broken_internal_link(request, which):
             except urllib.error.HTTPError as error:
                 broken.append(f"{file.relative_to(site)}: {ref} -> {error.code}")
                 continue
-            if fragment and address.endswith("/") and f'id="{fragment}"' not in body.decode("utf-8", "replace"):
+            if (
+                fragment
+                and address.endswith("/")
+                and f'id="{fragment}"' not in body.decode("utf-8", "replace")
+            ):
                 broken.append(f"{file.relative_to(site)}: {ref} -> no #{fragment}")
     assert len(pages) > 5 and len(checked) > 20
     assert not broken, "\n".join(broken)
@@ -168,9 +187,18 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        ref = attrs.get("href") if tag in ("a", "link") else attrs.get("src") if tag in ("script", "img") else None
-        if ref and not ref.startswith(("mailto:", "data:", "javascript:")) and \
-                attrs.get("rel") not in ("canonical",):
+        ref = (
+            attrs.get("href")
+            if tag in ("a", "link")
+            else attrs.get("src")
+            if tag in ("script", "img")
+            else None
+        )
+        if (
+            ref
+            and not ref.startswith(("mailto:", "data:", "javascript:"))
+            and attrs.get("rel") not in ("canonical",)
+        ):
             self.links.append(ref)
 
 

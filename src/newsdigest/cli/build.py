@@ -14,34 +14,106 @@ from .common import settings_option, verbosity_options
 
 
 @main.command()
-@click.option("--input", "-i", "inputs", multiple=True, type=click.Path(path_type=Path),
-              help="Input folder or file (repeatable). Default: seeds/")
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
-              help="Where the Markdown pages and the generated mkdocs.yml go.")
+@click.option(
+    "--input",
+    "-i",
+    "inputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Input folder or file (repeatable). Default: seeds/",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Where the Markdown pages and the generated mkdocs.yml go.",
+)
 @settings_option()
-@click.option("--topics", "topics_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of topic YAML files. Default: the settings' topics_dir (topics/).")
-@click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              default=Path("site_templates"), show_default=True, help="Jinja2 page templates.")
-@click.option("--mkdocs", "mkdocs_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              default=Path("mkdocs.yml"), show_default=True, help="The site's MkDocs configuration.")
-@click.option("--site-dir", type=click.Path(path_type=Path), default=None,
-              help="Where `mkdocs build` puts the site. Default: site/ beside mkdocs.yml.")
-@click.option("--report", type=click.Path(path_type=Path), help="Write what was read, repaired and skipped as JSON.")
+@click.option(
+    "--topics",
+    "topics_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of topic YAML files. Default: the settings' topics_dir (topics/).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=Path("site_templates"),
+    show_default=True,
+    help="Jinja2 page templates.",
+)
+@click.option(
+    "--mkdocs",
+    "mkdocs_file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The site's MkDocs configuration.",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where `mkdocs build` puts the site. Default: site/ beside mkdocs.yml.",
+)
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path),
+    help="Write what was read, repaired and skipped as JSON.",
+)
 @click.option("--fail-on-skip", is_flag=True, help="Exit 1 when any input was skipped (for CI).")
-@click.option("--registry", "registry_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Story registry (JSON, keep it in git): stories keep their URLs across builds and "
-                   "merged stories' URLs redirect. Read, then updated.")
-@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
-              help="Processes for the per-article stages (clean, sentences, summary).")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Run the per-article stages on this Dask scheduler (tcp://host:8786) instead.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=Path(".cache/newsdigest"),
-              show_default=True, help="Per-article cache: a rebuild redoes only new or changed articles.")
+@click.option(
+    "--registry",
+    "registry_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Story registry (JSON, keep it in git): stories keep their URLs across builds and "
+    "merged stories' URLs redirect. Read, then updated.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Processes for the per-article stages (clean, sentences, summary).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the per-article stages on this Dask scheduler (tcp://host:8786) instead.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(".cache/newsdigest"),
+    show_default=True,
+    help="Per-article cache: a rebuild redoes only new or changed articles.",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the per-article cache.")
 @verbosity_options
-def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_dir, report, fail_on_skip,
-          registry_file, jobs, scheduler, cache_dir, no_cache, quiet, verbose):
+def build(
+    inputs,
+    out,
+    settings_file,
+    topics_dir,
+    templates,
+    mkdocs_file,
+    site_dir,
+    report,
+    fail_on_skip,
+    registry_file,
+    jobs,
+    scheduler,
+    cache_dir,
+    no_cache,
+    quiet,
+    verbose,
+):
     """Build the digest: Markdown pages and build/mkdocs.yml for `mkdocs build`."""
     from ..executor import Executor
     from ..permalinks import load_registry, save_registry
@@ -54,17 +126,25 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
     registry = load_registry(registry_file) if registry_file else None
     executor = Executor(jobs=jobs, scheduler=scheduler)
     settings = load_settings(settings_file)
-    digest = build_digest(list(inputs) or [Path("seeds")], settings, topics_dir or Path(settings.topics_dir),
-                          progress=console.info,
-                          options=Options(executor, None if no_cache else cache_dir, registry))
+    digest = build_digest(
+        list(inputs) or [Path("seeds")],
+        settings,
+        topics_dir or Path(settings.topics_dir),
+        progress=console.info,
+        options=Options(executor, None if no_cache else cache_dir, registry),
+    )
     for use in digest.caches:
         if use.removed:
             console.info(f"removed {use.removed}: an earlier version's cache, no longer read")
     for use in digest.caches:
         if use.name == "article":
-            console.detail(f"article cache: {use.hits} hits, {use.misses} misses, {use.rebuilt} damaged entries rebuilt")
+            console.detail(
+                f"article cache: {use.hits} hits, {use.misses} misses, {use.rebuilt} damaged entries rebuilt"
+            )
         else:
-            console.detail(f"story cache ({use.name.rsplit('.', 1)[-1]}): {use.hits} hits, {use.misses} misses")
+            console.detail(
+                f"story cache ({use.name.rsplit('.', 1)[-1]}): {use.hits} hits, {use.misses} misses"
+            )
     if registry_file and digest.registry is not None:
         save_registry(digest.registry, registry_file)
     for problem in digest.problems:
@@ -84,8 +164,14 @@ def build(inputs, out, settings_file, topics_dir, templates, mkdocs_file, site_d
 @main.command()
 @settings_option(help=None)
 @click.option("--topics", "topics_dir", type=click.Path(path_type=Path), default=None)
-@click.option("--input", "-i", "inputs", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Also try the topic rules and overrides on this input: warn about rules that match nothing.")
+@click.option(
+    "--input",
+    "-i",
+    "inputs",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Also try the topic rules and overrides on this input: warn about rules that match nothing.",
+)
 @verbosity_options
 def check(settings_file, topics_dir, inputs, quiet, verbose):
     """Validate the settings, topic files and overrides without building."""
@@ -118,7 +204,11 @@ def check(settings_file, topics_dir, inputs, quiet, verbose):
         for problem in digest.problems:
             if problem.action == "warning":
                 console.error(f"warning: {problem.origin}: {problem.message}")
-        for warning in unmatched_keyword_warnings(topics, [story_facts(s, digest.documents) for s in digest.stories]):
+        for warning in unmatched_keyword_warnings(
+            topics, [story_facts(s, digest.documents) for s in digest.stories]
+        ):
             console.error(f"warning: {warning}")
-    console.info(f"ok: {settings_file if settings_file.exists() else 'default settings'}; "
-                 f"{len(topics)} topics in {folder}/")
+    console.info(
+        f"ok: {settings_file if settings_file.exists() else 'default settings'}; "
+        f"{len(topics)} topics in {folder}/"
+    )

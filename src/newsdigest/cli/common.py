@@ -35,21 +35,37 @@ def console(quiet: bool, verbose: int) -> Console:
 
 
 def verbosity_options(func: F) -> F:
-    func = click.option("-v", "--verbose", count=True, help="More messages (repeat for more).")(func)
+    func = click.option("-v", "--verbose", count=True, help="More messages (repeat for more).")(
+        func
+    )
     func = click.option("-q", "--quiet", is_flag=True, help="Only errors.")(func)
     return func
 
 
-def settings_option(help: str | None = "Digest settings YAML (defaults when absent).") -> Callable[[F], F]:  # noqa: A002
-    return click.option("--settings", "settings_file", type=click.Path(path_type=Path), default=Path("newsdigest.yml"),
-                        show_default=True, help=help)
+def settings_option(
+    help: str | None = "Digest settings YAML (defaults when absent).",
+) -> Callable[[F], F]:  # noqa: A002
+    return click.option(
+        "--settings",
+        "settings_file",
+        type=click.Path(path_type=Path),
+        default=Path("newsdigest.yml"),
+        show_default=True,
+        help=help,
+    )
 
 
 def floor_options(function: F) -> F:
     """``--floors FILE --gate NAME``: the quality gate of ``make eval`` (eval/floors.yml)."""
-    function = click.option("--gate", default=None, help="With --floors: which entry of the floors file applies.")(function)
-    return click.option("--floors", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-                        help="YAML of minimum figures; exit 1 when newsdigest falls below the --gate entry.")(function)
+    function = click.option(
+        "--gate", default=None, help="With --floors: which entry of the floors file applies."
+    )(function)
+    return click.option(
+        "--floors",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="YAML of minimum figures; exit 1 when newsdigest falls below the --gate entry.",
+    )(function)
 
 
 def check_gate_options(floors: Path | None, gate: str | None) -> None:

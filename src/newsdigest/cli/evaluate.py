@@ -17,7 +17,9 @@ def eval_group() -> None:
     """Measure summary and grouping quality against gold data (e.g. ../shared/corpus/)."""
 
 
-def _gate(floors: Path | None, gate: str | None, figures: dict[str, float], example: str, more=()) -> None:
+def _gate(
+    floors: Path | None, gate: str | None, figures: dict[str, float], example: str, more=()
+) -> None:
     from ..evaluation.gate import apply_gate
 
     if floors is not None and gate is not None:
@@ -33,35 +35,88 @@ def _parse_slice(text: str | None) -> slice:
             raise ValueError
         return slice(*(int(p) if p.strip() else None for p in parts))
     except ValueError:
-        raise click.BadParameter(f"{text!r}: expected START:STOP or START:STOP:STEP, e.g. 0:300:4",
-                                 param_hint="--slice") from None
+        raise click.BadParameter(
+            f"{text!r}: expected START:STOP or START:STOP:STEP, e.g. 0:300:4", param_hint="--slice"
+        ) from None
 
 
 @eval_group.command(name="summaries")
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--label", default=None, help="Only articles with this label (e.g. cnndm in frank_cnndm_xsum).")
-@click.option("--skip-flagged", is_flag=True, help="Leave out rows flagged duplicate_of or is_boilerplate.")
-@click.option("-n", "--sentences", type=click.IntRange(1, 100), default=None,
-              help="Budget in sentences (default 3), the same for every system.")
-@click.option("--words", type=click.IntRange(1), default=None,
-              help="Budget in words: whole sentences while they fit (at least one).")
-@click.option("--match-reference", is_flag=True,
-              help="Budget per item: the reference's length in words (for long references such as BBC's).")
-@click.option("--clusters", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Score story summaries against these gold stories (clusters.jsonl).")
-@click.option("--by", "by_field", default="label", show_default=True,
-              help="With --clusters: the article field naming its story.")
-@click.option("--slice", "slice_", default=None, metavar="START:STOP[:STEP]",
-              help="Score only these items (after filtering), as a Python slice: 0:300:4 takes every 4th "
-                   "of the first 300.")
-@click.option("--limit", type=click.IntRange(1), default=None, help="Score at most this many items.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the random-k baseline.")
-@click.option("--baselines/--no-baselines", default=True, show_default=True,
-              help="Also score LEAD-k, random-k, sumy TextRank and LexRank (stories: first-article lead, "
-                   "TextRank over the story).")
+@click.option(
+    "--label", default=None, help="Only articles with this label (e.g. cnndm in frank_cnndm_xsum)."
+)
+@click.option(
+    "--skip-flagged", is_flag=True, help="Leave out rows flagged duplicate_of or is_boilerplate."
+)
+@click.option(
+    "-n",
+    "--sentences",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="Budget in sentences (default 3), the same for every system.",
+)
+@click.option(
+    "--words",
+    type=click.IntRange(1),
+    default=None,
+    help="Budget in words: whole sentences while they fit (at least one).",
+)
+@click.option(
+    "--match-reference",
+    is_flag=True,
+    help="Budget per item: the reference's length in words (for long references such as BBC's).",
+)
+@click.option(
+    "--clusters",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Score story summaries against these gold stories (clusters.jsonl).",
+)
+@click.option(
+    "--by",
+    "by_field",
+    default="label",
+    show_default=True,
+    help="With --clusters: the article field naming its story.",
+)
+@click.option(
+    "--slice",
+    "slice_",
+    default=None,
+    metavar="START:STOP[:STEP]",
+    help="Score only these items (after filtering), as a Python slice: 0:300:4 takes every 4th "
+    "of the first 300.",
+)
+@click.option(
+    "--limit", type=click.IntRange(1), default=None, help="Score at most this many items."
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of the random-k baseline."
+)
+@click.option(
+    "--baselines/--no-baselines",
+    default=True,
+    show_default=True,
+    help="Also score LEAD-k, random-k, sumy TextRank and LexRank (stories: first-article lead, "
+    "TextRank over the story).",
+)
 @floor_options
-def eval_summaries(data, label, skip_flagged, sentences, words, match_reference, clusters, by_field, slice_, limit,
-                   seed, baselines, floors, gate):
+def eval_summaries(
+    data,
+    label,
+    skip_flagged,
+    sentences,
+    words,
+    match_reference,
+    clusters,
+    by_field,
+    slice_,
+    limit,
+    seed,
+    baselines,
+    floors,
+    gate,
+):
     """ROUGE-1/2/Lsum F1 of newsdigest's summaries and of baselines on gold DATA (JSON Lines)."""
     from ..evaluation.summaries import SummaryTask, evaluate_summaries
     from ..summarise import Length
@@ -69,9 +124,18 @@ def eval_summaries(data, label, skip_flagged, sentences, words, match_reference,
     if sum(map(bool, (sentences, words, match_reference))) > 1:
         raise click.UsageError("give one of -n/--sentences, --words and --match-reference")
     check_gate_options(floors, gate)
-    task = SummaryTask(label=label, skip_flagged=skip_flagged, length=Length(sentences=sentences or 3, words=words),
-                       match_reference=match_reference, clusters=clusters, by_field=by_field,
-                       part=_parse_slice(slice_), limit=limit, seed=seed, baselines=baselines)
+    task = SummaryTask(
+        label=label,
+        skip_flagged=skip_flagged,
+        length=Length(sentences=sentences or 3, words=words),
+        match_reference=match_reference,
+        clusters=clusters,
+        by_field=by_field,
+        part=_parse_slice(slice_),
+        limit=limit,
+        seed=seed,
+        baselines=baselines,
+    )
     result = evaluate_summaries(data, task, slice_)
     click.echo(result.table())
     _gate(floors, gate, result.figures(), "rouge1: 40.0", result.failures())
@@ -79,10 +143,18 @@ def eval_summaries(data, label, skip_flagged, sentences, words, match_reference,
 
 @eval_group.command(name="stories")
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--skip-flagged", is_flag=True, help="Drop rows flagged is_boilerplate (Multi-News scrapes).")
+@click.option(
+    "--skip-flagged", is_flag=True, help="Drop rows flagged is_boilerplate (Multi-News scrapes)."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of a table.")
-@click.option("--min-f1", type=float, default=None, help="Exit 1 when our B-cubed F1 (0-100) is below this.")
-@click.option("--errors", is_flag=True, help="Also list the wrong merges and the missed merges (ids, first words).")
+@click.option(
+    "--min-f1", type=float, default=None, help="Exit 1 when our B-cubed F1 (0-100) is below this."
+)
+@click.option(
+    "--errors",
+    is_flag=True,
+    help="Also list the wrong merges and the missed merges (ids, first words).",
+)
 @floor_options
 @verbosity_options
 def eval_stories(data, skip_flagged, as_json, min_f1, errors, floors, gate, quiet, verbose):

@@ -14,14 +14,27 @@ from .common import settings_option, verbosity_options
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("-n", "--sentences", type=click.IntRange(1, 100), default=None,
-              help="Summary length in sentences (default: the settings', 3 for articles, 4 for stories).")
-@click.option("--words", type=click.IntRange(1), default=None,
-              help="Summary length in words: whole sentences, best first, each one that still fits "
-                   "(always at least one).")
+@click.option(
+    "-n",
+    "--sentences",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="Summary length in sentences (default: the settings', 3 for articles, 4 for stories).",
+)
+@click.option(
+    "--words",
+    type=click.IntRange(1),
+    default=None,
+    help="Summary length in words: whole sentences, best first, each one that still fits "
+    "(always at least one).",
+)
 @click.option("--jsonl", is_flag=True, help="One JSON object per article (or story) on stdout.")
-@click.option("--by", "by_field", default=None,
-              help="One story summary per distinct value of this field (e.g. label), as the site builds them.")
+@click.option(
+    "--by",
+    "by_field",
+    default=None,
+    help="One story summary per distinct value of this field (e.g. label), as the site builds them.",
+)
 @settings_option(help="Digest settings YAML, as for build (defaults when absent).")
 @verbosity_options
 def summarize(path, sentences, words, jsonl, by_field, settings_file, quiet, verbose):
@@ -49,13 +62,27 @@ def summarize(path, sentences, words, jsonl, by_field, settings_file, quiet, ver
     if by_field:
         length = Length(sentences=sentences or settings.story_summary_sentences, words=words)
         for value, summary in story_summaries(read.entries, by_field, length):
-            _emit({by_field: value, "summary": summary.text,
-                   "sentences": [s.text for s in summary.sentences]}, jsonl, str(value))
+            _emit(
+                {
+                    by_field: value,
+                    "summary": summary.text,
+                    "sentences": [s.text for s in summary.sentences],
+                },
+                jsonl,
+                str(value),
+            )
         return
     length = Length(sentences=sentences or settings.summary_sentences, words=words)
     for entry, summary in article_summaries(read.entries, length):
-        _emit({"id": entry.id, "summary": summary.text, "sentences": [s.text for s in summary.sentences]}, jsonl,
-              entry.document.article.title or entry.id)
+        _emit(
+            {
+                "id": entry.id,
+                "summary": summary.text,
+                "sentences": [s.text for s in summary.sentences],
+            },
+            jsonl,
+            entry.document.article.title or entry.id,
+        )
 
 
 def _emit(record: dict, jsonl: bool, heading: str) -> None:

@@ -72,9 +72,14 @@ def read_jsonl(path: Path) -> list[tuple[int, dict]]:
     for number, item in iter_items(content):
         if isinstance(item, LineError):
             reason = str(item).split(": ", 1)[1]
-            expected = ("; expected an object" if reason.endswith(", expected an object")
-                        else "; expected one object a line")
-            raise EvalDataError(f"{path}:{number}: {reason.removesuffix(', expected an object')}{expected}")
+            expected = (
+                "; expected an object"
+                if reason.endswith(", expected an object")
+                else "; expected one object a line"
+            )
+            raise EvalDataError(
+                f"{path}:{number}: {reason.removesuffix(', expected an object')}{expected}"
+            )
         rows.append((number, item))
     return rows
 
@@ -96,8 +101,10 @@ def load_articles(path: Path) -> list[GoldArticle]:
             raise EvalDataError(f"{path}:{number}: needs an 'id' and a 'text' string")
     read = ingest([path])
     per_article = prepare_articles(read.articles)
-    return [GoldArticle(row, prepared.document, reference_sentences(row))
-            for (_, row), prepared in zip(rows, per_article.prepared)]
+    return [
+        GoldArticle(row, prepared.document, reference_sentences(row))
+        for (_, row), prepared in zip(rows, per_article.prepared)
+    ]
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,9 @@ def load_stories(path: Path) -> list[GoldStory]:
         ids = row.get("article_ids")
         if "label" not in row or not isinstance(ids, list):
             raise EvalDataError(f"{path}:{number}: needs 'label' and an 'article_ids' list")
-        stories.append(GoldStory(str(row["label"]), reference_sentences(row), tuple(str(i) for i in ids)))
+        stories.append(
+            GoldStory(str(row["label"]), reference_sentences(row), tuple(str(i) for i in ids))
+        )
     return stories
 
 
@@ -137,19 +146,30 @@ class GoldDocuments:
 def gold_documents(data: Path, skip_flagged: bool = False) -> GoldDocuments:
     """Every labelled article of ``data`` (without rows flagged as boilerplate, if asked)."""
     read = ingest([data])
-    articles = [a for a in read.articles if not (skip_flagged and a.extra("is_boilerplate") in ("True", "true", "1"))]
+    articles = [
+        a
+        for a in read.articles
+        if not (skip_flagged and a.extra("is_boilerplate") in ("True", "true", "1"))
+    ]
     per_article = prepare_articles(articles)
     documents = per_article.documents
     missing = [d.id for d in documents if d.article.extra("label") is None]
     if missing:
-        raise MissingLabels(f"{data}: {len(missing)} article(s) have no 'label' (e.g. {missing[0]}); "
-                            "expected a gold label on every line")
-    return GoldDocuments(documents, [per_article.features[d.id].names for d in documents],
-                         [str(d.article.extra("label")) for d in documents], per_article.problems)
+        raise MissingLabels(
+            f"{data}: {len(missing)} article(s) have no 'label' (e.g. {missing[0]}); "
+            "expected a gold label on every line"
+        )
+    return GoldDocuments(
+        documents,
+        [per_article.features[d.id].names for d in documents],
+        [str(d.article.extra("label")) for d in documents],
+        per_article.problems,
+    )
 
 
-def story_documents(gold: Sequence[GoldArticle], stories: Sequence[GoldStory], by_field: str
-                    ) -> list[list[Document]]:
+def story_documents(
+    gold: Sequence[GoldArticle], stories: Sequence[GoldStory], by_field: str
+) -> list[list[Document]]:
     """Each gold story's articles, in the order the site puts a story's articles (oldest first, then id)."""
     from ..stories import date_key
 

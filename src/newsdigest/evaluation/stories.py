@@ -57,12 +57,16 @@ def score(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> Scores:
     from sklearn.metrics import adjusted_rand_score
 
     precision, recall, f1 = bcubed(predicted, gold)
-    return Scores(precision, recall, f1, float(adjusted_rand_score(gold, predicted)), len(set(predicted)))
+    return Scores(
+        precision, recall, f1, float(adjusted_rand_score(gold, predicted)), len(set(predicted))
+    )
 
 
-def average_link_baseline(texts: Sequence[str], gold: Sequence[Hashable],
-                          thresholds: Sequence[float] = tuple(np.round(np.arange(0.05, 1.0, 0.025), 3)),
-                          ) -> tuple[float, Scores]:
+def average_link_baseline(
+    texts: Sequence[str],
+    gold: Sequence[Hashable],
+    thresholds: Sequence[float] = tuple(np.round(np.arange(0.05, 1.0, 0.025), 3)),
+) -> tuple[float, Scores]:
     """Plain word TF-IDF, cosine, average-link agglomerative clustering at its best threshold.
 
     Returns (best similarity threshold, its scores); best means highest B-cubed F1.
@@ -114,8 +118,9 @@ def linkable_ceiling(vectors, gold: Sequence[Hashable], min_similarity: float) -
     return score(parts, gold)
 
 
-def story_errors(predicted: Sequence[Hashable], gold: Sequence[Hashable]
-                 ) -> tuple[list[list[int]], list[list[int]]]:
+def story_errors(
+    predicted: Sequence[Hashable], gold: Sequence[Hashable]
+) -> tuple[list[list[int]], list[list[int]]]:
     """(wrong merges, missed merges) as lists of article indices, for reading the errors.
 
     A wrong merge is a predicted story holding articles of several gold stories; a
@@ -168,25 +173,41 @@ class StoryEvaluation:
         return {"f1": self.rows["newsdigest"].f1 * 100}
 
     def as_json(self) -> dict:
-        return {"data": str(self.data), "articles": self.articles, "gold_stories": self.gold_stories,
-                "seconds": round(self.seconds, 2), "baseline_threshold": self.baseline_threshold,
-                **{name: {k: round(v, 4) for k, v in vars(s).items()} for name, s in self.rows.items()},
-                **({"wrong_merges": self.wrong_merges, "missed_merges": self.missed_merges}
-                   if self.wrong_merges is not None else {})}
+        return {
+            "data": str(self.data),
+            "articles": self.articles,
+            "gold_stories": self.gold_stories,
+            "seconds": round(self.seconds, 2),
+            "baseline_threshold": self.baseline_threshold,
+            **{name: {k: round(v, 4) for k, v in vars(s).items()} for name, s in self.rows.items()},
+            **(
+                {"wrong_merges": self.wrong_merges, "missed_merges": self.missed_merges}
+                if self.wrong_merges is not None
+                else {}
+            ),
+        }
 
     def table(self) -> str:
-        lines = [f"{self.data}: {self.articles} articles, {self.gold_stories} gold stories; "
-                 f"grouping took {self.seconds:.1f}s",
-                 f"{'method':<44}{'B3-P':>7}{'B3-R':>7}{'B3-F1':>7}{'ARI':>7}{'stories':>9}"]
+        lines = [
+            f"{self.data}: {self.articles} articles, {self.gold_stories} gold stories; "
+            f"grouping took {self.seconds:.1f}s",
+            f"{'method':<44}{'B3-P':>7}{'B3-R':>7}{'B3-F1':>7}{'ARI':>7}{'stories':>9}",
+        ]
         for name, s in self.rows.items():
-            label = {"tfidf-average-link": f"{name} (best threshold {self.baseline_threshold:.3f})",
-                     "linkable-ceiling": f"ceiling: gold cut at cosine < {self.min_similarity}"}.get(name, name)
-            lines.append(f"{label:<44}{s.precision * 100:7.1f}{s.recall * 100:7.1f}{s.f1 * 100:7.1f}"
-                         f"{s.ari * 100:7.1f}{s.clusters:9d}")
+            label = {
+                "tfidf-average-link": f"{name} (best threshold {self.baseline_threshold:.3f})",
+                "linkable-ceiling": f"ceiling: gold cut at cosine < {self.min_similarity}",
+            }.get(name, name)
+            lines.append(
+                f"{label:<44}{s.precision * 100:7.1f}{s.recall * 100:7.1f}{s.f1 * 100:7.1f}"
+                f"{s.ari * 100:7.1f}{s.clusters:9d}"
+            )
         return "\n".join(lines + self.error_lines)
 
 
-def evaluate_stories(data: Path, skip_flagged: bool = False, errors: bool = False) -> tuple[StoryEvaluation, str | None]:
+def evaluate_stories(
+    data: Path, skip_flagged: bool = False, errors: bool = False
+) -> tuple[StoryEvaluation, str | None]:
     """B-cubed P/R/F1 and ARI of the build's grouping against the gold ``label``, beside
     baselines; and a note of what was not scored."""
     import time
@@ -204,11 +225,19 @@ def evaluate_stories(data: Path, skip_flagged: bool = False, errors: bool = Fals
     for number, cluster in enumerate(clusters):
         for index in cluster:
             predicted[index] = number
-    rows = {"newsdigest": score(predicted, gold), "singletons": score(list(range(len(documents))), gold)}
-    threshold, rows["tfidf-average-link"] = average_link_baseline([d.article.text for d in documents], gold)
-    rows["linkable-ceiling"] = linkable_ceiling(document_vectors(documents, settings, gold_data.names), gold,
-                                                settings.min_similarity)
-    result = StoryEvaluation(data, len(documents), len(set(gold)), seconds, rows, threshold, settings.min_similarity)
+    rows = {
+        "newsdigest": score(predicted, gold),
+        "singletons": score(list(range(len(documents))), gold),
+    }
+    threshold, rows["tfidf-average-link"] = average_link_baseline(
+        [d.article.text for d in documents], gold
+    )
+    rows["linkable-ceiling"] = linkable_ceiling(
+        document_vectors(documents, settings, gold_data.names), gold, settings.min_similarity
+    )
+    result = StoryEvaluation(
+        data, len(documents), len(set(gold)), seconds, rows, threshold, settings.min_similarity
+    )
     if errors:
         mixed, split = story_errors(predicted, gold)
         result.wrong_merges = [[documents[i].id for i in c] for c in mixed]
@@ -219,12 +248,16 @@ def evaluate_stories(data: Path, skip_flagged: bool = False, errors: bool = Fals
 
 def _error_lines(documents, gold, predicted, mixed, split) -> list[str]:
     lines = []
-    for heading, groups, key in (("wrong merges (one of our stories, several gold stories)", mixed, gold),
-                                 ("missed merges (one gold story, several of ours)", split, predicted)):
+    for heading, groups, key in (
+        ("wrong merges (one of our stories, several gold stories)", mixed, gold),
+        ("missed merges (one gold story, several of ours)", split, predicted),
+    ):
         lines += ["", f"{heading}: {len(groups)}"]
         for members in groups:
             lines.append("")
             for i in members:
                 first = " ".join(documents[i].article.text.split())[:70]
-                lines.append(f"  {'gold ' if key is gold else 'story '}{key[i]}  {documents[i].id}  {first}")
+                lines.append(
+                    f"  {'gold ' if key is gold else 'story '}{key[i]}  {documents[i].id}  {first}"
+                )
     return lines

@@ -104,8 +104,12 @@ def random_ranker(seed: int) -> Extractor:
 
 
 def baselines(seed: int) -> dict[str, Extractor]:
-    return {"lead": lead_ranker, f"random (seed {seed})": random_ranker(seed),
-            "sumy textrank": sumy_ranker("textrank"), "sumy lexrank": sumy_ranker("lexrank")}
+    return {
+        "lead": lead_ranker,
+        f"random (seed {seed})": random_ranker(seed),
+        "sumy textrank": sumy_ranker("textrank"),
+        "sumy lexrank": sumy_ranker("lexrank"),
+    }
 
 
 def extract(ranker: Extractor, sentences: Sequence[str], length: Length) -> list[str]:
@@ -147,8 +151,10 @@ class Rouge:
         return {t: scores[t].fmeasure for t in ROUGE_TYPES}
 
 
-def evaluate(items: Sequence[tuple[Sequence[str], Sequence[str]]],
-             systems: dict[str, Callable[[int], list[str]]]) -> list[SystemResult]:
+def evaluate(
+    items: Sequence[tuple[Sequence[str], Sequence[str]]],
+    systems: dict[str, Callable[[int], list[str]]],
+) -> list[SystemResult]:
     """Score each system on every item; ``systems[name](i)`` is its summary of item i.
 
     ``items`` are (reference, source) pairs; only the time spent in the systems
@@ -168,18 +174,23 @@ def evaluate(items: Sequence[tuple[Sequence[str], Sequence[str]]],
     return results
 
 
-def article_systems(documents: Sequence[Document], lengths: Sequence[Length], seed: int,
-                    with_baselines: bool = True) -> dict[str, Callable[[int], list[str]]]:
+def article_systems(
+    documents: Sequence[Document], lengths: Sequence[Length], seed: int, with_baselines: bool = True
+) -> dict[str, Callable[[int], list[str]]]:
     """newsdigest and the article baselines, each as item index -> summary sentences.
 
     ``lengths[i]`` is the budget for item i (the same for every system).
     """
     systems: dict[str, Callable[[int], list[str]]] = {
-        "newsdigest": lambda i: [s.text for s in summarise_document(documents[i], lengths[i]).sentences],
+        "newsdigest": lambda i: [
+            s.text for s in summarise_document(documents[i], lengths[i]).sentences
+        ],
     }
     if with_baselines:
         for name, ranker in baselines(seed).items():
-            systems[name] = lambda i, ranker=ranker: extract(ranker, documents[i].sentences, lengths[i])
+            systems[name] = lambda i, ranker=ranker: extract(
+                ranker, documents[i].sentences, lengths[i]
+            )
     return systems
 
 
@@ -188,8 +199,9 @@ def reference_words(reference: Sequence[str]) -> int:
     return max(1, sum(len(s.split()) for s in reference))
 
 
-def story_systems(stories: Sequence[Sequence[Document]], lengths: Sequence[Length],
-                  with_baselines: bool = True) -> dict[str, Callable[[int], list[str]]]:
+def story_systems(
+    stories: Sequence[Sequence[Document]], lengths: Sequence[Length], with_baselines: bool = True
+) -> dict[str, Callable[[int], list[str]]]:
     """newsdigest's story summary and the story baselines.
 
     Baselines: the lead of the story's first article (what a reader of one outlet
@@ -213,7 +225,9 @@ def story_systems(stories: Sequence[Sequence[Document]], lengths: Sequence[Lengt
     return systems
 
 
-def story_checks(stories: Sequence[Sequence[Document]], lengths: Sequence[Length]) -> dict[str, int]:
+def story_checks(
+    stories: Sequence[Sequence[Document]], lengths: Sequence[Length]
+) -> dict[str, int]:
     """Counts of what a story summary must never do: repeat a sentence, keep two that say
     the same thing, or leave source order (articles in story order, sentences in
     document order).
@@ -245,8 +259,10 @@ def format_table(results: Sequence[SystemResult], items: int) -> str:
     lines = [f"{'system':<24} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'items/s':>9}"]
     for result in results:
         rate = result.per_second()
-        lines.append(f"{result.name:<24} {result.mean('rouge1'):6.2f} {result.mean('rouge2'):6.2f} "
-                     f"{result.mean('rougeLsum'):7.2f} {rate:9.0f}")
+        lines.append(
+            f"{result.name:<24} {result.mean('rouge1'):6.2f} {result.mean('rouge2'):6.2f} "
+            f"{result.mean('rougeLsum'):7.2f} {rate:9.0f}"
+        )
     return "\n".join(lines)
 
 
@@ -256,12 +272,20 @@ class SummaryEvaluation:
 
     heading: str  # what was scored, with which budget
     results: list[SystemResult]
-    checks: dict[str, int] | None = None  # story summaries: repeated, near-duplicate, out-of-order sentences
+    checks: dict[str, int] | None = (
+        None  # story summaries: repeated, near-duplicate, out-of-order sentences
+    )
 
     def table(self) -> str:
-        lines = [self.heading, format_table(self.results, len(self.results[0].scores[ROUGE_TYPES[0]]))]
+        lines = [
+            self.heading,
+            format_table(self.results, len(self.results[0].scores[ROUGE_TYPES[0]])),
+        ]
         if self.checks is not None:
-            lines.append("newsdigest story summaries: " + ", ".join(f"{v} {k}" for k, v in self.checks.items()))
+            lines.append(
+                "newsdigest story summaries: "
+                + ", ".join(f"{v} {k}" for k, v in self.checks.items())
+            )
         return "\n".join(lines)
 
     def figures(self) -> dict[str, float]:
@@ -295,29 +319,48 @@ class SummaryTask:
         return f"{self.length.sentences} sentence{'s' if self.length.sentences != 1 else ''}"
 
     def filters(self, slice_text: str | None) -> str:
-        return ", ".join(x for x in (f"label {self.label}" if self.label else "",
-                                     "flagged rows skipped" if self.skip_flagged else "",
-                                     f"slice {slice_text}" if slice_text else "",
-                                     f"first {self.limit}" if self.limit else "") if x)
+        return ", ".join(
+            x
+            for x in (
+                f"label {self.label}" if self.label else "",
+                "flagged rows skipped" if self.skip_flagged else "",
+                f"slice {slice_text}" if slice_text else "",
+                f"first {self.limit}" if self.limit else "",
+            )
+            if x
+        )
 
     def lengths(self, references: Sequence[Sequence[str]]) -> list[Length]:
-        return [Length(words=reference_words(r)) if self.match_reference else self.length for r in references]
+        return [
+            Length(words=reference_words(r)) if self.match_reference else self.length
+            for r in references
+        ]
 
 
-def evaluate_summaries(data: Path, task: SummaryTask, slice_text: str | None = None) -> SummaryEvaluation:
+def evaluate_summaries(
+    data: Path, task: SummaryTask, slice_text: str | None = None
+) -> SummaryEvaluation:
     """ROUGE of newsdigest and the baselines on gold ``data`` (articles, or stories with ``task.clusters``)."""
     from .gold import EvalDataError
 
     gold = load_articles(data)
-    chosen = [a for a in gold if (task.label is None or str(a.row.get("label")) == task.label)
-              and not (task.skip_flagged and a.flagged)]
+    chosen = [
+        a
+        for a in gold
+        if (task.label is None or str(a.row.get("label")) == task.label)
+        and not (task.skip_flagged and a.flagged)
+    ]
     items = _story_items(chosen, task) if task.clusters else _article_items(chosen, task)
     if not items.references:
-        raise EvalDataError(f"{data}: nothing to score (no article with a reference"
-                            f"{f' and label {task.label!r}' if task.label else ''})")
+        raise EvalDataError(
+            f"{data}: nothing to score (no article with a reference"
+            f"{f' and label {task.label!r}' if task.label else ''})"
+        )
     filters = task.filters(slice_text)
     heading = f"{data}: {items.what}{f' ({filters})' if filters else ''}, budget {task.budget()}"
-    return SummaryEvaluation(heading, evaluate([(r, ()) for r in items.references], items.systems), items.checks())
+    return SummaryEvaluation(
+        heading, evaluate([(r, ()) for r in items.references], items.systems), items.checks()
+    )
 
 
 @dataclass
@@ -329,18 +372,26 @@ class _Items:
 
 
 def _article_items(chosen: Sequence[GoldArticle], task: SummaryTask) -> _Items:
-    articles = [a for a in chosen if a.reference][task.part][:task.limit]
+    articles = [a for a in chosen if a.reference][task.part][: task.limit]
     references = [a.reference for a in articles]
-    systems = article_systems([a.document for a in articles], task.lengths(references), task.seed, task.baselines)
+    systems = article_systems(
+        [a.document for a in articles], task.lengths(references), task.seed, task.baselines
+    )
     return _Items(f"{len(articles)} articles", references, systems)
 
 
 def _story_items(chosen: Sequence[GoldArticle], task: SummaryTask) -> _Items:
     assert task.clusters is not None
     labels = {str(a.row.get(task.by_field)) for a in chosen}
-    scored = [s for s in load_stories(task.clusters) if s.reference and s.label in labels][task.part][:task.limit]
+    scored = [s for s in load_stories(task.clusters) if s.reference and s.label in labels][
+        task.part
+    ][: task.limit]
     story_docs = story_documents(chosen, scored, task.by_field)
     references = [s.reference for s in scored]
     lengths = task.lengths(references)
-    return _Items(f"{len(scored)} stories ({sum(map(len, story_docs))} articles)", references,
-                  story_systems(story_docs, lengths, task.baselines), lambda: story_checks(story_docs, lengths))
+    return _Items(
+        f"{len(scored)} stories ({sum(map(len, story_docs))} articles)",
+        references,
+        story_systems(story_docs, lengths, task.baselines),
+        lambda: story_checks(story_docs, lengths),
+    )

@@ -22,8 +22,10 @@ class TopicEvaluation:
         return {"nmi": self.nmi}
 
     def table(self) -> str:
-        return (f"{self.data}: {self.articles} articles, {self.categories} gold categories, {self.stories} stories, "
-                f"{self.topics} automatic topics\nNMI {self.nmi:.1f}  purity {self.purity:.1f}")
+        return (
+            f"{self.data}: {self.articles} articles, {self.categories} gold categories, {self.stories} stories, "
+            f"{self.topics} automatic topics\nNMI {self.nmi:.1f}  purity {self.purity:.1f}"
+        )
 
 
 def evaluate_topics(data: Path) -> tuple[TopicEvaluation, str | None]:
@@ -39,12 +41,21 @@ def evaluate_topics(data: Path) -> tuple[TopicEvaluation, str | None]:
     documents = gold_data.documents
     by_id = {d.id: d for d in documents}
     # Topics only need each story's articles: no story summaries.
-    stories = [Story(slug=f"s{n}", title="", article_ids=tuple(documents[i].id for i in cluster))
-               for n, cluster in enumerate(group_documents(documents, GroupSettings(), gold_data.names))]
+    stories = [
+        Story(slug=f"s{n}", title="", article_ids=tuple(documents[i].id for i in cluster))
+        for n, cluster in enumerate(group_documents(documents, GroupSettings(), gold_data.names))
+    ]
     assigned = assign_topics(stories, [story_facts(s, by_id) for s in stories], [])
     topic_of = {a: s.topics[0] for s in assigned.stories for a in s.article_ids}
     predicted = [topic_of[d.id] for d in documents]
     gold = gold_data.labels
-    result = TopicEvaluation(data, len(documents), len(set(gold)), len(stories), len(assigned.topics),
-                             normalized_mutual_info_score(gold, predicted) * 100, purity(predicted, gold) * 100)
+    result = TopicEvaluation(
+        data,
+        len(documents),
+        len(set(gold)),
+        len(stories),
+        len(assigned.topics),
+        normalized_mutual_info_score(gold, predicted) * 100,
+        purity(predicted, gold) * 100,
+    )
     return result, gold_data.note(data)

@@ -20,8 +20,27 @@ from . import Note, ReadContext, ReaderError, register
 from .metadata import article_fields, parse_date
 
 # Elements after which a line break belongs in the plain text.
-_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-           "tr", "section", "article", "figcaption", "dd", "dt", "hr"}
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "tr",
+    "section",
+    "article",
+    "figcaption",
+    "dd",
+    "dt",
+    "hr",
+}
 
 
 def html_to_text(fragment: str) -> str:
@@ -35,7 +54,9 @@ def html_to_text(fragment: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
         return ""
-    for element in list(root.iter("script", "style", "noscript")):  # a list: dropping while iterating skips
+    for element in list(
+        root.iter("script", "style", "noscript")
+    ):  # a list: dropping while iterating skips
         element.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
@@ -76,23 +97,37 @@ def read_feed(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | 
     parsed = feedparser.parse(content, sanitize_html=True, resolve_relative_uris=False)
     if parsed.get("bozo") and not parsed.entries:
         reason = parsed.get("bozo_exception")
-        raise ReaderError(f"not an RSS or Atom feed ({str(reason).splitlines()[0] if reason else 'not XML'})")
+        raise ReaderError(
+            f"not an RSS or Atom feed ({str(reason).splitlines()[0] if reason else 'not XML'})"
+        )
     if not parsed.get("version") and not parsed.entries:
         raise ReaderError("not an RSS or Atom feed (no <rss>, <feed> or <rdf:RDF> root element)")
     feed_title = html_to_text(parsed.feed.get("title", "")) or None
     language = parsed.feed.get("language") or None
     base_meta = {"source": feed_title, "language": language, **ctx.metadata}
-    site = parsed.feed.get("link") if str(parsed.feed.get("link", "")).startswith(("http://", "https://")) else None
+    site = (
+        parsed.feed.get("link")
+        if str(parsed.feed.get("link", "")).startswith(("http://", "https://"))
+        else None
+    )
     if not parsed.entries:
         yield Note("the feed has no entries", action="warning")
     if parsed.get("bozo"):
-        reason = str(parsed.get("bozo_exception", "")).splitlines()[0] if parsed.get("bozo_exception") else ""
-        yield Note(f"the feed is not well-formed XML ({reason}); read the entries a lenient parser found")
+        reason = (
+            str(parsed.get("bozo_exception", "")).splitlines()[0]
+            if parsed.get("bozo_exception")
+            else ""
+        )
+        yield Note(
+            f"the feed is not well-formed XML ({reason}); read the entries a lenient parser found"
+        )
     for number, entry in enumerate(parsed.entries, start=1):
         yield from _read_entry(entry, number, base_meta, site, ctx)
 
 
-def _read_entry(entry, number: int, base_meta: dict, site: str | None, ctx: ReadContext) -> Iterator[Article | Note]:
+def _read_entry(
+    entry, number: int, base_meta: dict, site: str | None, ctx: ReadContext
+) -> Iterator[Article | Note]:
     """One feed entry as an article (or a note saying why it is skipped)."""
     where = f":entry {number}"
     text = _entry_text(entry)
@@ -104,7 +139,12 @@ def _read_entry(entry, number: int, base_meta: dict, site: str | None, ctx: Read
     if link and site:
         link = urljoin(site, link)
     meta = dict(base_meta)
-    meta.update({"title": html_to_text(entry.get("title", "")) or None, "author": entry.get("author") or None})
+    meta.update(
+        {
+            "title": html_to_text(entry.get("title", "")) or None,
+            "author": entry.get("author") or None,
+        }
+    )
     if link and link.startswith(("http://", "https://")):
         meta["url"] = link
     repairs: list[str] = []
@@ -113,8 +153,13 @@ def _read_entry(entry, number: int, base_meta: dict, site: str | None, ctx: Read
     fields["date"] = _entry_date(entry)
     # An entry's own id (Atom <id>, RSS <guid>) keeps it the same article across fetches.
     entry_key = entry.get("id") or link or str(number)
-    yield Article(id=f"{ctx.article_id}/{_short_hash(entry_key)}", text=text,
-                  origin=f"{ctx.origin}{where}", extras=tuple(sorted(extras.items())), **fields)
+    yield Article(
+        id=f"{ctx.article_id}/{_short_hash(entry_key)}",
+        text=text,
+        origin=f"{ctx.origin}{where}",
+        extras=tuple(sorted(extras.items())),
+        **fields,
+    )
 
 
 def _short_hash(value: str) -> str:

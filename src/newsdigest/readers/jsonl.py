@@ -57,5 +57,10 @@ def read_jsonl(path: Path, content: str, ctx: ReadContext) -> Iterator[Article |
         repairs: list[str] = []
         fields, extras = article_fields(meta, "metadata", repairs)
         yield from (Note(message, where=f":{number}") for message in repairs)
-        yield Article(id=item_id, text=text, origin=f"{ctx.origin}:{number}",
-                      extras=tuple(sorted(extras.items())), **fields)
+        yield Article(
+            id=item_id,
+            text=text,
+            origin=f"{ctx.origin}:{number}",
+            extras=tuple(sorted(extras.items())),
+            **fields,
+        )

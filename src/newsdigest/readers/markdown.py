@@ -39,7 +39,7 @@ def split_front_matter(content: str) -> tuple[dict, str, int]:
         raise ReaderError(f"front matter is not valid YAML{line}: {problem}") from None
     if not isinstance(data, dict):
         raise ReaderError(f"front matter is a {type(data).__name__}, expected key: value pairs")
-    return data, "\n".join(lines[end + 1:]), end + 2
+    return data, "\n".join(lines[end + 1 :]), end + 2
 
 
 @register(".md", ".markdown")
@@ -48,5 +48,10 @@ def read_markdown(path: Path, content: str, ctx: ReadContext) -> Iterator[Articl
     repairs: list[str] = []
     fields, extras = article_fields({**ctx.metadata, **front}, "front matter", repairs)
     yield from (Note(message) for message in repairs)
-    yield Article(id=ctx.article_id, text=body, origin=ctx.origin,
-                  extras=tuple(sorted(extras.items())), **fields)
+    yield Article(
+        id=ctx.article_id,
+        text=body,
+        origin=ctx.origin,
+        extras=tuple(sorted(extras.items())),
+        **fields,
+    )

@@ -56,7 +56,9 @@ def parse_date(value: object) -> datetime | None:
     # A news date outside these years is a typo or a placeholder (0001-01-01), and at
     # the ends of datetime's range a time-zone conversion would overflow.
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise ReaderError(f"date {value!r} is out of range (expected a year from {MIN_YEAR} to {MAX_YEAR})")
+        raise ReaderError(
+            f"date {value!r} is out of range (expected a year from {MIN_YEAR} to {MAX_YEAR})"
+        )
     return parsed
 
 

@@ -19,5 +19,10 @@ def read_text(path: Path, content: str, ctx: ReadContext) -> Iterator[Article | 
     repairs: list[str] = []
     fields, extras = article_fields(ctx.metadata, f"manifest entry for {path.name}", repairs)
     yield from (Note(message) for message in repairs)
-    yield Article(id=ctx.article_id, text=content, origin=ctx.origin,
-                  extras=tuple(sorted(extras.items())), **fields)
+    yield Article(
+        id=ctx.article_id,
+        text=content,
+        origin=ctx.origin,
+        extras=tuple(sorted(extras.items())),
+        **fields,
+    )

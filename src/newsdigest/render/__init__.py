@@ -25,8 +25,15 @@ from .pages import Pages, all_pages, make_environment
 __all__ = ["excerpt", "md_escape", "safe_url", "write_site"]
 
 
-def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Settings, mkdocs_base: Path,
-               site_dir: Path | None = None, executor: Executor = Executor()) -> list[Path]:
+def write_site(
+    digest: Digest,
+    out_dir: Path,
+    templates: Path,
+    settings: Settings,
+    mkdocs_base: Path,
+    site_dir: Path | None = None,
+    executor: Executor = Executor(),
+) -> list[Path]:
     """Write the Markdown pages, feeds and ``mkdocs.yml`` into ``out_dir``; return the pages written.
 
     ``out_dir/docs`` is replaced whole, so a story that left the input leaves no stale page.
@@ -46,6 +53,11 @@ def write_site(digest: Digest, out_dir: Path, templates: Path, settings: Setting
         path.write_text(text, encoding="utf-8")
         written.append(path)
     write_feeds(site, SiteInfo.from_config(config), docs)
-    write_mkdocs_config(out_dir, mkdocs_base, config, site_dir or mkdocs_base.parent / "site",
-                        [(t.name, topic_page(t.slug)) for t in site.topics if not t.automatic])
+    write_mkdocs_config(
+        out_dir,
+        mkdocs_base,
+        config,
+        site_dir or mkdocs_base.parent / "site",
+        [(t.name, topic_page(t.slug)) for t in site.topics if not t.automatic],
+    )
     return written

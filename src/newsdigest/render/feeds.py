@@ -49,7 +49,11 @@ class FeedWriter:
         return self.info.url + path if self.info.url else (path or "./")
 
     def story_id(self, story: Story) -> str:
-        return self.href(self.story_path(story)) if self.info.url else f"urn:newsdigest:story:{story.slug}"
+        return (
+            self.href(self.story_path(story))
+            if self.info.url
+            else f"urn:newsdigest:story:{story.slug}"
+        )
 
     def story_path(self, story: Story) -> str:
         return self.info.page_path(story_page(story.slug))
@@ -61,15 +65,18 @@ class FeedWriter:
         return min(dated), max(dated)
 
     def summary(self, story: Story) -> str:
-        return " ".join(excerpt(s.text, self.site.settings.excerpt_chars) for s in story.summary.sentences)
+        return " ".join(
+            excerpt(s.text, self.site.settings.excerpt_chars) for s in story.summary.sentences
+        )
 
     def entries(self, stories: Sequence[Story]) -> list[Story]:
         """Newest first, at most ``feed_items``; the slug breaks ties so the order is total."""
         ranked = sorted(stories, key=lambda s: (-self.dates(s)[1].timestamp(), s.slug))
         return ranked[: self.site.settings.feed_items]
 
-    def generator(self, stories: list[Story], name: str, title: str, description: str,
-                  page: str) -> FeedGenerator:
+    def generator(
+        self, stories: list[Story], name: str, title: str, description: str, page: str
+    ) -> FeedGenerator:
         feed = FeedGenerator()
         feed.id(self.href(f"{name}.atom.xml") if self.info.url else f"urn:newsdigest:feed:{name}")
         feed.title(title)
@@ -93,15 +100,24 @@ class FeedWriter:
             entry.published(published)
             entry.updated(newest)
             entry.guid(self.story_id(story), permalink=bool(self.info.url))
-            for outlet in sorted({a.source for a in self.site.digest.story_articles(story) if a.source}):
+            for outlet in sorted(
+                {a.source for a in self.site.digest.story_articles(story) if a.source}
+            ):
                 entry.author(name=outlet)
             for slug in story.topics:
                 if slug in topics:
                     entry.category(term=slug, label=topics[slug].name)
         return feed
 
-    def write(self, folder: Path, stories: Sequence[Story], name: str, title: str, description: str,
-              page: str) -> list[Path]:
+    def write(
+        self,
+        folder: Path,
+        stories: Sequence[Story],
+        name: str,
+        title: str,
+        description: str,
+        page: str,
+    ) -> list[Path]:
         entries = self.entries(stories)
         feed = self.generator(entries, name, title, description, page)
         atom, rss = folder / f"{name}.atom.xml", folder / f"{name}.rss.xml"
@@ -115,20 +131,32 @@ class FeedWriter:
         topics = {t.slug: t for t in self.site.digest.topics}
         for story in self.entries(stories):
             published, newest = self.dates(story)
-            items.append({
-                "id": self.story_id(story),
-                "url": self.href(self.story_path(story)),
-                "title": story.title,
-                "content_text": self.summary(story) or story.title,
-                "date_published": published.isoformat(),
-                "date_modified": newest.isoformat(),
-                "authors": [{"name": name} for name in
-                            sorted({a.source for a in self.site.digest.story_articles(story) if a.source})],
-                "tags": [topics[slug].name for slug in story.topics if slug in topics],
-            })
-        document = {"version": "https://jsonfeed.org/version/1.1", "title": self.info.name,
-                    "home_page_url": self.href(""), "feed_url": self.href("feed.json"),
-                    "description": self.info.description, "language": self.info.language, "items": items}
+            items.append(
+                {
+                    "id": self.story_id(story),
+                    "url": self.href(self.story_path(story)),
+                    "title": story.title,
+                    "content_text": self.summary(story) or story.title,
+                    "date_published": published.isoformat(),
+                    "date_modified": newest.isoformat(),
+                    "authors": [
+                        {"name": name}
+                        for name in sorted(
+                            {a.source for a in self.site.digest.story_articles(story) if a.source}
+                        )
+                    ],
+                    "tags": [topics[slug].name for slug in story.topics if slug in topics],
+                }
+            )
+        document = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": self.info.name,
+            "home_page_url": self.href(""),
+            "feed_url": self.href("feed.json"),
+            "description": self.info.description,
+            "language": self.info.language,
+            "items": items,
+        }
         path = folder / "feed.json"
         path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return path
@@ -142,7 +170,12 @@ def write_feeds(site: Site, info: SiteInfo, docs: Path) -> list[Path]:
     written.append(writer.json_feed(folder, site.stories))
     by_slug = {s.slug: s for s in site.stories}
     for topic in site.topics:
-        written += writer.write(folder, [by_slug[s] for s in site.topic_stories[topic.slug]], f"feed-{topic.slug}",
-                                f"{info.name}: {topic.name}", topic.description or topic.name,
-                                topic_page(topic.slug))
+        written += writer.write(
+            folder,
+            [by_slug[s] for s in site.topic_stories[topic.slug]],
+            f"feed-{topic.slug}",
+            f"{info.name}: {topic.name}",
+            topic.description or topic.name,
+            topic_page(topic.slug),
+        )
     return written

@@ -35,7 +35,9 @@ def day_page(day: date | None) -> str:
 
 def outlet_names(articles: list[Article]) -> list[str]:
     """Every outlet that ran an article of the story, syndicated copies included."""
-    return sorted({a.source for a in articles if a.source} | {o for a in articles for o in a.also_in})
+    return sorted(
+        {a.source for a in articles if a.source} | {o for a in articles for o in a.also_in}
+    )
 
 
 class Site:
@@ -50,13 +52,20 @@ class Site:
         self.today: date | None = local_day(self.date, self.zone) if self.date else None
         self.stories = digest.published
         published = {s.slug for s in self.stories}
-        self.topic_stories = {t.slug: [s for s in digest.topic_stories[t.slug] if s in published]
-                              for t in digest.topics}
+        self.topic_stories = {
+            t.slug: [s for s in digest.topic_stories[t.slug] if s in published]
+            for t in digest.topics
+        }
         self.topics = [t for t in digest.topics if self.topic_stories[t.slug]]
-        self.home = [s for s in self.stories
-                     if within(digest.story_articles(s), self.today, settings.home_days, self.zone)][: settings.home_stories]
+        self.home = [
+            s
+            for s in self.stories
+            if within(digest.story_articles(s), self.today, settings.home_days, self.zone)
+        ][: settings.home_stories]
         taken: set[str] = set()
-        self.outlet_slugs = {name: make_slug(name, taken) for name in outlet_names(list(digest.articles.values()))}
+        self.outlet_slugs = {
+            name: make_slug(name, taken) for name in outlet_names(list(digest.articles.values()))
+        }
         self.by_outlet = self._by_outlet()
         self.by_day = self._by_day()
 

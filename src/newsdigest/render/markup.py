@@ -20,7 +20,12 @@ from ..model import Article
 
 # Characters Python-Markdown lets a backslash escape get one; '<', '>' and '&' become
 # entities. One pattern and a lookup (str.translate with this table was four times slower).
-_MD_REPLACEMENT = {**{c: "\\" + c for c in "\\`*_{}[]()#+!|"}, "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_REPLACEMENT = {
+    **{c: "\\" + c for c in "\\`*_{}[]()#+!|"},
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+}
 _MD_SPECIAL = re.compile(f"[{re.escape(''.join(_MD_REPLACEMENT))}]")
 # At the start of a line these begin a list item, a setext heading or a definition:
 # '-' and '.' take a backslash, the rest are not backslash-escapable in
@@ -41,7 +46,9 @@ def md_escape(value: object) -> str:
 
 def safe_url(value: str | None) -> str | None:
     """Only http(s) URLs become links; anything else (javascript:, data:) is dropped."""
-    if value and re.fullmatch(r"https?://[^\s<>\"')]+", value):  # fullmatch: "$" would allow a final "\n"
+    if value and re.fullmatch(
+        r"https?://[^\s<>\"')]+", value
+    ):  # fullmatch: "$" would allow a final "\n"
         return value.replace("(", "%28").replace(")", "%29")
     return None
 
@@ -81,7 +88,11 @@ def front_matter(**values) -> str:
     values = {k: v for k, v in values.items() if v}
     if not values:
         return ""
-    return "---\n" + yaml.safe_dump(values, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
+    return (
+        "---\n"
+        + yaml.safe_dump(values, sort_keys=False, allow_unicode=True, width=1000)
+        + "---\n\n"
+    )
 
 
 def coverage_phrase(articles: list[Article]) -> str:
@@ -96,6 +107,9 @@ def coverage_phrase(articles: list[Article]) -> str:
         return f"{total} from {plural(len(counts), 'outlet')}"
     if not counts:
         return f"{total}, outlet unknown"
-    known = (f"{sum(counts.values())} from {md_escape(next(iter(counts)))}" if len(counts) == 1
-             else f"{sum(counts.values())} from {plural(len(counts), 'outlet')}")
+    known = (
+        f"{sum(counts.values())} from {md_escape(next(iter(counts)))}"
+        if len(counts) == 1
+        else f"{sum(counts.values())} from {plural(len(counts), 'outlet')}"
+    )
     return f"{total}: {known}, {unknown} from {'an unknown outlet' if unknown == 1 else 'unknown outlets'}"

@@ -19,7 +19,16 @@ from ..executor import Executor
 from ..model import Digest, SentenceRef, Story
 from ..settings import Settings
 from .layout import Site, day_page, outlet_names, outlet_page, story_page, topic_page
-from .markup import coverage_phrase, excerpt, front_matter, html_text, md_escape, plural, safe_url, when
+from .markup import (
+    coverage_phrase,
+    excerpt,
+    front_matter,
+    html_text,
+    md_escape,
+    plural,
+    safe_url,
+    when,
+)
 
 # Story pages per task when they are rendered on several processes.
 STORY_PAGES_PER_TASK = 100
@@ -48,16 +57,23 @@ class QuoteBudget:
 
 def make_environment(templates: Path, settings: Settings) -> Environment:
     zone = ZoneInfo(settings.timezone)
-    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                      autoescape=False)  # Markdown, not HTML: escaping is the md filter's job
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )  # Markdown, not HTML: escaping is the md filter's job
     env.filters["md"] = md_escape
     env.filters["url"] = safe_url
     env.filters["day"] = lambda d: d.astimezone(zone).strftime("%Y-%m-%d") if d else ""
     env.filters["excerpt"] = lambda text: excerpt(text, settings.excerpt_chars)
     env.filters["plural"] = plural
     env.filters["when"] = lambda d: when(d, zone)
-    env.globals.update(story_page=story_page, topic_page=topic_page, outlet_page=outlet_page, day_page=day_page)
+    env.globals.update(
+        story_page=story_page, topic_page=topic_page, outlet_page=outlet_page, day_page=day_page
+    )
     return env
 
 
@@ -71,11 +87,19 @@ class Pages:
     def __post_init__(self) -> None:
         digest, settings = self.site.digest, self.site.settings
         self.topics = {t.slug: t for t in digest.topics}
-        self.context = dict(digest=digest, site=self.site, topics=self.topics, date=self.site.date,
-                            settings=settings, outlets=lambda s: outlet_names(digest.story_articles(s)),
-                            coverage=lambda s: coverage_phrase(digest.story_articles(s)), newest=self.site.newest,
-                            front_matter=front_matter, html_text=html_text,
-                            budget=lambda: QuoteBudget(digest, settings.max_article_share))
+        self.context = dict(
+            digest=digest,
+            site=self.site,
+            topics=self.topics,
+            date=self.site.date,
+            settings=settings,
+            outlets=lambda s: outlet_names(digest.story_articles(s)),
+            coverage=lambda s: coverage_phrase(digest.story_articles(s)),
+            newest=self.site.newest,
+            front_matter=front_matter,
+            html_text=html_text,
+            budget=lambda: QuoteBudget(digest, settings.max_article_share),
+        )
 
     def render(self, template: str, **values: object) -> str:
         return self.env.get_template(template).render(**values, **self.context)
@@ -85,25 +109,38 @@ class Pages:
         articles = digest.story_articles(story)
         highlights = digest.highlights[story.slug]
         return story_page(story.slug), self.render(
-            "story.md.j2", story=story, articles=articles,
+            "story.md.j2",
+            story=story,
+            articles=articles,
             anchors={a.id: f"article-{n}" for n, a in enumerate(articles, 1)},
             adds=[a for a in articles if digest.exclusives.get(a.id)],
             tags=[self.topics[slug].name for slug in story.topics if slug in self.topics],
-            quotes=highlights.quotes, terms=highlights.terms, timeline=highlights.timeline,
-            first_date=highlights.first_date, first=[digest.articles[i] for i in highlights.first])
+            quotes=highlights.quotes,
+            terms=highlights.terms,
+            timeline=highlights.timeline,
+            first_date=highlights.first_date,
+            first=[digest.articles[i] for i in highlights.first],
+        )
 
     def listings(self) -> dict[str, str]:
         """Home, topics, outlets, archive and tags."""
         site = self.site
         stories = {s.slug: s for s in site.stories}
-        pages = {"index.md": self.render("index.md.j2", stories=site.home),
-                 "topics/index.md": self.render("topics.md.j2")}
+        pages = {
+            "index.md": self.render("index.md.j2", stories=site.home),
+            "topics/index.md": self.render("topics.md.j2"),
+        }
         for topic in site.topics:
             pages[topic_page(topic.slug)] = self.render(
-                "topic.md.j2", topic=topic, stories=[stories[s] for s in site.topic_stories[topic.slug]])
+                "topic.md.j2",
+                topic=topic,
+                stories=[stories[s] for s in site.topic_stories[topic.slug]],
+            )
         pages["outlets/index.md"] = self.render("outlets.md.j2")
         for name, outlet_stories in site.by_outlet.items():
-            pages[outlet_page(site.outlet_slugs[name])] = self.render("outlet.md.j2", outlet=name, stories=outlet_stories)
+            pages[outlet_page(site.outlet_slugs[name])] = self.render(
+                "outlet.md.j2", outlet=name, stories=outlet_stories
+            )
         pages["archive/index.md"] = self.render("archive.md.j2")
         for day, day_stories in site.by_day.items():
             pages[day_page(day)] = self.render("day.md.j2", day=day, stories=day_stories)
@@ -116,11 +153,18 @@ def all_pages(pages: Pages, executor: Executor) -> dict[str, str]:
     the listing pages; then the redirects of old story URLs."""
     stories = pages.site.stories
     listings: dict[str, str] = {}
-    story_pages = executor.fork_map(lambda i: pages.story(stories[i]), len(stories), STORY_PAGES_PER_TASK,
-                                    meanwhile=lambda: listings.update(pages.listings()))
+    story_pages = executor.fork_map(
+        lambda i: pages.story(stories[i]),
+        len(stories),
+        STORY_PAGES_PER_TASK,
+        meanwhile=lambda: listings.update(pages.listings()),
+    )
     digest = pages.site.digest
-    return {**listings, **dict(story_pages),
-            **redirect_pages(digest.redirects, {s.slug: md_escape(s.title) for s in digest.stories})}
+    return {
+        **listings,
+        **dict(story_pages),
+        **redirect_pages(digest.redirects, {s.slug: md_escape(s.title) for s in digest.stories}),
+    }
 
 
 def redirect_pages(redirects: dict[str, str], titles: dict[str, str]) -> dict[str, str]:
@@ -135,5 +179,6 @@ def redirect_pages(redirects: dict[str, str], titles: dict[str, str]) -> dict[st
         pages[story_page(old)] = (
             "---\nsearch:\n  exclude: true\n---\n\n"
             f'<meta http-equiv="refresh" content="0; url=../{new}/">\n\n'
-            f"# This story has moved\n\nIt is now part of [{titles.get(new, new)}]({new}.md).\n")
+            f"# This story has moved\n\nIt is now part of [{titles.get(new, new)}]({new}.md).\n"
+        )
     return pages
