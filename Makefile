@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # mkdocs-material 9.7+ prints a notice about MkDocs 2 on every build; we pin mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site digest test serve eval eval-stories corpus bench e2e screenshots clean lock fetch
+.PHONY: site digest test lint format serve eval eval-stories corpus bench e2e screenshots clean lock fetch
 
 $(STAMP): pyproject.toml constraints.txt Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,19 @@ site: digest  ## the static site in site/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Style, types and complexity: ruff (lint and format), mypy, and no function worse than
+# radon's grade C (xenon). `make format` applies ruff's fixes and formatting.
+LINTED := src tests benchmarks
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+	$(BIN)/xenon --max-absolute C src benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 FEEDS  ?= feeds.yml
 FETCHED ?= fetched
@@ -76,7 +89,7 @@ lock: $(STAMP)
 clean:
 	rm -rf $(OUT) site .cache
 
-# Scale benchmark (issue 7): corpora of BENCH_SIZES articles made from $(CORPUS) into
+# Scale benchmark: corpora of BENCH_SIZES articles made from $(CORPUS) into
 # .cache/bench/ (gitignored), each built cold, then again after 100 new articles.
 CORPUS      ?= ../shared/corpus
 BENCH_SIZES ?= 1000 10000 50000

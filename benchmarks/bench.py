@@ -33,12 +33,12 @@ import json
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsdigest.sentences import split_sentences
 
-START = datetime(2025, 3, 1, tzinfo=timezone.utc)
+START = datetime(2025, 3, 1, tzinfo=UTC)
 DAYS = 30
 MAX_OUTLETS = 10
 _PLACES = [
@@ -251,7 +251,8 @@ def measure(corpus: Path, out: Path, jobs: int, cache_dir: Path | None, mkdocs: 
             cpu[names.get(name, name)] = used - cpu_marks[-1]
             # Progress on stderr: a long run shows its stages before it ends.
             print(
-                f"{names.get(name, name)}: {now - began:.1f} s, peak {stages[names.get(name, name)][1]:.0f} MB",
+                f"{names.get(name, name)}: {now - began:.1f} s, "
+                f"peak {stages[names.get(name, name)][1]:.0f} MB",
                 file=sys.stderr,
                 flush=True,
             )
@@ -434,7 +435,8 @@ def report_table(n: int, result: dict) -> str:
         f"{cold['topics']} topics, {cold['pages']:,} Markdown pages; {cold['cores']} cores, "
         f"`--jobs {cold['jobs']}`)",
         "",
-        "| stage | cold: wall s | cold: CPU s | cold: peak MB (main / worker) | +100, warm cache: wall s |",
+        "| stage | cold: wall s | cold: CPU s | cold: peak MB (main / worker) | +100, warm cache: "
+        "wall s |",
         "|---|---:|---:|---:|---:|",
     ]
     for stage, (seconds, peak, child) in cold["stages"].items():
@@ -472,8 +474,9 @@ def report_table(n: int, result: dict) -> str:
     if warm:
         lines += [
             "",
-            f"Cache after +100: {warm['cache'][0]:,} hits, {warm['cache'][1]:,} misses; warm output "
-            f"byte-identical to a cold build: {'yes' if result['incremental_identical'] else 'NO'}.",
+            f"Cache after +100: {warm['cache'][0]:,} hits, {warm['cache'][1]:,} misses; warm "
+            "output byte-identical to a cold build: "
+            f"{'yes' if result['incremental_identical'] else 'NO'}.",
         ]
     else:
         lines += ["", "Cold build only at this size (`--cold-only-above`)."]

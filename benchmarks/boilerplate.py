@@ -1,6 +1,7 @@
 """What cleaning removes from a JSON Lines corpus, against its ``is_boilerplate`` flags.
 
-    .venv/bin/python benchmarks/boilerplate.py ../shared/corpus/multinews_sample/articles.jsonl [--show]
+    .venv/bin/python benchmarks/boilerplate.py \
+        ../shared/corpus/multinews_sample/articles.jsonl [--show]
 
 Flagged rows: how many cleaning empties (the build then skips them, saying so), and
 which keep text. Other rows: how many lines cleaning removes; ``--show`` lists every
@@ -30,7 +31,8 @@ if __name__ == "__main__":
                 if line.strip() and line not in remaining
             ]
     print(
-        f"{len(articles)} articles: {len(emptied) + len(kept)} flagged, {len(emptied)} of them emptied, "
+        f"{len(articles)} articles: {len(emptied) + len(kept)} flagged, {len(emptied)} of them "
+        f"emptied, "
         f"{len(kept)} keep text; {len(removed)} lines removed from the other "
         f"{len(articles) - len(emptied) - len(kept)}"
     )

@@ -1,4 +1,5 @@
-"""Copy detection on a JSON Lines corpus: how many copies, do they agree with the gold label, how fast.
+"""Copy detection on a JSON Lines corpus: how many copies, whether they agree with the gold label,
+and how fast.
 
     .venv/bin/python benchmarks/dedupe.py ../shared/corpus/bbc_news_summary/articles.jsonl
 
@@ -48,7 +49,8 @@ def main(path: str, show: bool) -> None:
         f"{len(documents)} articles read and cleaned in {read_seconds:.1f} s; "
         f"{len(groups)} groups of copies ({stub_groups} of flagged boilerplate stubs); "
         f"{copies} copies merged outside stubs, {same_label} with the keeper's gold label; "
-        f"{sum(c - 1 for c in exact.values() if c > 1)} exact copies in the corpus; copy detection {dedupe_seconds * 1000:.0f} ms"
+        f"{sum(c - 1 for c in exact.values() if c > 1)} exact copies in the corpus; copy "
+        f"detection {dedupe_seconds * 1000:.0f} ms"
     )
 
 

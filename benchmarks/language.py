@@ -18,9 +18,7 @@ if __name__ == "__main__":
         f"{len(articles)} articles: " + ", ".join(f"{lang} {n}" for lang, n in counts.most_common())
     )
     for article in articles:
-        if (
-            (guess_language(article.text) or "en") != "en"
-            or "--show" in sys.argv
-            and not guess_language(article.text)
+        if (guess_language(article.text) or "en") != "en" or (
+            "--show" in sys.argv and not guess_language(article.text)
         ):
             print("  ", article.id, guess_language(article.text), repr(article.text[:100]))

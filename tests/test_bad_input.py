@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from bad_input import EXPECTED_PROBLEMS, VALID_TITLES, write_bad_input
 
+from bad_input import EXPECTED_PROBLEMS, VALID_TITLES, write_bad_input
 from newsdigest.cli import run
 from newsdigest.ingest import ingest
 from newsdigest.pipeline import build_digest

@@ -1,11 +1,15 @@
-"""The whole pipeline on the seeds: golden Markdown, determinism, and a real MkDocs build.
+"""The whole pipeline on golden trees: the seeds, and the fixture site (several stories,
+an editor topic, an override and a redirect from the registry). Markdown and feeds are
+compared byte for byte with tests/golden/; also determinism and a real MkDocs build.
 
-Set UPDATE_GOLDEN=1 to rewrite tests/golden/ after a deliberate change to the
-output; commit the new golden files with the change so reviews see the diff.
+After a deliberate change to the output, `UPDATE_GOLDEN=1 make test` rewrites the golden
+files and then fails on purpose (an update is never a pass): review the diff, commit the
+new files with the change, and run the tests again. It is refused where CI is set.
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,20 +18,24 @@ import pytest
 
 from newsdigest.cli import run
 
-GOLDEN = Path(__file__).parent / "golden" / "seeds"
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+SITE = ROOT / "tests" / "fixtures" / "site"
 
 
-def build(root, out: Path, *extra: str) -> int:
+def build(
+    root, out: Path, *extra: str, inputs: Path | None = None, topics: Path | None = None
+) -> int:
     return run(
         [
             "build",
             "-q",
             "--input",
-            str(root / "seeds"),
+            str(inputs or root / "seeds"),
             "--out",
             str(out),
             "--topics",
-            str(root / "topics"),
+            str(topics or root / "topics"),
             "--settings",
             str(out / "absent.yml"),
             "--templates",
@@ -45,6 +53,15 @@ def markdown_files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.md"))}
 
 
+def output_files(folder: Path) -> dict[str, bytes]:
+    """The pages and the feeds: everything the build writes into docs/."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, request):
     root = Path(request.config.rootpath)
@@ -53,23 +70,57 @@ def built(tmp_path_factory, request):
     return out
 
 
-def test_output_matches_golden_files(built):
-    produced = markdown_files(built / "docs")
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    """The fixture site, with its editor topic and overrides, and a registry from an earlier
+    build in which the bridge story was two stories (one of them redirects now)."""
+    out = tmp_path_factory.mktemp("fixture-site")
+    registry = out / "registry.json"
+    shutil.copy(SITE / "registry.json", registry)
+    code = build(
+        ROOT, out, "--registry", str(registry), inputs=SITE / "articles", topics=SITE / "topics"
+    )
+    assert code == 0
+    return out
+
+
+def compare_with_golden(produced: dict[str, bytes], golden: Path) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
+        if os.environ.get("CI"):
+            pytest.fail("UPDATE_GOLDEN is refused in CI: golden files change in a reviewed commit")
+        shutil.rmtree(golden, ignore_errors=True)
         for name, data in produced.items():
-            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / name).write_bytes(data)
-        for stale in set(markdown_files(GOLDEN)) - set(produced):
-            (GOLDEN / stale).unlink()
-    expected = markdown_files(GOLDEN)
+            (golden / name).parent.mkdir(parents=True, exist_ok=True)
+            (golden / name).write_bytes(data)
+        pytest.fail(f"{golden} rewritten: review `git diff {golden}`, commit it, run again")
+    expected = output_files(golden)
     assert sorted(produced) == sorted(expected)
     for name in expected:
         assert produced[name].decode() == expected[name].decode(), name
 
 
+def test_seeds_match_the_golden_files(built):
+    compare_with_golden(output_files(built / "docs"), GOLDEN / "seeds")
+
+
+def test_fixture_site_matches_the_golden_files(built_site):
+    produced = output_files(built_site / "docs")
+    compare_with_golden(produced, GOLDEN / "site")
+    # What the golden tree is there to hold: several stories, the topic, the override, the
+    # redirect, and the feeds.
+    assert sum(name.startswith("stories/") for name in produced) == 5
+    moved = produced["stories/aldwick-bridge-repairs-to-take-three-weeks.md"].decode()
+    assert "# This story has moved" in moved and "aldwick-harbour-bridge-closed" in moved
+    bank = produced["stories/ostmark-central-bank-holds-interest-rate-at-3-5-percent.md"].decode()
+    assert "# Ostmark central bank holds its rate" in bank
+    assert {"feed.atom.xml", "feed.rss.xml", "feed.json", "feed-infrastructure.atom.xml"} <= set(
+        produced
+    )
+
+
 def test_second_build_is_byte_identical(root, built, tmp_path):
     assert build(root, tmp_path) == 0
-    assert markdown_files(tmp_path / "docs") == markdown_files(built / "docs")
+    assert output_files(tmp_path / "docs") == output_files(built / "docs")
 
 
 def test_seeds_make_one_story_with_both_articles_and_no_boilerplate(built):

@@ -7,10 +7,11 @@ reads ../shared/corpus.
 import json
 
 import pytest
-from helpers import seed_documents
 
+from helpers import seed_documents
 from newsdigest.cli import run
 from newsdigest.evaluation.gate import check_floors
+from newsdigest.evaluation.gold import reference_sentences
 from newsdigest.evaluation.summaries import (
     Rouge,
     SplitterTokenizer,
@@ -20,7 +21,6 @@ from newsdigest.evaluation.summaries import (
     random_ranker,
     sumy_ranker,
 )
-from newsdigest.evaluation.gold import reference_sentences
 from newsdigest.summarise import Length
 
 SENTENCES = [

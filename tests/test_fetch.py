@@ -1,7 +1,6 @@
 """`newsdigest fetch` against a local HTTP server on 127.0.0.1 started here: never the internet."""
 
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -34,6 +33,7 @@ class Server:
     def __init__(self):
         self.requests: list[tuple[str, dict]] = []
         self.failures_left = 0
+        self.release = threading.Event()
         self.robots = b"User-agent: *\nDisallow: /private/\n"
         server = self
 
@@ -102,7 +102,7 @@ class Server:
         self.send(h, 500, b"always down")
 
     def route_slow_xml(self, h):
-        time.sleep(1.5)
+        self.release.wait(10)  # answers only once the test is over: the client must give up
         self.send(h, 200, RSS)
 
     def route_moved_xml(self, h):
@@ -124,6 +124,7 @@ class Server:
         self.send(h, 200, RSS)
 
     def close(self):
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -166,7 +167,9 @@ def test_fetch_saves_feed_then_uses_etag_and_the_build_reads_it(server, tmp_path
 
 def test_404_500_slow_and_non_feed_fail_without_stopping_the_others(server, tmp_path):
     names = ["missing.xml", "broken.xml", "slow.xml", "page.xml", "feed.xml"]
-    results = fetch_feeds([f"{server.base}/{n}" for n in names], tmp_path, FAST)
+    # A short timeout: the slow feed never answers, and the client gives up after 0.2 s a try.
+    quick = FetchSettings(timeout=0.2, retries=2, backoff=0.01, delay=0.0)
+    results = fetch_feeds([f"{server.base}/{n}" for n in names], tmp_path, quick)
     assert statuses(results) == [
         ("missing.xml", "failed"),
         ("broken.xml", "failed"),

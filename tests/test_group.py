@@ -1,10 +1,20 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
 from helpers import document, seed_documents
+from newsdigest.group import (
+    GroupSettings,
+    average_link,
+    document_vectors,
+    group_documents,
+    group_with_reasons,
+    names_and_numbers,
+    nearest_neighbours,
+)
+from newsdigest.neighbours import Search
 from stories_text import (
     BUDGET,
     ESCAPE_NORWAY_A,
@@ -13,16 +23,6 @@ from stories_text import (
     ESCAPE_TEXAS_B,
     QUAKE_PERU_A,
     QUAKE_PERU_B,
-)
-
-from newsdigest.group import (
-    names_and_numbers,
-    GroupSettings,
-    average_link,
-    document_vectors,
-    group_documents,
-    group_with_reasons,
-    nearest_neighbours,
 )
 
 QUAKE = (
@@ -71,15 +71,15 @@ def test_sibling_events_of_one_kind_stay_apart_and_spelling_variants_join():
 
 
 def test_dated_articles_weeks_apart_are_different_events():
-    early = document(QUAKE, "q1", date=datetime(2025, 1, 6, tzinfo=timezone.utc))
-    late = document(QUAKE_OTHER_OUTLET, "q2", date=datetime(2025, 3, 3, tzinfo=timezone.utc))
+    early = document(QUAKE, "q1", date=datetime(2025, 1, 6, tzinfo=UTC))
+    late = document(QUAKE_OTHER_OUTLET, "q2", date=datetime(2025, 3, 3, tzinfo=UTC))
     assert group_documents([early, late]) == [[0], [1]]
-    near = document(QUAKE_OTHER_OUTLET, "q2", date=datetime(2025, 1, 7, tzinfo=timezone.utc))
+    near = document(QUAKE_OTHER_OUTLET, "q2", date=datetime(2025, 1, 7, tzinfo=UTC))
     assert group_documents([early, near]) == [[0, 1]]
 
 
 def test_a_story_spanning_too_many_days_is_not_built_by_chaining():
-    day = lambda d: datetime(2025, 1, d, tzinfo=timezone.utc)  # noqa: E731
+    day = lambda d: datetime(2025, 1, d, tzinfo=UTC)  # noqa: E731
     docs = [
         document(QUAKE, "a", date=day(1)),
         document(QUAKE_OTHER_OUTLET, "b", date=day(6)),
@@ -106,8 +106,8 @@ def test_joins_name_the_most_similar_pair():
 
 def test_nearest_neighbours_are_sorted_and_skip_far_dates():
     docs = [
-        document(QUAKE, "a", date=datetime(2025, 1, 1, tzinfo=timezone.utc)),
-        document(QUAKE_OTHER_OUTLET, "b", date=datetime(2025, 6, 1, tzinfo=timezone.utc)),
+        document(QUAKE, "a", date=datetime(2025, 1, 1, tzinfo=UTC)),
+        document(QUAKE_OTHER_OUTLET, "b", date=datetime(2025, 6, 1, tzinfo=UTC)),
         document(QUAKE_PERU_A, "c"),
     ]
     vectors = document_vectors(docs)
@@ -130,10 +130,9 @@ def test_no_documents_no_stories():
     assert group_documents([document(BUDGET, "b")]) == [[0]]
 
 
-def test_two_pass_neighbour_search_finds_the_exact_neighbours(monkeypatch):
+def test_two_pass_neighbour_search_finds_the_exact_neighbours():
     # Sentences of the test stories as short "articles": many share common words, so
     # the candidate search (rare features only) has something to leave out.
-    from newsdigest import neighbours as group
 
     texts = [
         s
@@ -152,12 +151,10 @@ def test_two_pass_neighbour_search_finds_the_exact_neighbours(monkeypatch):
     ]
     docs = [document(t, f"d{i}") for i, t in enumerate(texts)]
     vectors = document_vectors(docs)
-    monkeypatch.setattr(group, "SEARCH_MAX_DF", 0.2)
-    monkeypatch.setattr(group, "SEARCH_MIN_ARTICLES", 0)
     frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
     assert (frequency > 0.2 * len(docs)).any()  # the two-pass path really runs
-    exact_indices, exact_sims = group._top_k(vectors, 3)
-    indices, sims = nearest_neighbours(vectors, 3)
+    exact_indices, exact_sims = nearest_neighbours(vectors, 3, search=Search(exact=True))
+    indices, sims = nearest_neighbours(vectors, 3, search=Search(max_df=0.2, min_articles=0))
     strong = exact_sims > 0.12  # the links grouping uses (GroupSettings.min_similarity)
     assert strong.sum() >= 10
     assert (indices[strong] == exact_indices[strong]).all()
@@ -179,8 +176,7 @@ def test_pair_products_match_the_dense_products_including_empty_rows():
             assert out[i, s] == pytest.approx(full[i, j] if j >= 0 else 0.0, abs=1e-5)
 
 
-def test_blocked_threaded_search_equals_one_block(monkeypatch):
-    from newsdigest import neighbours as group
+def test_blocked_threaded_search_equals_one_block():
 
     sentences = [
         s
@@ -202,16 +198,14 @@ def test_blocked_threaded_search_equals_one_block(monkeypatch):
         document(
             f"{sentences[i % len(sentences)]}. {sentences[i * 7 % len(sentences)]}.",
             f"d{i}",
-            date=datetime(2025, 1, 1 + i % 20, tzinfo=timezone.utc),
+            date=datetime(2025, 1, 1 + i % 20, tzinfo=UTC),
         )
         for i in range(120)
     ]
     vectors = document_vectors(docs)
     dates = [d.article.date for d in docs]
-    whole = group._top_k(vectors, 4, dates, 7)
-    monkeypatch.setattr(
-        group, "BLOCK_PAIRS", 1
-    )  # 50-row blocks (the minimum): several run on threads
+    whole = nearest_neighbours(vectors, 4, dates, 7, Search(exact=True))
+    # 50-row blocks (the minimum): several run on threads.
+    blocked = nearest_neighbours(vectors, 4, dates, 7, Search(exact=True, block_pairs=1))
     assert len(docs) > 100
-    blocked = group._top_k(vectors, 4, dates, 7)
     assert (whole[0] == blocked[0]).all() and np.array_equal(whole[1], blocked[1])

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsdigest.ingest import ingest
 
@@ -23,7 +23,7 @@ def test_manifest_gives_text_files_metadata(tmp_path):
         "Daily Planet",
         "https://example.org/rain",
     )
-    assert article.date == datetime(2025, 10, 15, tzinfo=timezone.utc)
+    assert article.date == datetime(2025, 10, 15, tzinfo=UTC)
     [problem] = result.problems
     assert problem.action == "warning" and "missing.txt" in problem.message
 

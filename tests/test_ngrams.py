@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-from helpers import seed_documents
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 
-from newsdigest import ngrams
+from helpers import seed_documents
 from newsdigest.ngrams import char_ngram_counts, tfidf, tokens, word_ngram_counts
 
 
@@ -59,12 +58,14 @@ def test_buckets_change_cosines_very_little(sentences):
     assert 0 < difference.max() < 0.2  # collisions happen, and only nudge a cosine
 
 
-def test_counts_do_not_depend_on_chunking(sentences, monkeypatch):
+def test_counts_do_not_depend_on_chunking(sentences):
     whole = char_ngram_counts(sentences)
     words = word_ngram_counts([tokens(s) for s in sentences], (1, 2))
-    monkeypatch.setattr(ngrams, "_CHUNK_CHARS", 500)  # many chunks
-    assert (char_ngram_counts(sentences) != whole).nnz == 0
-    assert (word_ngram_counts([tokens(s) for s in sentences], (1, 2)) != words).nnz == 0
+    assert sum(map(len, sentences)) > 4 * 500  # many chunks of 500 characters
+    assert (char_ngram_counts(sentences, chunk_chars=500) != whole).nnz == 0
+    assert (
+        word_ngram_counts([tokens(s) for s in sentences], (1, 2), chunk_chars=500) != words
+    ).nnz == 0
 
 
 def test_empty_texts_and_markers():

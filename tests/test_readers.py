@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from helpers import prepare_documents
-
 from newsdigest.clean import clean_article, guess_language
 from newsdigest.dedupe import collapse_duplicates, duplicate_groups
 from newsdigest.ingest import ingest
@@ -151,9 +150,7 @@ def test_near_duplicates_but_not_reports_in_other_words():
     assert duplicate_groups(["Short brief.", "Short brief."]) == []  # too short to call copies
 
 
-def test_copies_are_found_across_row_blocks(monkeypatch):
-    from newsdigest import dedupe
-
+def test_copies_are_found_across_row_blocks():
     texts = [
         WIRE,
         REWRITE,
@@ -162,8 +159,8 @@ def test_copies_are_found_across_row_blocks(monkeypatch):
         WIRE + " Copyright Example Wire.",
     ]
     whole = duplicate_groups(texts)
-    monkeypatch.setattr(dedupe, "COPY_BLOCK_ROWS", 2)  # three blocks: pairs cross them
-    assert whole == [[0, 2, 4], [1, 3]] and duplicate_groups(texts) == whole
+    # Three blocks of rows: the pairs cross them.
+    assert whole == [[0, 2, 4], [1, 3]] and duplicate_groups(texts, block_rows=2) == whole
 
 
 def test_same_outlet_fetched_twice_is_one_entry_without_also_in():
@@ -201,9 +198,8 @@ def test_declared_encodings_of_pages_and_feeds_are_honoured(tmp_path):
 
 def test_outlets_of_copies_count_for_ranking_and_topic_rules():
     from helpers import document
-
-    from newsdigest.topics import story_facts
     from newsdigest.model import Story
+    from newsdigest.topics import story_facts
 
     kept = collapse_duplicates(
         [document(WIRE, "a", source="Example Wire"), document(WIRE, "b", source="Hill Post")], []

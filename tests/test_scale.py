@@ -4,21 +4,23 @@ Inputs are text written here (and turned into a small stream by the bench genera
 never the evaluation corpus. Nothing here is timed.
 """
 
+import functools
 import json
+import operator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from bench import Base, load_bases, stream, write_corpus
 
+from bench import Base, load_bases, stream, write_corpus
 from newsdigest import cache as cache_module
 from newsdigest import prepare as prepare_module
-from newsdigest.cache import Store, entry_key
+from newsdigest.cache import LOCK_TIMEOUT_SECONDS, CacheConfig, Store, entry_key
 from newsdigest.executor import Executor
 from newsdigest.ingest import ingest
 from newsdigest.model import Digest
 from newsdigest.pipeline import Options, build_digest
-from newsdigest.prepare import from_payload, prepare_articles, to_payload
+from newsdigest.prepare import BATCH, from_payload, prepare_articles, to_payload
 from newsdigest.render import write_site
 from newsdigest.settings import Settings
 from newsdigest.summarise import Length, exclusive_sentences
@@ -75,8 +77,15 @@ def corpus(tmp_path_factory) -> Path:
 class Run:
     """One build of the test corpus: its pages and how it used the caches."""
 
-    def __init__(self, executor: Executor = Executor(), cache_dir: Path | None = None):
-        self.executor, self.cache_dir = executor, cache_dir
+    def __init__(
+        self,
+        executor: Executor = Executor(),
+        cache_dir: Path | None = None,
+        batch: int = BATCH,
+        lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+    ):
+        self.executor, self.batch = executor, batch
+        self.cache = CacheConfig(cache_dir, lock_timeout) if cache_dir else None
         self.digest: Digest | None = None
 
     @property
@@ -97,7 +106,10 @@ def build(
 ) -> dict[str, bytes]:
     run = run or Run()
     run.digest = build_digest(
-        [corpus], settings, ROOT / "topics", options=Options(run.executor, run.cache_dir)
+        [corpus],
+        settings,
+        ROOT / "topics",
+        options=Options(run.executor, run.cache, batch=run.batch),
     )
     write_site(
         run.digest,
@@ -114,22 +126,21 @@ def build(
 # --- parallel -----------------------------------------------------------------
 
 
-def test_two_processes_give_the_same_site_as_one(corpus, tmp_path, monkeypatch):
+def test_two_processes_give_the_same_site_as_one(corpus, tmp_path):
     one = build(corpus, tmp_path / "one", Run(Executor(jobs=1)))
-    monkeypatch.setattr(prepare_module, "BATCH", 3)  # 8 batches over 2 processes
-    two = build(corpus, tmp_path / "two", Run(Executor(jobs=2)))
+    two = build(
+        corpus, tmp_path / "two", Run(Executor(jobs=2), batch=3)
+    )  # 8 batches over 2 processes
     assert len([n for n in one if n.startswith("stories/")]) >= 2
     assert two == one
 
 
-def test_story_pages_on_forked_processes_are_the_same_pages(corpus, tmp_path, monkeypatch):
+def test_story_pages_on_forked_processes_are_the_same_pages(corpus, tmp_path):
     import multiprocessing
-
-    from newsdigest.render import pages
 
     digest = build_digest([corpus], Settings(), ROOT / "topics")
 
-    def site(jobs: int, out: Path) -> dict[str, bytes]:
+    def site(jobs: int, out: Path, per_task: int) -> dict[str, bytes]:
         write_site(
             digest,
             out,
@@ -138,13 +149,13 @@ def test_story_pages_on_forked_processes_are_the_same_pages(corpus, tmp_path, mo
             ROOT / "mkdocs.yml",
             out / "site",
             Executor(jobs),
+            per_task,
         )
         return markdown(out / "docs")
 
-    one = site(1, tmp_path / "one")
-    monkeypatch.setattr(pages, "STORY_PAGES_PER_TASK", 1)  # every story its own task
+    one = site(1, tmp_path / "one", 100)
     assert "fork" in multiprocessing.get_all_start_methods() and len(digest.stories) >= 4
-    assert site(2, tmp_path / "two") == one
+    assert site(2, tmp_path / "two", 1) == one  # every story its own task
     assert sum(name.startswith("stories/") for name in one) == len(digest.stories)
 
 
@@ -242,9 +253,9 @@ def test_interrupted_build_keeps_the_batches_it_finished(corpus, tmp_path, monke
 
     monkeypatch.setattr(prepare_module, "prepare_batch", fails_on_third_batch)
     with pytest.raises(KeyboardInterrupt):
-        prepare_articles(articles, Length(), cache_dir=tmp_path / "cache", batch=4)
+        prepare_articles(articles, Length(), cache=CacheConfig(tmp_path / "cache"), batch=4)
     monkeypatch.undo()
-    again = prepare_articles(articles, Length(), cache_dir=tmp_path / "cache", batch=4)
+    again = prepare_articles(articles, Length(), cache=CacheConfig(tmp_path / "cache"), batch=4)
     [use] = again.caches
     assert (use.hits, use.misses, use.rebuilt) == (
         8,
@@ -348,16 +359,15 @@ def test_damaged_cache_file_is_replaced_not_trusted(corpus, tmp_path):
     assert build(corpus, tmp_path / "c", again) == reference and again.cache_stats == (24, 0, 0)
 
 
-def test_cache_locked_by_another_build_is_left_alone(corpus, tmp_path, monkeypatch):
+def test_cache_locked_by_another_build_is_left_alone(corpus, tmp_path):
     import sqlite3
 
     build(corpus, tmp_path / "a", Run(cache_dir=tmp_path / "cache"))
-    monkeypatch.setattr(cache_module, "LOCK_TIMEOUT_SECONDS", 0.1)
     other = sqlite3.connect(tmp_path / "cache" / "articles.sqlite", isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # another build is writing the file, and takes its time
     shorter = Settings(summary_sentences=2)  # another setting: every article misses
     try:
-        work = Run(cache_dir=tmp_path / "cache")
+        work = Run(cache_dir=tmp_path / "cache", lock_timeout=0.1)
         assert build(corpus, tmp_path / "b", work, shorter) == build(
             corpus, tmp_path / "c", Run(), shorter
         )
@@ -406,7 +416,7 @@ def test_cached_features_give_what_the_stages_compute_themselves(corpus):
         documents[0], article=replace(documents[0].article, id="copy", source="Other Wire")
     )
     found, bare_found = [], []
-    with_copy = documents + [copy]
+    with_copy = [*documents, copy]
     assert collapse_duplicates(
         with_copy, found, shingles + shingle_sets([copy.article.text])
     ) == collapse_duplicates(with_copy, bare_found)
@@ -461,8 +471,12 @@ def test_the_workers_multiply_matrices_on_one_blas_thread(corpus):
 
     groups = [[] for _ in range(6)]
     with threadpool_limits(limits=2, user_api="blas"):
-        assert set(sum(Executor(jobs=2).map(_blas_threads, groups), [])) == {1}
-        assert set(sum(Executor(jobs=1).map(_blas_threads, groups), [])) == {1}
+        assert set(
+            functools.reduce(operator.iadd, Executor(jobs=2).map(_blas_threads, groups), [])
+        ) == {1}
+        assert set(
+            functools.reduce(operator.iadd, Executor(jobs=1).map(_blas_threads, groups), [])
+        ) == {1}
         assert set(_blas_threads([])) == {2}
 
 

@@ -4,7 +4,7 @@ from newsdigest.sentences import split_sentences
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         ("The U.S. economy grew. It was fine.", ["The U.S. economy grew.", "It was fine."]),
         (

@@ -13,12 +13,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from helpers import document
 from newsdigest.cli import run
 from newsdigest.highlights import find_quotes, key_quotes
 from newsdigest.model import Article
 from newsdigest.render.markup import coverage_phrase, excerpt
-
-from helpers import document
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -403,18 +402,18 @@ def test_no_page_quotes_more_than_half_of_an_article(root, tmp_path):
 
 
 def test_key_term_spellings_match_whole_words_longest_term_first():
-    from newsdigest.highlights import _surfaces, _surfaces_by_pattern
+    from newsdigest.highlights import surfaces, surfaces_by_pattern
 
     text = (
         "The Wales captain Gareth Thomas spoke. WALES   captain gareth said al-Sharaa's team won;\n"
         "Wales\tCaptain was quiet, the Wales captain said. Waleses and swales are not Wales. Al-Sharaa arrived. wales."
     )
     terms = ["wales", "wales captain", "captain gareth", "al-sharaa", "absent term"]
-    found = _surfaces(terms, text)
+    found = surfaces(terms, text)
     # "Wales" counts only where "Wales captain" does not start (twice), and never
     # inside "Waleses" or "swales"; a term not in the text keeps its own spelling.
     assert found == ["Wales", "Wales captain", "captain Gareth", "Al-Sharaa", "absent term"]
-    assert found == _surfaces_by_pattern(terms, text)
+    assert found == surfaces_by_pattern(terms, text)
     # A letter whose lower case is longer shifts positions: the pattern path is taken.
     turkish = "İstanbul mayor İmamoğlu met the Wales captain. Wales captain spoke."
-    assert _surfaces(["wales captain"], turkish) == ["Wales captain"]
+    assert surfaces(["wales captain"], turkish) == ["Wales captain"]

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from helpers import document, seed_documents
 
+from helpers import document, seed_documents
 from newsdigest.cli import run
 from newsdigest.summarise import Length, summarise_document, summarise_story
 
@@ -79,14 +79,19 @@ def test_summary_is_the_build_summariser_with_its_defaults(articles, capsys):
 def test_length_options(articles, capsys):
     assert run(["summarize", str(articles), "--jsonl", "-n", "1"]) == 0
     assert {len(o["sentences"]) for o in lines(capsys) if o["sentences"]} == {1}
+    # A word budget: the best sentences while they fit, so FLOOD's 30 words hold two of
+    # its five sentences (the lead and the rise of the river), in text order.
     assert run(["summarize", str(articles), "--jsonl", "--words", "30"]) == 0
-    for o in lines(capsys):
-        words = [len(s.split()) for s in o["sentences"]]
-        assert words == [] or len(words) == 1 or sum(words) <= 30
+    flood = next(o for o in lines(capsys) if o["id"] == "flood")
+    expected = summarise_document(document(FLOOD, id="flood"), Length(words=30))
+    assert flood["sentences"] == [s.text for s in expected.sentences]
+    assert len(flood["sentences"]) == 2 and sum(len(s.split()) for s in flood["sentences"]) <= 30
+    assert FLOOD.index(flood["sentences"][0]) < FLOOD.index(flood["sentences"][1])
+    # A budget below the best sentence's length still gives that one sentence.
     assert run(["summarize", str(articles), "--jsonl", "--words", "2"]) == 0
-    assert {len(o["sentences"]) for o in lines(capsys) if o["sentences"]} == {
-        1
-    }  # at least one sentence
+    flood = next(o for o in lines(capsys) if o["id"] == "flood")
+    best = summarise_document(document(FLOOD, id="flood"), Length(sentences=1)).sentences[0].text
+    assert flood["sentences"] == [best] and len(best.split()) > 2
     assert run(["summarize", str(articles), "--jsonl", "-n", "2", "--words", "30"]) == 2
 
 

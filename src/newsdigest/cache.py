@@ -28,7 +28,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,14 @@ def _remove_old_layout(folder: Path) -> bool:
     return not folder.exists()
 
 
+@dataclass(frozen=True)
+class CacheConfig:
+    """Where a build keeps its caches, and how long it waits for another build writing them."""
+
+    folder: Path
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS
+
+
 class Store:
     """Checksummed JSON entries by key, in the SQLite file ``<folder>.sqlite``.
 
@@ -116,8 +124,9 @@ class Store:
     when done.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS):
         self.folder = Path(folder)
+        self.lock_timeout = lock_timeout
         self.path = self.folder.with_suffix(".sqlite")
         self.hits = self.misses = self.rebuilt = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +147,7 @@ class Store:
             self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_SECONDS)
+        db = sqlite3.connect(self.path, timeout=self.lock_timeout)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # cache data: a lost last commit only costs time
         db.execute(
@@ -151,7 +160,8 @@ class Store:
         return db
 
     def get(self, key: str, decode=lambda payload: payload):
-        """``decode(payload)`` of the entry, or None when absent or not trustworthy (then it is rebuilt)."""
+        """``decode(payload)`` of the entry, or None when absent or not trustworthy (then it is
+        rebuilt)."""
         if self._db is None:
             self.misses += 1
             return None
@@ -191,7 +201,7 @@ class Store:
             self.commit()
 
     def commit(self) -> None:
-        if not self._pending:
+        if not self._pending or self._db is None:
             return
         try:
             with self._db:  # one transaction: committed on leaving
@@ -225,7 +235,8 @@ class Store:
 
 
 def encode(value):
-    """Summary, SentenceRef, dict, tuple and plain values as JSON that ``decode`` reverses exactly."""
+    """Summary, SentenceRef, dict, tuple and plain values as JSON that ``decode`` reverses
+    exactly."""
     if isinstance(value, SentenceRef):
         return {"ref": [value.article_id, value.index, value.text]}
     if isinstance(value, Summary):
@@ -304,9 +315,9 @@ def through_cache(
     return results
 
 
-def open_store(cache_dir: Path | None, kind: str) -> Store | None:
-    """The store of one kind of value (``articles``, ``stories``) under ``cache_dir``, or None."""
-    return Store(cache_dir / kind) if cache_dir else None
+def open_store(cache: CacheConfig | None, kind: str) -> Store | None:
+    """The store of one kind of value (``articles``, ``stories``), or None without a cache."""
+    return Store(cache.folder / kind, cache.lock_timeout) if cache else None
 
 
 def usage(name: str, store: Store | None) -> list[CacheUse]:

@@ -49,7 +49,8 @@ _BOILERPLATE_LINES = [
     r"Rating is available when the video has been rented\.?",
     r"This feature is not available right now\. Please try again later\.?",
     r"(?:Tweet with a location|Add a location to your Tweets)",
-    r"(?:You can add location information to your Tweets|When you tweet with a location, Twitter stores)\b.{0,300}",
+    r"(?:You can add location information to your Tweets"
+    r"|When you tweet with a location, Twitter stores)\b.{0,300}",
     r"See more of .{1,80} on Facebook\.?",
     r"These crawls are part of an effort to archive pages\b.{0,1000}",
     r"Starting in 1996, Alexa Internet has been donating their crawl data\b.{0,300}",

@@ -66,11 +66,11 @@ def _line_map(node: yaml.Node, path: tuple = (), lines: dict | None = None) -> d
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), lines)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _line_map(value_node, (*path, key), lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _line_map(item, path + (index,), lines)
+            _line_map(item, (*path, index), lines)
     return lines
 
 
@@ -80,12 +80,12 @@ def _duplicate_keys(node: yaml.Node, path: tuple = ()) -> list[tuple[tuple, int]
         seen = set()
         for key_node, value_node in node.value:
             if key_node.value in seen:
-                found.append((path + (key_node.value,), key_node.start_mark.line + 1))
+                found.append(((*path, key_node.value), key_node.start_mark.line + 1))
             seen.add(key_node.value)
-            found.extend(_duplicate_keys(value_node, path + (key_node.value,)))
+            found.extend(_duplicate_keys(value_node, (*path, key_node.value)))
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            found.extend(_duplicate_keys(item, path + (index,)))
+            found.extend(_duplicate_keys(item, (*path, index)))
     return found
 
 
@@ -142,6 +142,7 @@ _EXPECTED = {
     "int_type": "a whole number",
     "int_parsing": "a whole number",
     "float_type": "a number",
+    "float_parsing": "a number",
     "bool_type": "true or false",
     "list_type": "a list (lines starting with '- ')",
     "dict_type": "a mapping (key: value lines)",

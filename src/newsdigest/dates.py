@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .model import Article
@@ -20,7 +20,7 @@ def digest_date(articles: Iterable[Article]) -> datetime | None:
     """The date the digest stands for: SOURCE_DATE_EPOCH if set, else the newest article's date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
     return max((a.date for a in articles if a.date), default=None)
 
 

@@ -14,12 +14,11 @@ with the number of shared shingles, not with the square of the article count.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-
-import re
 
 import numpy as np
 from scipy import sparse
@@ -55,16 +54,21 @@ def shingle_sets(texts: Sequence[str]) -> list[np.ndarray]:
 
 
 def duplicate_groups(
-    texts: Sequence[str], min_containment: float = MIN_CONTAINMENT
+    texts: Sequence[str],
+    min_containment: float = MIN_CONTAINMENT,
+    block_rows: int = COPY_BLOCK_ROWS,
 ) -> list[list[int]]:
     """Groups (of two or more indices, ascending) of texts that are copies of each other."""
-    return copy_groups(shingle_sets(texts), min_containment)
+    return copy_groups(shingle_sets(texts), min_containment, block_rows)
 
 
 def copy_groups(
-    shingles: Sequence[np.ndarray], min_containment: float = MIN_CONTAINMENT
+    shingles: Sequence[np.ndarray],
+    min_containment: float = MIN_CONTAINMENT,
+    block_rows: int = COPY_BLOCK_ROWS,
 ) -> list[list[int]]:
-    """``duplicate_groups`` from each text's shingle set (``shingle_sets``)."""
+    """``duplicate_groups`` from each text's shingle set (``shingle_sets``); ``block_rows``
+    texts are compared with all others at a time."""
     if len(shingles) < 2:
         return []
     sizes = np.array([len(s) for s in shingles], dtype=np.int64)  # distinct shingles per text
@@ -82,7 +86,8 @@ def copy_groups(
     useful = shingle_ids[(counts > 1) & (counts <= MAX_POSTINGS)]
     if not len(useful):
         return []
-    # Renumber the useful shingles 0..k-1 (slicing 2**SHINGLE_BITS columns would allocate that many).
+    # Renumber the useful shingles 0..k-1 (slicing 2**SHINGLE_BITS columns would allocate that
+    # many).
     position = np.searchsorted(useful, matrix.indices)
     keep = useful[np.minimum(position, len(useful) - 1)] == matrix.indices
     rows = np.repeat(np.arange(len(shingles)), sizes)[keep]
@@ -101,8 +106,8 @@ def copy_groups(
     # A block of rows at a time, and only the pairs that pass leave numpy: a month of
     # rewritten wire copy shares millions of shingle pairs, almost none of them copies.
     columns = compact.T.tocsr()
-    for start in range(0, len(shingles), COPY_BLOCK_ROWS):
-        shared = (compact[start : start + COPY_BLOCK_ROWS] @ columns).tocoo()
+    for start in range(0, len(shingles), block_rows):
+        shared = (compact[start : start + block_rows] @ columns).tocoo()
         a, b = shared.row.astype(np.int64) + start, shared.col.astype(np.int64)
         smaller = np.minimum(sizes[a], sizes[b])
         copies = (

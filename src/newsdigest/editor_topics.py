@@ -179,11 +179,9 @@ def load_topics(folder: Path) -> list[Topic]:
     seen: dict[str, Topic] = {}
     for topic in topics:
         if topic.slug in seen:
-            path, _, line = topic.source.rpartition(":")
             errors.append(
                 ConfigError(
-                    path,
-                    int(line),
+                    *_where(topic),
                     "slug",
                     f"slug '{topic.slug}' is already used "
                     f"by {seen[topic.slug].source}; give each topic its own slug",
@@ -232,7 +230,8 @@ def find_keyword(keywords: Sequence[str], story: StoryFacts) -> re.Match | None:
     firsts = [(keyword.rstrip("*").split() or [""])[0].lower() for keyword in keywords]
     if all(w and w.isascii() for w in firsts) and not any(w in story.folded for w in firsts):
         return None
-    return keyword_pattern(keywords).search(story.text)
+    pattern = keyword_pattern(keywords)
+    return pattern.search(story.text) if pattern else None
 
 
 def _keyword_rules(rules: MatchRules, story: StoryFacts) -> list[str] | None:
@@ -327,7 +326,9 @@ def unmatched_keyword_warnings(
     """
     warnings = []
     for topic in topics:
-        for key in ("any", "all") if topic.spec else ():
+        if topic.spec is None:
+            continue
+        for key in ("any", "all"):
             for keyword in getattr(topic.spec.match, key):
                 if not any(find_keyword([keyword], s) for s in stories):
                     warnings.append(

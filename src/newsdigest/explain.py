@@ -40,14 +40,15 @@ def explain_story(digest: Digest, story: str, overrides: Overrides | None) -> li
         article = digest.articles[article_id]
         date = article.date.date().isoformat() if article.date else "date unknown"
         lines.append(
-            f"  - {article_id}: {article.title or ''} ({article.source or 'outlet unknown'}, {date})"
+            f"  - {article_id}: {article.title or ''} ({article.source or 'outlet unknown'}, "
+            f"{date})"
         )
     lines.append("\nWhy these articles are together:")
     reasons = digest.story_reasons.get(found.slug, [])
     if not reasons:
         lines.append("  - a single article: no other article was similar enough")
     lines += [f"  - {line}" for line in reasons]
-    return lines + ["\nTopics:"] + _topic_lines(digest, found)
+    return [*lines, "\nTopics:", *_topic_lines(digest, found)]
 
 
 def _topic_lines(digest: Digest, story: Story) -> list[str]:
@@ -57,7 +58,8 @@ def _topic_lines(digest: Digest, story: Story) -> list[str]:
     for topic in (topics[slug] for slug in story.topics):
         if topic.automatic:
             lines.append(
-                f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, and "
+                f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, "
+                f"and "
                 f"it shares the terms {topic.name!r} with the topic's other stories"
             )
         elif story.slug in topic.pinned:

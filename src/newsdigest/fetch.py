@@ -22,7 +22,6 @@ import hashlib
 import http.client
 import json
 import os
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -72,7 +71,8 @@ class SubscriptionError(ConfigurationError):
 
 
 def load_subscriptions(path: Path) -> list[str]:
-    """Feed URLs from a YAML file: a list, or ``feeds:`` holding a list, of URLs or ``{url: ...}``."""
+    """Feed URLs from a YAML file: a list, or ``feeds:`` holding a list, of URLs or ``{url:
+    ...}``."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -216,7 +216,7 @@ class Fetcher:
                 if response.status < 500 and response.status != 429:
                     return response
                 failure: Exception | _Response = response
-            except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as error:
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
                 failure = error
             if attempt >= self.settings.retries:
                 if isinstance(failure, _Response):

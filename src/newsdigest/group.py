@@ -221,7 +221,7 @@ def _too_far_apart(
     other_last: datetime | None,
     max_days: int,
 ) -> bool:
-    if first is None or other_first is None:
+    if first is None or other_first is None or last is None or other_last is None:
         return False
     span = max(last, other_last) - min(first, other_first)
     return span.days > max_days
@@ -262,7 +262,8 @@ def average_link(
     dates: Sequence[datetime | None],
     max_days: int,
 ) -> Grouping:
-    """Merge clusters while the best pair's mean edge weight (missing edges = 0) reaches ``threshold``."""
+    """Merge clusters while the best pair's mean edge weight (missing edges = 0) reaches
+    ``threshold``."""
     clusters = _Clusters(n, edges, dates)
     heap = [(-w, i, j) for (i, j), (w, _) in edges.items()]
     heapq.heapify(heap)
@@ -309,7 +310,8 @@ class _Clusters:
             self.best_pair[i][j] = self.best_pair[j][i] = (cosine, i, j)
 
     def mean(self, a: int, b: int) -> float | None:
-        """The mean weight over all article pairs of clusters ``a`` and ``b`` (None: no longer linked)."""
+        """The mean weight over all article pairs of clusters ``a`` and ``b`` (None: no longer
+        linked)."""
         if a not in self.members or b not in self.members or b not in self.links[a]:
             return None
         return self.links[a][b] / (len(self.members[a]) * len(self.members[b]))

@@ -25,7 +25,10 @@ from .ngrams import ngram_hashes, tfidf, word_ngram_counts
 from .settings import Settings
 
 # Speech verbs that introduce or close a quote in news copy.
-_VERBS = r"(?:said|says|told|added|stated|declared|insisted|warned|wrote|asked|explained|noted|argued|replied)"
+_VERBS = (
+    r"(?:said|says|told|added|stated|declared|insisted|warned|wrote|asked|explained|noted|argued"
+    r"|replied)"
+)
 # A name: capitalised words (titles included), with the particles names carry
 # ("al-Sharaa", "bin Salman", "van der Leyen"). Sentence-initial "al-" counts too.
 _WORD = r"(?:[A-Z][\w'’.-]*|al-\w+|el-\w+)"
@@ -248,7 +251,8 @@ class KeyTerms:
         best = row.data >= cut  # every column tied with the last candidate too
         weight = dict(zip(self.column_hashes[row.indices[best]].tolist(), row.data[best].tolist()))
         hashes, starts, sizes = ngram_hashes(tokens, (1, 2))
-        # One occurrence of each weighted n-gram (a story has thousands of n-grams, a few dozen weighted).
+        # One occurrence of each weighted n-gram (a story has thousands of n-grams, a few dozen
+        # weighted).
         found = np.flatnonzero(np.isin(hashes, self.column_hashes[row.indices[best]]))
         _, first = np.unique(hashes[found], return_index=True)
         terms = {
@@ -268,10 +272,10 @@ class KeyTerms:
             picked.append(term)
             if len(picked) >= self.limit:
                 break
-        return _surfaces(picked, self.texts[i])
+        return surfaces(picked, self.texts[i])
 
 
-def _surfaces(terms: list[str], text: str) -> list[str]:
+def surfaces(terms: list[str], text: str) -> list[str]:
     """The most frequent spelling of each lower-cased term in the text.
 
     A term is found where its words stand as whole words separated by white space, in
@@ -285,7 +289,7 @@ def _surfaces(terms: list[str], text: str) -> list[str]:
     if len(lowered) != len(
         text
     ):  # a letter whose lower case is longer ("İ"): positions would drift
-        return _surfaces_by_pattern(terms, text)
+        return surfaces_by_pattern(terms, text)
     found: dict[int, int] = {}  # start -> end of the longest term starting there
     for term in sorted(terms, key=len, reverse=True):
         words = term.split()
@@ -332,8 +336,8 @@ def _words_end(lowered: str, start: int, words: list[str]) -> int | None:
     return position
 
 
-def _surfaces_by_pattern(terms: list[str], text: str) -> list[str]:
-    """``_surfaces`` with one regular expression (for text whose lower case changes length)."""
+def surfaces_by_pattern(terms: list[str], text: str) -> list[str]:
+    """``surfaces`` with one regular expression (for text whose lower case changes length)."""
     # A look-ahead, so that overlapping terms ("Wales captain", "captain Gareth") all match.
     pattern = re.compile(
         r"(?=\b("
@@ -354,10 +358,11 @@ class Day:
 
 
 def timeline(articles: Sequence[Article], zone: ZoneInfo) -> list[Day]:
-    """Dated coverage by day in the site's time zone, oldest first; empty when it fits in one day."""
+    """Dated coverage by day in the site's time zone, oldest first; empty when it fits in one
+    day."""
     days: dict[date, list[str]] = {}
-    for article in sorted((a for a in articles if a.date), key=lambda a: (a.date, a.id)):
-        days.setdefault(local_day(article.date, zone), []).append(article.id)
+    for moment, article_id in sorted((a.date, a.id) for a in articles if a.date):
+        days.setdefault(local_day(moment, zone), []).append(article_id)
     if len(days) < 2:
         return []
     return [Day(day, tuple(ids)) for day, ids in sorted(days.items())]
@@ -365,11 +370,11 @@ def timeline(articles: Sequence[Article], zone: ZoneInfo) -> list[Day]:
 
 def first_reported(articles: Sequence[Article]) -> tuple[datetime | None, tuple[str, ...]]:
     """The earliest date of a story and the article(s) that share it, by id."""
-    dated = [a for a in articles if a.date]
+    dated = [(a.date, a.id) for a in articles if a.date]
     if not dated:
         return None, ()
-    earliest = min(a.date for a in dated)
-    return earliest, tuple(sorted(a.id for a in dated if a.date == earliest))
+    earliest = min(moment for moment, _ in dated)
+    return earliest, tuple(sorted(i for moment, i in dated if moment == earliest))
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,7 @@ def _read_file(
                 yield item
     except ReaderError as error:
         result.problems.append(Problem(origin, str(error)))
-    except Exception as error:  # noqa: BLE001 - a parser's bug must not sink the whole build
+    except Exception as error:
         reason = " ".join(str(error).split())[:200]
         result.problems.append(
             Problem(

@@ -1,33 +1,42 @@
 """Each article's nearest neighbours by cosine similarity, for the grouper, at scale.
 
 Only the top ``k`` neighbours of each article are kept, found with blocked sparse
-products (at most ``BLOCK_PAIRS`` similarities at a time, and only between articles
+products (at most ``Search.block_pairs`` similarities at a time, and only between articles
 dated within ``max_days`` of each other), so memory grows with n x k, never n x n.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 import scipy.sparse as sp
 
-# Rows per sparse product, so that one product holds at most BLOCK_PAIRS similarities
-# (about 12 bytes each): memory stays bounded however many articles come in.
-BLOCK_PAIRS = 20_000_000
-# Neighbour search: features in more than this share of articles are left out of the
-# candidate search and added back when the candidates are ranked (nearest_neighbours).
-SEARCH_MAX_DF = 0.05
-SEARCH_CANDIDATES = 2  # candidates per neighbour kept
-# Threads for the numpy and scipy work that releases the GIL: the character view beside
-# the others, and the blocked sparse products (each holds one block's product in memory).
+# Threads for the blocked sparse products (scipy's product releases the GIL; each
+# thread holds one block's product in memory).
 THREADS = min(2, os.cpu_count() or 1)
-# Below this many articles the exact search is cheap, and a "common" feature (in 5% of a
-# few dozen articles) may be what a pair shares: exact search only.
-SEARCH_MIN_ARTICLES = 1000
+
+
+@dataclass(frozen=True)
+class Search:
+    """How the neighbours are searched (the defaults are the build's)."""
+
+    # Features in more than this share of articles are left out of the candidate search
+    # and added back when the candidates are ranked.
+    max_df: float = 0.05
+    candidates: int = 2  # candidates per neighbour kept
+    # Below this many articles the exact search is cheap, and a "common" feature (in 5% of
+    # a few dozen articles) may be what a pair shares: exact search only.
+    min_articles: int = 1000
+    # Rows per sparse product, so that one product holds at most this many similarities
+    # (about 12 bytes each): memory stays bounded however many articles come in.
+    block_pairs: int = 20_000_000
+    exact: bool = False  # every pair in the window: the reference the two passes are held to
 
 
 def nearest_neighbours(
@@ -35,11 +44,12 @@ def nearest_neighbours(
     k: int,
     dates: Sequence[datetime | None] = (),
     max_days: int | None = None,
+    search: Search = Search(),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` neighbours of each row by cosine: (indices, similarities), both n x k.
 
     Missing neighbours are -1 with similarity 0. Two passes, for speed at scale:
-    candidates (``SEARCH_CANDIDATES`` times ``k``) are found on the features that are
+    candidates (``search.candidates`` times ``k``) are found on the features that are
     rare enough to tell stories apart, then ranked by their exact cosine, the
     common features' share added pair by pair. The common features (a character
     n-gram such as "tion" is in most leads) made almost every pair of articles a
@@ -49,13 +59,13 @@ def nearest_neighbours(
     """
     n = vectors.shape[0]
     frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    common = frequency > SEARCH_MAX_DF * n
-    if not common.any() or n < SEARCH_MIN_ARTICLES or n <= SEARCH_CANDIDATES * k:
-        return _top_k(vectors, k, dates, max_days)
+    common = frequency > search.max_df * n
+    if search.exact or not common.any() or n < search.min_articles or n <= search.candidates * k:
+        return _top_k(vectors, k, dates, max_days, search.block_pairs)
     rare = vectors.copy()
     rare.data[common[rare.indices]] = 0
     rare.eliminate_zeros()
-    candidates, partial = _top_k(rare, SEARCH_CANDIDATES * k, dates, max_days)
+    candidates, partial = _top_k(rare, search.candidates * k, dates, max_days, search.block_pairs)
     exact = partial + pair_products(vectors[:, np.flatnonzero(common)].tocsr(), candidates)
     indices = np.full((n, k), -1, dtype=np.int64)
     sims = np.zeros((n, k), dtype=np.float32)
@@ -94,7 +104,7 @@ def pair_products(vectors: sp.csr_matrix, candidates: np.ndarray) -> np.ndarray:
     scratch = np.zeros(vectors.shape[1], dtype=np.float32)
     indptr, indices, data = vectors.indptr, vectors.indices, vectors.data
     bounds = np.flatnonzero(np.diff(first, prepend=-1, append=n + 1))
-    for start, end in zip(bounds[:-1], bounds[1:]):
+    for start, end in itertools.pairwise(bounds):
         i = first[start]
         columns = indices[indptr[i] : indptr[i + 1]]
         scratch[columns] = data[indptr[i] : indptr[i + 1]]
@@ -114,10 +124,12 @@ def pair_products(vectors: sp.csr_matrix, candidates: np.ndarray) -> np.ndarray:
 def _top_k(
     vectors: sp.csr_matrix,
     k: int,
-    dates: Sequence[datetime | None] = (),
-    max_days: int | None = None,
+    dates: Sequence[datetime | None],
+    max_days: int | None,
+    block_pairs: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` neighbours of each row by the product of these vectors (see ``nearest_neighbours``).
+    """Top-``k`` neighbours of each row by the product of these vectors
+    (see ``nearest_neighbours``).
 
     Time blocking: rows are taken in date order, a block at a time, and compared
     only with articles dated within ``max_days`` of the block (and with undated
@@ -134,7 +146,7 @@ def _top_k(
     dated_order = order[days[order] > 0]
     dated_days = days[dated_order]
     undated = order[days[order] == 0]
-    block = max(50, min(n, BLOCK_PAIRS // max(n, 1)))
+    block = max(50, min(n, block_pairs // max(n, 1)))
 
     def search(start: int) -> None:  # one block of rows; blocks write disjoint rows
         rows = order[start : start + block]

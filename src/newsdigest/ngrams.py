@@ -36,7 +36,7 @@ _WORD_END, _TEXT_END = "\x00", "\x01"
 
 # Text is processed this many code points at a time, so the temporary arrays stay
 # small (a few tens of MB) however many texts come in.
-_CHUNK_CHARS = 2_000_000
+CHUNK_CHARS = 2_000_000
 
 
 def _unmarked(text: str) -> str:
@@ -47,12 +47,14 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
-def _chunks(pieces: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
-    """(index of the first text, texts) in runs of about ``_CHUNK_CHARS`` characters."""
+def _chunks(
+    pieces: Sequence[str], chunk_chars: int = CHUNK_CHARS
+) -> Iterable[tuple[int, list[str]]]:
+    """(index of the first text, texts) in runs of about ``chunk_chars`` characters."""
     start, size = 0, 0
     for i, piece in enumerate(pieces):
         size += len(piece) + 1
-        if size >= _CHUNK_CHARS:
+        if size >= chunk_chars:
             yield start, list(pieces[start : i + 1])
             start, size = i + 1, 0
     if start < len(pieces):
@@ -75,7 +77,10 @@ def _count_matrix(
 
 
 def char_ngram_counts(
-    texts: Sequence[str], sizes: Sequence[int] = (3, 4, 5), buckets: int | None = None
+    texts: Sequence[str],
+    sizes: Sequence[int] = (3, 4, 5),
+    buckets: int | None = None,
+    chunk_chars: int = CHUNK_CHARS,
 ) -> sp.csr_matrix:
     """Character n-grams within words, lower-cased (scikit-learn's ``char_wb``).
 
@@ -91,8 +96,10 @@ def char_ngram_counts(
     padded = [
         f" {' '.join(_unmarked(t).lower().split()).replace(' ', f' {_WORD_END} ')} " for t in texts
     ]
-    rows_parts, hash_parts, blocks = [], [], []
-    for first, chunk in _chunks(padded):
+    rows_parts: list[np.ndarray] = []
+    hash_parts: list[np.ndarray] = []
+    blocks: list[sp.csr_matrix] = []
+    for first, chunk in _chunks(padded, chunk_chars):
         codes = _codes(_TEXT_END.join(chunk))
         boundary = (codes <= 1).astype(np.int64)
         crossings = np.concatenate([[0], np.cumsum(boundary)])
@@ -193,7 +200,9 @@ def _avalanche(hashes: np.ndarray) -> np.ndarray:
     return hashes ^ (hashes >> np.uint64(31))
 
 
-def _list_token_hashes(token_lists: Iterable[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, int]:
+def _list_token_hashes(
+    token_lists: Iterable[Sequence[str]], chunk_chars: int = CHUNK_CHARS
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Every token's hash, the index of the list it is in, and the number of lists.
     ``token_lists`` is read once (it may be a generator)."""
     sizes: list[int] = []
@@ -204,7 +213,9 @@ def _list_token_hashes(token_lists: Iterable[Sequence[str]]) -> tuple[np.ndarray
             joined.append(_WORD_END.join(tokens))
     owner = np.repeat(np.arange(len(sizes)), np.asarray(sizes, dtype=np.int64))
     hashes = (
-        np.concatenate([_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined)])
+        np.concatenate(
+            [_token_hashes(_WORD_END.join(chunk))[1] for _, chunk in _chunks(joined, chunk_chars)]
+        )
         if joined
         else np.zeros(0, dtype=np.uint64)
     )
@@ -215,6 +226,7 @@ def word_ngram_counts(
     token_lists: Iterable[Sequence[str]],
     ngram_range: tuple[int, int] = (1, 1),
     with_hashes: bool = False,
+    chunk_chars: int = CHUNK_CHARS,
 ):
     """Word n-grams (up to bigrams) of already tokenised texts, one row per text.
 
@@ -228,7 +240,7 @@ def word_ngram_counts(
     if not 1 <= low <= high <= 2:
         raise ValueError("word n-grams are unigrams and/or bigrams")
     rows_parts, hash_parts = [], []
-    hashes, text_of_token, n = _list_token_hashes(token_lists)
+    hashes, text_of_token, n = _list_token_hashes(token_lists, chunk_chars)
     if low == 1:
         rows_parts.append(text_of_token)
         hash_parts.append(hashes)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .cache import CacheConfig
 from .dates import digest_date, local_day, within
 from .dedupe import collapse_duplicates
 from .editor_topics import load_topics, unmatched_topic_warnings
@@ -23,7 +24,7 @@ from .ingest import ingest
 from .model import Digest
 from .overrides import load_overrides, without_takedowns
 from .permalinks import Registry
-from .prepare import prepare_articles
+from .prepare import BATCH, prepare_articles
 from .settings import Settings
 from .stories import find_stories, summarise_stories
 from .summarise import Length
@@ -37,8 +38,9 @@ class Options:
     """How a build runs (not what it makes): where, and with which caches."""
 
     executor: Executor = Executor()
-    cache_dir: Path | None = None
+    cache: CacheConfig | None = None
     registry: Registry | None = None  # stories keep these slugs; Digest.registry is the updated one
+    batch: int = BATCH  # articles per task of the per-article stage
 
 
 def build_digest(
@@ -62,7 +64,8 @@ def build_digest(
         read.articles,
         Length(sentences=settings.summary_sentences),
         options.executor,
-        options.cache_dir,
+        options.cache,
+        options.batch,
     )
     problems = read.problems + per_article.problems
     features = per_article.features
@@ -86,7 +89,7 @@ def build_digest(
         {i: f.scores for i, f in features.items()},
         settings,
         options.executor,
-        options.cache_dir,
+        options.cache,
     )
     progress(f"topics: {len(stories)} stories")
     facts = [story_facts(s, by_id) for s in stories]

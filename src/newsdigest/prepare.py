@@ -15,11 +15,10 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 
-from .cache import entry_key, open_store, through_cache, usage
+from .cache import CacheConfig, entry_key, open_store, through_cache, usage
 from .clean import clean_article
 from .dedupe import shingle_sets
 from .executor import Executor
@@ -88,7 +87,7 @@ def prepare_articles(
     articles: Sequence[Article],
     length: Length | None = None,
     executor: Executor = Executor(),
-    cache_dir: Path | None = None,
+    cache: CacheConfig | None = None,
     batch: int = BATCH,
 ) -> PerArticle:
     """Every article prepared, in input order; an article with no text left is reported, not kept.
@@ -99,7 +98,7 @@ def prepare_articles(
     settings_key = json.dumps(
         {"summary_sentences": length.sentences if length else None, "ranker": DEFAULT_RANKER}
     )
-    store = open_store(cache_dir, "articles")
+    store = open_store(cache, "articles")
 
     def compute(indices: list[int]) -> Iterator[Prepared]:
         todo = [articles[i] for i in indices]

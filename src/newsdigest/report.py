@@ -27,11 +27,12 @@ class BuildReport:
         return (
             f"read {digest.files_read} files: {len(digest.articles)} articles in "
             f"{len(digest.stories)} stories, {len(digest.topics)} topics; "
-            f"{counts['repaired']} repaired, {counts['skipped']} skipped, {counts['merged']} merged as copies; "
+            f"{counts['repaired']} repaired, {counts['skipped']} skipped, {counts['merged']} "
+            f"merged as copies; "
             f"{self.pages} pages in {self.docs}"
         )
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         digest = self.digest
         return {
             "files_read": digest.files_read,

@@ -12,20 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 
-from .cache import decode, encode, group_key, open_store, through_cache, usage
+from .cache import CacheConfig, decode, encode, group_key, open_store, through_cache, usage
 from .executor import Executor
-from .group import GroupSettings, Grouping, article_names, group_with_reasons
+from .group import Grouping, GroupSettings, article_names, group_with_reasons
 from .model import Article, CacheUse, Document, Problem, SentenceRef, Story
 from .overrides import Overrides, apply_overrides
 from .permalinks import Registry, stable_slugs
 from .settings import Settings
 from .slugs import make_slug
-from .summarise import Length, story_summary_and_exclusives
+from .summarise import Length, StoryResult, story_summary_and_exclusives
 
 
-def date_key(article: Article) -> tuple:
+def date_key(article: Article) -> tuple[bool, datetime, str]:
     """Oldest first; undated articles after dated ones; the id keeps the order total."""
     return (article.date is None, article.date or datetime.min, article.id)
 
@@ -43,7 +42,7 @@ def new_story(members: Sequence[Document], taken: set[str]) -> Story:
     )
 
 
-def story_rank(story: Story, articles: dict[str, Article]) -> tuple:
+def story_rank(story: Story, articles: dict[str, Article]) -> tuple[int, int, bool, float, str]:
     """Top stories first: most outlets, then most articles, then newest; the slug breaks ties."""
     members = [articles[i] for i in story.article_ids]
     outlets = {a.source for a in members if a.source} | {o for a in members for o in a.also_in}
@@ -153,7 +152,7 @@ def summarise_stories(
     scores: dict[str, Sequence[float]],
     settings: Settings,
     executor: Executor = Executor(),
-    cache_dir: Path | None = None,
+    cache: CacheConfig | None = None,
 ) -> tuple[list[Story], dict[str, tuple[SentenceRef, ...]], list[CacheUse]]:
     """Each story with its summary; what each outlet adds (article id -> sentences only it
     reports); how the story cache was used.
@@ -166,9 +165,9 @@ def summarise_stories(
     name = f"{function.__module__}.{function.__qualname__}"
     arguments = (Length(sentences=settings.story_summary_sentences), settings.exclusive_sentences)
     groups = [[documents[i] for i in s.article_ids] for s in stories]
-    store = open_store(cache_dir, "stories")
+    store = open_store(cache, "stories")
 
-    def compute(indices: list[int]) -> list:
+    def compute(indices: list[int]) -> list[StoryResult]:
         return executor.map(
             function, [(groups[i], [scores[d.id] for d in groups[i]]) for i in indices], *arguments
         )

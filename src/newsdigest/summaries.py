@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .ingest import ingest
@@ -45,11 +46,12 @@ def _article_field(article: Article, name: str) -> object:
 
 
 def read_entries(path: Path) -> Entries:
-    """Every input item of ``path`` (an article file, a folder, a JSON Lines file), in input order."""
+    """Every input item of ``path`` (an article file, a folder, a JSON Lines file), in input
+    order."""
     read = ingest([path])
     per_article = prepare_articles(read.articles)
     entries = [
-        Entry(a.id, lambda name, a=a: _article_field(a, name), p.document)
+        Entry(a.id, partial(_article_field, a), p.document)
         for a, p in zip(read.articles, per_article.prepared)
     ]
     if path.is_file() and path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -58,7 +60,7 @@ def read_entries(path: Path) -> Entries:
             document = Document(Article(id=unread.id, text="", origin=f"{path}"), ())
             entries.insert(
                 unread.position,
-                Entry(unread.id, lambda name, item=unread.fields: item.get(name), document),
+                Entry(unread.id, unread.fields.get, document),
             )
     return Entries(entries, read.problems, per_article.problems)
 

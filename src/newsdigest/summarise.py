@@ -210,7 +210,8 @@ def select(scores: np.ndarray, sentences: Sequence[str], length: Length) -> list
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
     if length.words is None:
         return order[: max(0, length.sentences)]
-    chosen, used = [], 0
+    chosen: list[int] = []
+    used = 0
     for index in order:
         words = len(sentences[index].split())
         if chosen and used + words > length.words:
@@ -265,15 +266,15 @@ class StorySentences:
         self.offsets = np.cumsum([0] + [len(d.sentences) for d in documents])
         self.texts = [text for d in documents for text in d.sentences]
         self.owner = np.repeat(np.arange(len(documents)), np.diff(self.offsets))
-        self.matrix = overlap_vectors(self.texts) if self.texts else None
+        self.matrix = matrix = overlap_vectors(self.texts) if self.texts else None
         # Transposed once: each product below would otherwise transpose the whole story.
-        self.columns = self.matrix.T.tocsr() if self.texts else None
+        self.columns = columns = matrix.T.tocsr() if matrix is not None else None
         # Every pair at once when that is small: a story's summary and exclusives ask
         # for a dozen rows or more, and each small sparse product costs more in
         # scipy's checks than in arithmetic. Row by row (the same numbers) for huge stories.
         self.all_pairs = (
-            (self.matrix @ self.columns).toarray()
-            if self.texts and len(self.texts) <= DENSE_STORY_SENTENCES
+            (matrix @ columns).toarray()
+            if matrix is not None and len(self.texts) <= DENSE_STORY_SENTENCES
             else None
         )
 
@@ -284,6 +285,7 @@ class StorySentences:
         """(len(rows), all sentences) cosine similarities, dense."""
         if self.all_pairs is not None:
             return self.all_pairs[list(rows)]
+        assert self.matrix is not None and self.columns is not None, "a story without sentences"
         return (self.matrix[list(rows)] @ self.columns).toarray()
 
 
@@ -381,9 +383,13 @@ def exclusive_sentences(
     return result
 
 
+# A story's summary, and for each article the sentences only it reports.
+StoryResult = tuple[Summary, dict[str, tuple[SentenceRef, ...]]]
+
+
 def story_summary_and_exclusives(
     story: tuple[Sequence[Document], Sequence[Sequence[float]]], length: Length, per_article: int
-) -> tuple[Summary, dict[str, tuple[SentenceRef, ...]]]:
+) -> StoryResult:
     """Both story-level results of ``(documents, their scores)`` from one set of sentence
     vectors (the build's story stage)."""
     documents, scores = story

@@ -80,7 +80,7 @@ def _editor_members(
     members: dict[str, list[str]] = {t.slug: [] for t in editor_topics}
     for story, story_fact in zip(stories, facts):
         for topic in editor_topics:
-            by_rule = bool(topic.spec) and topic_matches(topic.spec, story_fact)
+            by_rule = topic.spec is not None and topic_matches(topic.spec, story_fact)
             if by_rule:
                 matched[topic.slug].append(story.slug)
             if by_rule or story.slug in topic.pinned:

@@ -115,6 +115,7 @@ def build(
     verbose,
 ):
     """Build the digest: Markdown pages and build/mkdocs.yml for `mkdocs build`."""
+    from ..cache import CacheConfig
     from ..executor import Executor
     from ..permalinks import load_registry, save_registry
     from ..pipeline import Options, build_digest
@@ -131,7 +132,7 @@ def build(
         settings,
         topics_dir or Path(settings.topics_dir),
         progress=console.info,
-        options=Options(executor, None if no_cache else cache_dir, registry),
+        options=Options(executor, None if no_cache else CacheConfig(cache_dir), registry),
     )
     for use in digest.caches:
         if use.removed:
@@ -139,7 +140,8 @@ def build(
     for use in digest.caches:
         if use.name == "article":
             console.detail(
-                f"article cache: {use.hits} hits, {use.misses} misses, {use.rebuilt} damaged entries rebuilt"
+                f"article cache: {use.hits} hits, {use.misses} misses, {use.rebuilt} damaged "
+                f"entries rebuilt"
             )
         else:
             console.detail(
@@ -170,7 +172,8 @@ def build(
     "inputs",
     multiple=True,
     type=click.Path(exists=True, path_type=Path),
-    help="Also try the topic rules and overrides on this input: warn about rules that match nothing.",
+    help="Also try the topic rules and overrides on this input: warn about rules that match "
+    "nothing.",
 )
 @verbosity_options
 def check(settings_file, topics_dir, inputs, quiet, verbose):

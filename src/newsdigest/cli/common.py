@@ -44,7 +44,7 @@ def verbosity_options(func: F) -> F:
 
 def settings_option(
     help: str | None = "Digest settings YAML (defaults when absent).",
-) -> Callable[[F], F]:  # noqa: A002
+) -> Callable[[F], F]:
     return click.option(
         "--settings",
         "settings_file",

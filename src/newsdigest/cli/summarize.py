@@ -33,7 +33,8 @@ from .common import settings_option, verbosity_options
     "--by",
     "by_field",
     default=None,
-    help="One story summary per distinct value of this field (e.g. label), as the site builds them.",
+    help="One story summary per distinct value of this field (e.g. label), as the site builds "
+    "them.",
 )
 @settings_option(help="Digest settings YAML, as for build (defaults when absent).")
 @verbosity_options

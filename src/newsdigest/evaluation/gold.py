@@ -140,7 +140,8 @@ class GoldDocuments:
         """What was not scored, for the reader of the figures."""
         if not self.skipped:
             return None
-        return f"{data}: {len(self.skipped)} article(s) skipped and not scored (e.g. {self.skipped[0]})"
+        skipped = len(self.skipped)
+        return f"{data}: {skipped} article(s) skipped and not scored (e.g. {self.skipped[0]})"
 
 
 def gold_documents(data: Path, skip_flagged: bool = False) -> GoldDocuments:
@@ -170,7 +171,8 @@ def gold_documents(data: Path, skip_flagged: bool = False) -> GoldDocuments:
 def story_documents(
     gold: Sequence[GoldArticle], stories: Sequence[GoldStory], by_field: str
 ) -> list[list[Document]]:
-    """Each gold story's articles, in the order the site puts a story's articles (oldest first, then id)."""
+    """Each gold story's articles, in the order the site puts a story's articles (oldest first,
+    then id)."""
     from ..stories import date_key
 
     members: dict[str, list[Document]] = {}

@@ -87,6 +87,7 @@ def average_link_baseline(
         scores = score(list(labels), gold)
         if best is None or scores.f1 > best[1].f1:
             best = (float(threshold), scores)
+    assert best is not None, "no thresholds to try"
     return best
 
 
@@ -156,7 +157,8 @@ def purity(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> float:
 
 @dataclass
 class StoryEvaluation:
-    """What ``newsdigest eval stories`` measured, newsdigest first, then baselines and the ceiling."""
+    """What ``newsdigest eval stories`` measured, newsdigest first, then baselines and the
+    ceiling."""
 
     data: Path
     articles: int

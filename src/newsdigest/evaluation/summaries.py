@@ -188,10 +188,17 @@ def article_systems(
     }
     if with_baselines:
         for name, ranker in baselines(seed).items():
-            systems[name] = lambda i, ranker=ranker: extract(
-                ranker, documents[i].sentences, lengths[i]
-            )
+            systems[name] = _extractor(ranker, documents, lengths)
     return systems
+
+
+def _extractor(
+    ranker: Extractor, documents: Sequence[Document], lengths: Sequence[Length]
+) -> Callable[[int], list[str]]:
+    def summary(i: int) -> list[str]:
+        return extract(ranker, documents[i].sentences, lengths[i])
+
+    return summary
 
 
 def reference_words(reference: Sequence[str]) -> int:
@@ -292,13 +299,15 @@ class SummaryEvaluation:
         return self.results[0].figures()
 
     def failures(self) -> list[str]:
-        """What fails the gate whatever the floors: a story summary that repeats itself or leaves source order."""
+        """What fails the gate whatever the floors: a story summary that repeats itself or leaves
+        source order."""
         return [f"story summaries: {v} {k}" for k, v in (self.checks or {}).items() if v]
 
 
 @dataclass(frozen=True)
 class SummaryTask:
-    """What ``eval summaries`` scores: which items, at which budget (one per option of the command)."""
+    """What ``eval summaries`` scores: which items, at which budget (one per option of the
+    command)."""
 
     label: str | None = None  # only articles with this label
     skip_flagged: bool = False  # leave out rows flagged duplicate_of or is_boilerplate
@@ -340,7 +349,8 @@ class SummaryTask:
 def evaluate_summaries(
     data: Path, task: SummaryTask, slice_text: str | None = None
 ) -> SummaryEvaluation:
-    """ROUGE of newsdigest and the baselines on gold ``data`` (articles, or stories with ``task.clusters``)."""
+    """ROUGE of newsdigest and the baselines on gold ``data`` (articles, or stories with
+    ``task.clusters``)."""
     from .gold import EvalDataError
 
     gold = load_articles(data)

@@ -23,13 +23,15 @@ class TopicEvaluation:
 
     def table(self) -> str:
         return (
-            f"{self.data}: {self.articles} articles, {self.categories} gold categories, {self.stories} stories, "
+            f"{self.data}: {self.articles} articles, {self.categories} gold categories, "
+            f"{self.stories} stories, "
             f"{self.topics} automatic topics\nNMI {self.nmi:.1f}  purity {self.purity:.1f}"
         )
 
 
 def evaluate_topics(data: Path) -> tuple[TopicEvaluation, str | None]:
-    """The build's grouping, then automatic topics over its stories, scored against the gold ``label``."""
+    """The build's grouping, then automatic topics over its stories, scored against the gold
+    ``label``."""
     from sklearn.metrics import normalized_mutual_info_score
 
     from ..group import GroupSettings, group_documents

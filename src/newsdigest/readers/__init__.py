@@ -14,7 +14,9 @@ from pathlib import Path
 
 from ..model import Article
 
-Reader = Callable[[Path, str, "ReadContext"], Iterator["Article | Note"]]
+# A reader yields articles, notes of what it repaired, and errors of parts it could not
+# read (a bad line of a JSON Lines file) while it reads the rest.
+Reader = Callable[[Path, str, "ReadContext"], Iterator["Article | Note | ReaderError"]]
 
 
 class ReaderError(Exception):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -77,7 +77,7 @@ def _entry_date(entry) -> datetime | None:
         value = entry.get(f"{key}_parsed")
         if value:
             try:
-                return parse_date(datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc))
+                return parse_date(datetime.fromtimestamp(calendar.timegm(value), tz=UTC))
             except (ReaderError, OverflowError, ValueError, OSError):
                 return None
     return None

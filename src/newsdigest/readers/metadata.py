@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 
 from . import ReaderError
@@ -52,7 +52,7 @@ def parse_date(value: object) -> datetime | None:
     else:
         raise ReaderError(f"date {value!r} is a {_kind(value)}, expected a date string")
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     # A news date outside these years is a typo or a placeholder (0001-01-01), and at
     # the ends of datetime's range a time-zone conversion would overflow.
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
@@ -68,7 +68,9 @@ def _kind(value: object) -> str:
         return "true/false value"
     if isinstance(value, (int, float)):
         return "number"
-    return {dict: "mapping", list: "list"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "mapping"
+    return "list" if isinstance(value, list) else type(value).__name__
 
 
 def parse_url(value: object) -> str | None:

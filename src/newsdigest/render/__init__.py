@@ -20,7 +20,7 @@ from .feeds import write_feeds
 from .layout import Site, topic_page
 from .markup import excerpt, md_escape, safe_url
 from .mkdocs import SiteInfo, read_mkdocs_config, write_mkdocs_config
-from .pages import Pages, all_pages, make_environment
+from .pages import STORY_PAGES_PER_TASK, Pages, all_pages, make_environment
 
 __all__ = ["excerpt", "md_escape", "safe_url", "write_site"]
 
@@ -33,15 +33,18 @@ def write_site(
     mkdocs_base: Path,
     site_dir: Path | None = None,
     executor: Executor = Executor(),
+    pages_per_task: int = STORY_PAGES_PER_TASK,
 ) -> list[Path]:
-    """Write the Markdown pages, feeds and ``mkdocs.yml`` into ``out_dir``; return the pages written.
+    """Write the Markdown pages, feeds and ``mkdocs.yml`` into ``out_dir``; return the pages
+    written.
 
     ``out_dir/docs`` is replaced whole, so a story that left the input leaves no stale page.
-    The executor's processes render the story pages (the same pages whatever the number).
+    The executor's processes render the story pages, ``pages_per_task`` at a time (the same
+    pages whatever the numbers).
     """
     config = read_mkdocs_config(mkdocs_base)
     site = Site(digest, settings)
-    pages = all_pages(Pages(site, make_environment(templates, settings)), executor)
+    pages = all_pages(Pages(site, make_environment(templates, settings)), executor, pages_per_task)
     docs = out_dir / "docs"
     if docs.exists():
         shutil.rmtree(docs)

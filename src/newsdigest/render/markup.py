@@ -84,7 +84,7 @@ def when(moment: datetime | None, zone: ZoneInfo) -> str:
     return f'<time datetime="{moment.isoformat()}">{shown}</time>'
 
 
-def front_matter(**values) -> str:
+def front_matter(**values: object) -> str:
     values = {k: v for k, v in values.items() if v}
     if not values:
         return ""
@@ -112,4 +112,5 @@ def coverage_phrase(articles: list[Article]) -> str:
         if len(counts) == 1
         else f"{sum(counts.values())} from {plural(len(counts), 'outlet')}"
     )
-    return f"{total}: {known}, {unknown} from {'an unknown outlet' if unknown == 1 else 'unknown outlets'}"
+    others = "an unknown outlet" if unknown == 1 else "unknown outlets"
+    return f"{total}: {known}, {unknown} from {others}"

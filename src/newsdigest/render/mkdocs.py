@@ -21,7 +21,7 @@ def read_mkdocs_config(path: Path) -> dict:
         pass
 
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - SafeLoader subclass
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
     return data if isinstance(data, dict) else {}
 
 
@@ -75,7 +75,7 @@ def write_mkdocs_config(
         {"Outlets": "outlets/index.md"},
         {"Archive": "archive/index.md"},
     ]
-    config = {
+    config: dict[str, object] = {
         "INHERIT": os.path.relpath(mkdocs_base.resolve(), out_dir.resolve()),
         "docs_dir": "docs",
         "site_dir": os.path.relpath(site_dir.resolve(), out_dir.resolve()),

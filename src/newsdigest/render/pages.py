@@ -87,19 +87,19 @@ class Pages:
     def __post_init__(self) -> None:
         digest, settings = self.site.digest, self.site.settings
         self.topics = {t.slug: t for t in digest.topics}
-        self.context = dict(
-            digest=digest,
-            site=self.site,
-            topics=self.topics,
-            date=self.site.date,
-            settings=settings,
-            outlets=lambda s: outlet_names(digest.story_articles(s)),
-            coverage=lambda s: coverage_phrase(digest.story_articles(s)),
-            newest=self.site.newest,
-            front_matter=front_matter,
-            html_text=html_text,
-            budget=lambda: QuoteBudget(digest, settings.max_article_share),
-        )
+        self.context = {
+            "digest": digest,
+            "site": self.site,
+            "topics": self.topics,
+            "date": self.site.date,
+            "settings": settings,
+            "outlets": lambda s: outlet_names(digest.story_articles(s)),
+            "coverage": lambda s: coverage_phrase(digest.story_articles(s)),
+            "newest": self.site.newest,
+            "front_matter": front_matter,
+            "html_text": html_text,
+            "budget": lambda: QuoteBudget(digest, settings.max_article_share),
+        }
 
     def render(self, template: str, **values: object) -> str:
         return self.env.get_template(template).render(**values, **self.context)
@@ -148,7 +148,9 @@ class Pages:
         return pages
 
 
-def all_pages(pages: Pages, executor: Executor) -> dict[str, str]:
+def all_pages(
+    pages: Pages, executor: Executor, per_task: int = STORY_PAGES_PER_TASK
+) -> dict[str, str]:
     """Every page: story pages on forked processes (most of a site) while this one renders
     the listing pages; then the redirects of old story URLs."""
     stories = pages.site.stories
@@ -156,7 +158,7 @@ def all_pages(pages: Pages, executor: Executor) -> dict[str, str]:
     story_pages = executor.fork_map(
         lambda i: pages.story(stories[i]),
         len(stories),
-        STORY_PAGES_PER_TASK,
+        per_task,
         meanwhile=lambda: listings.update(pages.listings()),
     )
     digest = pages.site.digest
