@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from newsdigest.cli import run
+from test_search import indexed_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -157,19 +158,18 @@ def test_mkdocs_builds_strict_and_search_finds_the_names(built):
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    index = json.loads(
-        (built / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
-    )
-    story_docs = [d for d in index["docs"] if d["location"].startswith("stories/")]
-    text = " ".join(d["title"] + " " + d["text"] for d in story_docs)
+    # Search is Pagefind's (tests/test_search.py): the story page gives it the names,
+    # and only story, topic and outlet pages are indexed, one result per story.
+    pages = indexed_pages(built / "site")
+    text = " ".join(p["text"] for path, p in pages.items() if path.startswith("stories/"))
     for name in ("al-Sharaa", "al-Shareh", "Putin", "Kremlin"):
         assert name in text, name
-    # Sections that repeat excerpts (quotes, what each outlet adds, story cards on the
-    # listing pages) stay out of the index: one result per story, a smaller index.
-    locations = {d["location"] for d in index["docs"]}
-    assert any(loc.endswith("#summary") for loc in locations)
-    assert not any(loc.endswith(("#key-quotes", "#what-each-outlet-adds")) for loc in locations)
-    assert not any(loc.startswith("topics/") and "#" in loc for loc in locations)
+    assert "Key quotes" not in text and "What each outlet adds" not in text
+    assert all(
+        path.startswith(("stories/", "topics/", "outlets/")) and not path.endswith("s/index.html")
+        for path in pages
+    )
+    assert (built / "site" / "pagefind" / "pagefind.js").exists()
     home = (built / "site" / "index.html").read_text(encoding="utf-8")
     assert 'data-md-color-scheme="slate"' in home  # the light/dark toggle
     assert "fonts.googleapis.com" not in home

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from newsdigest.cli import run
 from newsdigest.render import md_escape
+from test_search import indexed_pages
 
 MIXED = Path(__file__).parent / "fixtures" / "mixed"
 
@@ -71,9 +72,10 @@ def test_mixed_folder_builds_end_to_end(root, tmp_path, capsys):
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    search = json.loads((out / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text = " ".join(d["text"] for d in search["docs"])
-    assert "Mountain Tribune" in text and "Larch Valley" in text
+    pages = indexed_pages(out / "site")  # what Pagefind's search holds
+    text = " ".join(p["text"] for p in pages.values())
+    outlets = {o for p in pages.values() for o in p["filters"].get("outlet", [])}
+    assert "Mountain Tribune" in outlets and "Mountain Tribune" in text and "Larch Valley" in text
 
 
 def test_mixed_build_is_byte_identical_twice(root, tmp_path):
