@@ -65,6 +65,9 @@ CORPUS ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../shared/corpus)
 FLOORS := eval/floors.yml
 GATE    = $(BIN)/newsdigest eval summaries --no-baselines --floors $(FLOORS)
 eval: $(STAMP) eval-stories corpus
+	$(BIN)/newsdigest eval quotes eval/quote_labels.jsonl --corpus $(CORPUS) --floors $(FLOORS) --gate quotes
+	$(BIN)/newsdigest eval quotes eval/quote_labels_holdout.jsonl --corpus $(CORPUS) --floors $(FLOORS) \
+	  --gate quotes-holdout
 	$(GATE) --gate summaries-cnndm $(CORPUS)/frank_cnndm_xsum/articles.jsonl --label cnndm -n 3
 	$(GATE) --gate summaries-bbc $(CORPUS)/bbc_news_summary/articles.jsonl --skip-flagged -n 5 --slice ::4
 	$(GATE) --gate summaries-stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged --words 250 \

@@ -15,8 +15,8 @@ import pytest
 
 from helpers import document
 from newsdigest.cli import run
-from newsdigest.highlights import find_quotes, key_quotes
 from newsdigest.model import Article
+from newsdigest.quotes import find_quotes, key_quotes
 from newsdigest.render.markup import coverage_phrase, excerpt
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -106,7 +106,7 @@ def test_story_page_sections(docs):
     page = story_page(docs, "aldwick")
     assert "**First reported by** [Coastal Herald](#article-1)" in page
     assert "- **2026-03-02**: [Coastal Herald](#article-1), [Daily Ledger](#article-2)" in page
-    assert "— Mayor Elena Marsh, as quoted by [Coastal Herald]" in page
+    assert "— Elena Marsh, as quoted by [Coastal Herald]" in page
     assert "— Rafael Osei, as quoted by [Northern Wire]" in page
     adds = page.split("## What each outlet adds")[1].split("\n## ")[0]
     assert "The city council will hold an emergency meeting" in adds  # only Northern Wire has it
@@ -158,7 +158,8 @@ def test_quotes_get_the_speaker_only_when_the_text_names_one():
         'His coach Irina Baltes said: "He plays with the calm of a player twice his age."'
     )
     quotes = find_quotes(doc)
-    assert [q.speaker for q in quotes] == ["Mayor Elena Marsh", None, "Irina Baltes"]
+    # the title is no part of the name
+    assert [q.speaker for q in quotes] == ["Elena Marsh", None, "Irina Baltes"]
     assert quotes[0].text == "We will rebuild the old bridge before the winter comes"
     assert key_quotes([doc], 2)[1].speaker == "Irina Baltes"  # named speakers first
     run_on = document(

@@ -191,3 +191,30 @@ def eval_topics(data, floors, gate, quiet, verbose):
         console.info(note)
     click.echo(result.table())
     _gate(floors, gate, result.figures(), "nmi: 75.0", data)
+
+
+@eval_group.command(name="quotes")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="The corpus folder the labels' sentences come from (e.g. ../shared/corpus).",
+)
+@click.option(
+    "--errors",
+    is_flag=True,
+    help="Also list each wrong or missed speaker (id, expected, found, first words).",
+)
+@floor_options
+def eval_quotes(labels, corpus, errors, floors, gate):
+    """Who the quotes are credited to, against hand LABELS (eval/quote_labels.jsonl):
+    precision, recall and the share of quotes with a named speaker."""
+    from ..evaluation.quotes import evaluate_quotes
+
+    check_gate_options(floors, gate)
+    result = evaluate_quotes(labels, corpus)
+    click.echo(result.table(errors))
+    for line in result.missing_lines():
+        click.echo(line, err=True)
+    _gate(floors, gate, result.figures(), "precision: 97.0", labels, result.failures())
