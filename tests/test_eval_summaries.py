@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from helpers import seed_documents
+from helpers import document, seed_documents
 from newsdigest.cli import run
 from newsdigest.evaluation.gate import check_floors
 from newsdigest.evaluation.gold import reference_sentences
+from newsdigest.evaluation.lead_comparison import dangling_openers, lead_comparison
 from newsdigest.evaluation.summaries import (
     Rouge,
     SplitterTokenizer,
@@ -70,6 +71,62 @@ def test_evaluate_averages_per_item_and_scales_to_percent():
     assert result.mean("rouge1") == pytest.approx(100 * (1.0 + 1 / 3) / 2)
     assert result.figures()["rouge2"] == pytest.approx(50.0)
     assert result.per_second() > 0
+    # The first sentence against the reference's first: here each summary is one sentence.
+    assert result.opening() == pytest.approx(result.mean("rouge1"))
+    [two] = evaluate(
+        [(["The cat sat.", "It purred."], ())], {"two": lambda i: ["A dog barked.", "The cat sat."]}
+    )
+    assert two.opening() == 0.0 and two.mean("rouge1") > 0
+
+
+def test_dangling_openers_are_counted_where_the_sentence_before_is_missing():
+    sentences = [
+        "The council closed the bridge on Monday.",
+        "It will reopen in May.",
+        "Drivers must detour.",
+        "'But the shops will suffer,' a trader said.",
+        "Heathrow said flights were not affected.",
+    ]
+    assert dangling_openers([0, 1, 2], sentences) == 0  # "It" follows its sentence
+    assert dangling_openers([1, 2], sentences) == 1  # opens the summary without it
+    assert dangling_openers([0, 3], sentences) == 1  # the quote opens with "But"
+    assert dangling_openers([0, 2, 4], sentences) == 0  # "Heathrow" is a name, not "He"
+    assert dangling_openers([], sentences) == 0
+
+
+def test_lead_comparison_on_articles_where_newsdigest_is_and_is_not_the_lead():
+    news = document(
+        "The council approved a new budget for road repairs on Monday.\n"
+        "The budget for road repairs covers every district of the city.\n"
+        "Road repairs start in the city centre next month, the council said.\n"
+        "It rained.",
+        id="news",
+    )
+    captioned = document(
+        "Road crews at work in the city centre on Monday The council approved road repairs.\n"
+        "The budget for road repairs covers every district of the city.\n"
+        "Road repairs start in the city centre next month, the council said.\n"
+        "He said the budget for road repairs was the largest in a decade.",
+        id="captioned",
+    )
+    references = [["The council approved a budget for road repairs."]] * 2
+    figures = lead_comparison([news, captioned], references, [Length(sentences=2)] * 2)
+    # The glued caption is passed over in the second article only: it differs from LEAD-2 there.
+    assert figures["differs_from_lead"] == 50.0
+    assert (
+        figures["differs_rouge1"] < figures["lead_differs_rouge1"]
+    )  # the reference is the captioned lead
+    assert figures["differs_margin_rouge1"] == pytest.approx(
+        figures["differs_rouge1"] - figures["lead_differs_rouge1"]
+    )
+    assert (
+        figures["dangling_openers"]
+        == figures["lead_dangling_openers"]
+        == figures["dangling_margin"]
+        == 0.0
+    )
+    empty = lead_comparison([], [], [])
+    assert empty["differs_from_lead"] == 0.0 and empty["dangling_openers"] == 0.0
 
 
 def test_lead_takes_the_first_sentences_within_the_budget():
@@ -148,13 +205,13 @@ def test_reference_sentences_prefer_the_given_split():
 def gold(tmp_path):
     """A tiny gold set: the seeds with their own lead sentences as reference, plus text written here."""
     rows = []
-    for document in seed_documents():
+    for seed in seed_documents():
         rows.append(
             {
-                "id": document.id,
-                "text": document.article.text,
+                "id": seed.id,
+                "text": seed.article.text,
                 "label": "seed",
-                "summary_sentences": list(document.sentences[:2]),
+                "summary_sentences": list(seed.sentences[:2]),
             }
         )
     rows.append(
@@ -197,10 +254,12 @@ def test_eval_prints_every_system_on_the_same_articles(gold, capsys):
     assert run(["eval", "summaries", str(path), "--skip-flagged", "-n", "2"]) == 0
     out = capsys.readouterr().out
     assert "3 articles (flagged rows skipped), budget 2 sentences" in out
-    lines = {line.split("  ")[0].strip(): line for line in out.splitlines()[2:]}
+    lines = {line.split("  ")[0].strip(): line for line in out.splitlines()[2:7]}
     assert set(lines) == {"newsdigest", "lead", "random (seed 1)", "sumy textrank", "sumy lexrank"}
     # The references are the leads, so LEAD-2 is perfect.
     assert lines["lead"].split()[1:4] == ["100.00", "100.00", "100.00"]
+    # How newsdigest differs from the lead, and the dangling openers of both.
+    assert "newsdigest differs from LEAD-2 on " in out and "dangling openers" in out
 
 
 def test_eval_label_filter_and_stories(gold, capsys):
@@ -218,6 +277,7 @@ def test_eval_label_filter_and_stories(gold, capsys):
         "newsdigest story summaries: 0 repeated, 0 near-duplicate pairs, 0 out of source order"
         in out
     )
+    assert "first sentence, R-1 against the reference's first: newsdigest " in out
 
 
 def test_gate_fails_below_a_floor_and_passes_above(gold, tmp_path, capsys):

@@ -1,11 +1,23 @@
 import numpy as np
 
 from helpers import document, seed_documents
-from newsdigest.summarise import (
-    Length,
+from newsdigest.rankers import (
+    DEFAULT_RANKER,
+    RANKERS,
+    aboutness,
     central_lead,
     centrality,
+    edited_lead,
+    keep_antecedents,
+    leans_on_previous,
+    not_news,
+    specifics,
+)
+from newsdigest.summarise import (
+    Length,
+    StorySentences,
     exclusive_sentences,
+    story_opening,
     summarise_document,
     summarise_story,
 )
@@ -129,7 +141,9 @@ def test_ranker_blends_lead_and_centrality_and_penalises_short_lines():
     assert int(np.argmax(scores)) == 0  # the lead, central enough, wins with its head start
     assert scores[3] > scores[2]  # later but more central
     assert int(np.argmin(scores)) == 5  # a two-word caption comes last
-    summary = summarise_document(document(" ".join(ROADS)), Length(sentences=3))
+    summary = summarise_document(
+        document(" ".join(ROADS)), Length(sentences=3), ranker="central-lead"
+    )
     assert [s.index for s in summary.sentences] == [0, 1, 3]
 
 
@@ -138,19 +152,17 @@ def test_kept_ranker_scores_are_reused_and_match_a_fresh_ranking():
 
     doc = document(FLOOD)
     prepared = prepare_article(doc.article, Length(sentences=3))
-    assert np.allclose(
-        prepared.scores, central_lead(prepared.document.sentences)
-    )  # the default ranker's
+    assert DEFAULT_RANKER == "edited-lead"
+    sentences = prepared.document.sentences
+    assert np.allclose(prepared.scores, RANKERS[DEFAULT_RANKER](sentences))  # the default ranker's
     assert summarise_story([doc], Length(sentences=2), [prepared.scores]) == summarise_story(
         [doc], Length(sentences=2)
     )
-    # The story stage ranks by the scores it is given: reversed scores pick the last sentences.
-    reversed_scores = [float(i) for i in range(len(doc.sentences))]
-    picked = [
-        ref.index
-        for ref in summarise_story([doc], Length(sentences=2), [reversed_scores]).sentences
-    ]
-    assert picked == [len(doc.sentences) - 2, len(doc.sentences) - 1]
+    # The story stage ranks by the scores it is given: with sentence 2 first and 4 next, it
+    # opens with 2 and takes 4; nothing before its opening follows it (source order).
+    kept = [0.9, 0.8, 1.0, 0.1, 0.95, 0.2]
+    picked = [ref.index for ref in summarise_story([doc], Length(sentences=2), [kept]).sentences]
+    assert picked == [2, 4]
 
 
 BRIDGE = [
@@ -170,5 +182,134 @@ def test_a_central_one_line_remark_loses_to_a_sentence_of_news():
     scores = central_lead(BRIDGE)
     assert centrality(BRIDGE)[3] > centrality(BRIDGE)[4]
     assert scores[4] > scores[3]
-    summary = summarise_document(document(" ".join(BRIDGE)), Length(sentences=3))
+    summary = summarise_document(
+        document(" ".join(BRIDGE)), Length(sentences=3), ranker="central-lead"
+    )
     assert [s.index for s in summary.sentences] == [0, 2, 4]
+
+
+# --- edited-lead, the default ranker: the lead less what is not news ---
+
+COLLAPSE = [
+    "Nobody expected a quiet stroll by the water to end like this.",
+    "A footbridge over the river at Marlow collapsed on Sunday, injuring four walkers.",
+    "The footbridge over the river had been closed for repairs and reopened last spring.",
+    "Engineers from the county council are inspecting the footbridge and the river banks.",
+    "Councillor Ann Price said the collapse of the footbridge would be investigated.",
+    "The four walkers were taken to Wycombe Hospital with minor injuries.",
+]
+
+
+def indices(sentences, n=3, ranker=DEFAULT_RANKER):
+    summary = summarise_document(document("\n".join(sentences)), Length(sentences=n), ranker=ranker)
+    return [s.index for s in summary.sentences]
+
+
+def test_the_lead_is_the_summary_when_it_is_news():
+    assert indices(ROADS) == [0, 1, 2]
+    scores = edited_lead(ROADS)
+    # Scores are 1/(1 + position) for news, so two articles' scores compare by position.
+    assert scores[0] == 1.0 and scores[1] == 0.5 and list(scores) == sorted(scores, reverse=True)
+    assert list(edited_lead([])) == []
+
+
+def test_an_opener_that_is_not_about_the_article_gives_way_to_the_next_sentence():
+    about = aboutness(COLLAPSE)
+    assert about[0] == 0.0 and min(about[1:4]) > 0.1  # shares no term with the rest
+    assert list(not_news(COLLAPSE)) == [True, False, False, False, False, False]
+    assert indices(COLLAPSE) == [1, 2, 3]
+    # An opener in words of its own that names who and where is news: it stays.
+    named = [
+        "Jo Baker, 54, was first on the scene at dawn, Thames Valley Police said.",
+        *COLLAPSE[1:],
+    ]
+    assert aboutness(named)[0] < 0.05 and specifics(named[0]) == 5 and not not_news(named)[0]
+    assert indices(named) == [0, 1, 2]
+
+
+def test_a_question_opener_gives_way():
+    asked = ["Is the footbridge over the river at Marlow safe to use?", *COLLAPSE[1:]]
+    assert not_news(asked)[0]
+    assert indices(asked) == [1, 2, 3]
+
+
+def test_captions_and_furniture_go_last():
+    caption = "Wreckage: The broken deck lies in the river at Marlow on Sunday The council closed the path."
+    glued = [
+        COLLAPSE[1],
+        caption,
+        COLLAPSE[2],
+        "Scroll down to watch the rescue",
+        COLLAPSE[3],
+        COLLAPSE[4],
+    ]
+    scores = edited_lead(glued)
+    assert scores[1] < -1 and scores[3] < -1  # below every other sentence
+    assert indices(glued) == [0, 2, 4]
+    assert indices(glued, n=6) == [0, 1, 2, 3, 4, 5]  # all of them when asked for all
+
+
+def test_a_sentence_that_leans_on_the_one_before_never_ranks_above_it():
+    assert leans_on_previous("He said the bridge would reopen.")
+    assert leans_on_previous("'But we will rebuild it,' she said.")
+    assert leans_on_previous("The company denied the claim.")
+    assert not leans_on_previous("Helen Smith said the bridge would reopen.")  # a name, not "He"
+    assert not leans_on_previous("There were four walkers on the bridge.")
+    scores = keep_antecedents(
+        np.array([0.2, 1.0, 0.5, 0.9]), ["A bridge fell.", "He saw it.", "But then.", "Rain."]
+    )
+    assert scores[0] > scores[1] > scores[2] and scores[3] == 0.9
+    # The teaser goes, and so does the sentence that only makes sense after it.
+    teaser = [COLLAPSE[0], "But it did, for four walkers on Sunday.", *COLLAPSE[1:]]
+    assert indices(teaser) == [2, 3, 4]
+
+
+def test_story_summary_opens_with_the_lead_the_outlets_agree_on():
+    angle = document(
+        "Market traders in Marlow counted their losses on Wednesday as the high street stayed shut. "
+        "Some shops expect to stay closed for a month.",
+        id="a",
+    )
+    first = document(
+        "The River Thames burst its banks at Marlow on Tuesday, flooding 300 homes. "
+        "Firefighters rescued families from upper floors.",
+        id="b",
+    )
+    second = document(
+        "The Thames burst its banks in Marlow on Tuesday and flooded 300 homes, the council said. "
+        "Forecasters expect more rain on Thursday.",
+        id="c",
+    )
+    docs = [angle, first, second]
+
+    def ranked(documents):
+        return [RANKERS[DEFAULT_RANKER](d.sentences) for d in documents]
+
+    opening = story_opening(docs, ranked(docs), StorySentences(docs))
+    assert opening in ((1, 0), (2, 0))
+    summary = summarise_story(docs, Length(sentences=3))
+    keys = [(["a", "b", "c"].index(s.article_id), s.index) for s in summary.sentences]
+    assert keys[0] == opening and keys == sorted(keys)  # it comes first, in source order
+    # Two articles: the first one's lead.
+    assert story_opening(docs[:2], ranked(docs[:2]), StorySentences(docs[:2])) == (0, 0)
+    # The stage's kept scores decide the opening as they decide the rest.
+    pair = [angle, first]
+    assert story_opening(pair, [ranked([angle])[0], [0.0, 1.0]], StorySentences(pair)) == (0, 0)
+    assert story_opening([first], [[0.0, 1.0]], StorySentences([first])) == (0, 1)
+
+
+def test_story_summary_skips_a_sentence_whose_antecedent_was_not_taken():
+    one = document(
+        "Mayor Ann Price opened the new footbridge in Marlow on Monday. "
+        "The bridge cost four million pounds.",
+        id="one",
+    )
+    other = document(
+        "Mayor Ann Price opened the new footbridge at Marlow on Monday. "
+        "She thanked the engineers who built it.",
+        id="other",
+    )
+    summary = summarise_story([one, other], Length(sentences=3))
+    # The other outlet's lead repeats the first one's and is left out; "She thanked ..."
+    # would then follow "The bridge cost ...", so it is left out too.
+    assert [(s.article_id, s.index) for s in summary.sentences] == [("one", 0), ("one", 1)]

@@ -44,6 +44,8 @@ LOCK_TIMEOUT_SECONDS = 60
 STAGE_MODULES = (
     "clean.py",
     "sentences.py",
+    "captions.py",
+    "rankers.py",
     "summarise.py",
     "dedupe.py",
     "group.py",

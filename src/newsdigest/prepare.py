@@ -24,8 +24,9 @@ from .dedupe import shingle_sets
 from .executor import Executor
 from .group import article_names
 from .model import Article, CacheUse, Document, Problem, SentenceRef, Summary
+from .rankers import DEFAULT_RANKER, RANKERS
 from .sentences import split_sentences
-from .summarise import DEFAULT_RANKER, RANKERS, Length, summarise_document
+from .summarise import Length, summarise_document
 
 # Articles per task: large enough that sending a batch costs little next to
 # processing it (~2 ms an article), small enough to spread evenly over the workers.

@@ -1,76 +1,24 @@
-"""Summarise: extractive TF-IDF sentence ranking, per article and per story.
+"""Summarise: extractive summaries of an article and of a story, from the sentences a
+ranker (``newsdigest.rankers``) scores, within a length budget.
 
 A summary depends only on its own article (a story summary only on its story's
-articles) and the settings: the TF-IDF model is fitted on those sentences alone,
-so adding unrelated articles to the input never changes a summary.
-
-Rankers are small interchangeable functions registered by name, so the CLI and
-the evaluator can run any of them side by side.
+articles) and the settings, so adding unrelated articles to the input never changes
+a summary.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .model import Document, SentenceRef, Summary
 from .ngrams import char_ngram_counts, tfidf
+from .rankers import DEFAULT_RANKER, RANKERS, leans_on_previous
 
 DEFAULT_SENTENCES = 3
-
-# Ranker: sentences of one document -> one score per sentence (higher is better).
-Ranker = Callable[[Sequence[str]], np.ndarray]
-
-_WORD = re.compile(r"(?u)\b\w[\w'-]*\w\b|\b\w\b")
-
-
-# Sentence-by-term matrices up to this many cells (8 MB) are dense; larger ones sparse.
-DENSE_CELLS = 1_000_000
-
-
-def _vectorise(sentences: Sequence[str]) -> np.ndarray | csr_matrix | None:
-    """Sentence-by-term TF-IDF rows fitted on these sentences only (None if no terms).
-
-    The same weighting as scikit-learn's ``TfidfVectorizer(sublinear_tf=True,
-    stop_words="english")`` (1 + log tf, smooth idf, L2-normalised rows), built
-    directly and dense: an article has tens of sentences and a few hundred terms,
-    where a vectorizer object, and even a scipy sparse matrix, cost more in
-    overhead than the ranking itself (the per-article stage is most of a build).
-    """
-    # Columns in order of first use (as a vectorizer's would be if it kept that order):
-    # the order the row sums below add up in, so it must not depend on anything else.
-    vocabulary: dict[str, int] = {}
-    token_columns: list[int] = []
-    token_rows: list[int] = []
-    for row, sentence in enumerate(sentences):
-        words = [w for w in _WORD.findall(sentence.lower()) if w not in ENGLISH_STOP_WORDS]
-        token_columns.extend([vocabulary.setdefault(w, len(vocabulary)) for w in words])
-        token_rows.extend([row] * len(words))
-    if not vocabulary:  # only stop words, or no words at all
-        return None
-    n, width = len(sentences), len(vocabulary)
-    # Each (sentence, term) cell's count: one sort of the cell numbers, not a Counter per sentence.
-    cells, counts = np.unique(
-        np.asarray(token_rows, dtype=np.int64) * width + token_columns, return_counts=True
-    )
-    rows, columns = cells // width, cells % width
-    document_frequency = np.bincount(columns, minlength=width)
-    idf = np.log((1.0 + n) / (1.0 + document_frequency)) + 1.0
-    data = (1.0 + np.log(counts.astype(float))) * idf[columns]
-    if n * width > DENSE_CELLS:  # a book-length text: stay sparse
-        weights = csr_matrix((data, (rows, columns)), shape=(n, width))
-        norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return csr_matrix(weights.multiply(1.0 / norms[:, None]))
-    weights = np.zeros((n, width))
-    weights[rows, columns] = data
-    norms = np.sqrt((weights * weights).sum(axis=1, keepdims=True))
-    return np.divide(weights, norms, out=np.zeros_like(weights), where=norms > 0)
 
 
 def overlap_vectors(sentences: Sequence[str]) -> csr_matrix:
@@ -83,113 +31,6 @@ def overlap_vectors(sentences: Sequence[str]) -> csr_matrix:
     scikit-learn's vectorizer made that the slowest stage at 10,000 articles.
     """
     return tfidf(char_ngram_counts(sentences))
-
-
-# The ranker's defaults, chosen on the development halves of ../shared/corpus/
-# (CNN/DailyMail rows of frank_cnndm_xsum at 3 sentences, bbc_news_summary at 5;
-# BENCHMARKS.md has the figures and commands). The same for every input.
-#
-# LEAD_WEIGHT: weight of the position prior 1/(1+position) against centrality
-# (scaled to at most 1 within the article). The two reference sets pull apart:
-# CNN/DailyMail highlights follow the lead (LEAD-3 is best there), the BBC
-# references are the most central sentences (position after the first barely
-# matters). Every weight trades one for the other; measured R-1 (CNN/DM, BBC)
-# with the short-line penalty below at 10 words:
-#   0.0 -> 32.8, 75.0    0.4 -> 34.1, 73.7   0.6 -> 34.4, 72.7   0.7 -> 35.3, 72.3
-#   0.8 -> 35.4, 71.7    1.0 -> 35.9, 70.7    pure lead -> 40.6, 55.1
-# Raising SHORT_WORDS from 10 to 15 (below) gave BBC back about half a point at
-# no cost on CNN/DM, so 0.7 now keeps BBC where 0.6 had it (72.75 against sumy
-# TextRank's 71.34) and takes CNN/DM from 34.4 to 35.3. At 0.8 the BBC margin
-# over TextRank shrinks to ~0.9 R-1, at 1.0 to 0.1: too thin to hold on unseen
-# data.
-# Tried and dropped (same measure, CNN/DM / BBC R-1):
-# - PacSum-style directed centrality (Zheng & Lapata 2019): a sentence scores by
-#   its links to later sentences minus lambda times its links to earlier ones.
-#   It is a lead prior in another form and lies on the same frontier: links to
-#   later sentences only, no prior -> 37.3 / 65.8; before-weight -2 plus prior
-#   0.6 -> 40.7 / 55.3 (level with LEAD-3, loses BBC like LEAD-5); before-weight 0.5,
-#   no prior -> 35.6 / 71.3. Thresholding edges at beta*(max-min)+min (beta 0.3,
-#   0.6) lowered both sets.
-# - A flat bonus for the first 3 or 4 sentences (a window prior): the window of 3
-#   with weight 0.4 over links-to-later-sentences centrality beats LEAD-3
-#   (40.6 / 19.2 / 37.2) but only because it is LEAD-3 at a 3-sentence budget;
-#   BBC falls to 63. Small windows on top of the shipped ranker sit on the same
-#   frontier (0.1 -> 35.1 / 71.5).
-# - Penalising sentences that open with a quote mark or end with "?": rare in
-#   both reference sets, but the ranker already avoids them in the top 3 on
-#   CNN/DM (-0.1) and BBC lost 0.6 (penalty 0.2).
-# - Earlier: a multiplicative prior, exp(-position/tau), MMR inside an article,
-#   PageRank instead of degree (see centrality).
-LEAD_WEIGHT = 0.7
-# Length normalisation: none beyond this penalty. Sentences under SHORT_WORDS
-# words are datelines, bylines, captions, one-line quotes and asides more often
-# than news: in both reference sets they are chosen less often than average
-# (BBC: 31% of 10-14-word sentences are in the reference against 40% overall,
-# 12% under 10 words; CNN/DM oracle: 7% against 10%). A cut at 15 rather than
-# 10 words gained BBC 0.5 R-1 at equal CNN/DM (12 and 17 words did no better);
-# the penalty's size hardly matters between 0.2 and 0.4. Scaling by length
-# (len**0.25) helped BBC (+1.8) but cost CNN/DM, whose short references reward
-# shorter sentences.
-SHORT_WORDS = 15
-SHORT_PENALTY = 0.3
-
-
-def centrality(sentences: Sequence[str]) -> np.ndarray:
-    """How central each sentence is to its article, scaled to [0, 1].
-
-    The sentence's degree in the article's TF-IDF similarity graph, where each
-    edge counts the square root of the cosine similarity. The root compresses
-    strong links, so a sentence related to many others beats one that merely
-    repeats one other sentence (a Daily Mail caption restating the lead, a quote
-    given twice). Measured on the development data: plain cosine degree gave
-    CNN/DailyMail R-1 32.0 / BBC 73.2, the root 32.8 / 74.8; PageRank on the
-    same graph (TextRank-style) did worse than degree (BBC 72.5).
-    """
-    n = len(sentences)
-    matrix = _vectorise(sentences)
-    if matrix is None:
-        return np.zeros(n)
-    if isinstance(matrix, csr_matrix):
-        similarity = (matrix @ matrix.T).tocsr()  # sparse: only sentences sharing a term
-        similarity.data = np.sqrt(np.clip(similarity.data, 0.0, None))
-        degree = np.asarray(similarity.sum(axis=1)).ravel() - similarity.diagonal()
-    else:
-        similarity = np.sqrt(np.clip(matrix @ matrix.T, 0.0, None))
-        degree = similarity.sum(axis=1) - np.diagonal(similarity)  # no sentence links to itself
-    top = degree.max()
-    return degree / top if top > 0 else np.zeros(n)
-
-
-def central_lead(sentences: Sequence[str]) -> np.ndarray:
-    """Centrality plus a position prior, minus a penalty for very short sentences.
-
-    Why additive: centrality is comparable across articles only after scaling, and
-    the prior then adds a fixed head start to the lead, so a clearly central
-    sentence late in the article can still win. Why 1/(1+position): the news lead
-    is its first sentences, and the benefit falls off quickly after them.
-    """
-    n = len(sentences)
-    if n == 0:
-        return np.zeros(0)
-    position = np.arange(n)
-    words = np.array([len(s.split()) for s in sentences])
-    return (
-        centrality(sentences)
-        + LEAD_WEIGHT / (1.0 + position)
-        - SHORT_PENALTY * (words < SHORT_WORDS)
-    )
-
-
-def lead(sentences: Sequence[str]) -> np.ndarray:
-    """The first sentences first: the classic news baseline."""
-    return -np.arange(len(sentences), dtype=float)
-
-
-RANKERS: dict[str, Ranker] = {
-    "central-lead": central_lead,
-    "lead": lead,
-}
-DEFAULT_RANKER = "central-lead"
 
 
 @dataclass(frozen=True)
@@ -289,6 +130,33 @@ class StorySentences:
         return (self.matrix[list(rows)] @ self.columns).toarray()
 
 
+def story_opening(
+    documents: Sequence[Document], scores: Sequence[Sequence[float]], story: StorySentences
+) -> tuple[int, int]:
+    """(doc index, sentence index) of the sentence that best states the story's event.
+
+    Each article's top-ranked sentence is its statement of the news (for the default
+    ranker: its lead, less captions and openers that are not news); of these, the
+    one closest to the other articles' (character n-gram cosine, mean over the other
+    articles) is what the outlets agree happened. Ties, and every story of one or two
+    articles, go to the earlier article. Multi-News development stories, 250 words: the
+    summary's first sentence scores R-1 23.57 against the reference's first sentence
+    this way, 22.43 always opening with the first article's lead, 21.3 with no choice
+    of opening. The price is what comes before the opening in source order and so
+    cannot be picked: the whole summary's R-1 is 44.22 against 44.65 opening with the
+    first article's lead (on the first 60 stories, 43.24 against 42.80).
+    """
+    tops = [
+        (d, int(np.argmax(scores[d]))) for d, document in enumerate(documents) if document.sentences
+    ]
+    if len(tops) < 3:
+        return tops[0]
+    rows = [story.row(d, s) for d, s in tops]
+    similarity = story.similarity_to(rows)[:, rows]
+    agreement = (similarity.sum(axis=1) - np.diagonal(similarity)) / (len(tops) - 1)
+    return tops[int(np.argmax(agreement))]  # the first of equals
+
+
 def summarise_story(
     documents: Sequence[Document],
     length: Length = Length(),
@@ -297,29 +165,52 @@ def summarise_story(
 ) -> Summary:
     """Summary of a story across its articles, without repeating what two outlets both said.
 
-    Sentences are ranked within their own article (so each article's lead and
-    central sentences stand out), then picked best first across articles, skipping
-    any sentence too similar to one already picked. The result follows the sources:
-    articles in story order, sentences in document order. ``scores[d]``: the default
-    ranker's scores of ``documents[d]``, when the per-article stage made them.
+    It opens with what happened: the first sentence picked is ``story_opening``, and
+    since the summary keeps source order (articles in story order, sentences in
+    document order), nothing that comes before it in that order is picked after it.
+    The rest are picked best first by their rank within their own article (so each
+    article's lead stands out), skipping any sentence too similar to one already
+    picked, and any that leans on a sentence before it (``leans_on_previous``) that
+    was not picked. ``scores[d]``: the default ranker's scores of ``documents[d]``,
+    when the per-article stage made them.
     """
     story = story or StorySentences(documents)
     if not story.texts:
         return Summary(())
+    if scores is None:
+        scores = [list(RANKERS[DEFAULT_RANKER](d.sentences)) for d in documents]
+    opening = story_opening(documents, scores, story)
     candidates: list[tuple[float, int, int]] = []  # (score, doc index, sentence index)
     for d, document in enumerate(documents):
-        ranked = scores[d] if scores is not None else RANKERS[DEFAULT_RANKER](document.sentences)
-        candidates.extend((float(ranked[s]), d, s) for s in range(len(document.sentences)))
+        candidates.extend(
+            (float(scores[d][s]), d, s) for s in range(len(document.sentences)) if (d, s) > opening
+        )
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    chosen = _pick(documents, story, [opening] + [(d, s) for _, d, s in candidates], length)
+    return Summary(
+        tuple(SentenceRef(documents[d].id, s, documents[d].sentences[s]) for d, s in sorted(chosen))
+    )
+
+
+def _pick(
+    documents: Sequence[Document],
+    story: StorySentences,
+    order: Sequence[tuple[int, int]],
+    length: Length,
+) -> list[tuple[int, int]]:
+    """The sentences taken in ``order`` within the budget: none too close to one already
+    taken, none that leans on a sentence before it that was not taken."""
     # The closest any picked sentence comes to each sentence, updated as sentences are
     # picked: one row of similarities per pick instead of one comparison per candidate.
     closest = np.full(len(story.texts), -1.0)
     picked_texts: set[str] = set()
     chosen: list[tuple[int, int]] = []
     used_words = 0
-    for _, d, s in candidates:
+    for d, s in order:
         text = documents[d].sentences[s]
         if closest[story.row(d, s)] >= REDUNDANCY_THRESHOLD or text in picked_texts:
+            continue
+        if chosen and s > 0 and (d, s - 1) not in chosen and leans_on_previous(text):
             continue
         words = len(text.split())
         if length.words is not None and chosen and used_words + words > length.words:
@@ -332,10 +223,7 @@ def summarise_story(
         if length.words is not None and used_words >= length.words:
             break
         closest = np.maximum(closest, story.similarity_to([story.row(d, s)])[0])
-    chosen.sort()
-    return Summary(
-        tuple(SentenceRef(documents[d].id, s, documents[d].sentences[s]) for d, s in chosen)
-    )
+    return chosen
 
 
 # A sentence is news only one outlet has when nothing the others wrote comes this

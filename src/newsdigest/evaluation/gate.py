@@ -24,7 +24,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..configfile import ConfigError, ConfigInvalid, load_yaml, validate
 from ..errors import NewsdigestError
 
-FIGURE_NAMES = {"rouge1": "R-1", "rouge2": "R-2", "rougeLsum": "R-Lsum"}
+# How the gate's messages name a figure (the key otherwise).
+FIGURE_NAMES = {
+    "rouge1": "R-1",
+    "rouge2": "R-2",
+    "rougeLsum": "R-Lsum",
+    "differs_from_lead": "share of articles not summarised as LEAD-k (%)",
+    "differs_margin_rouge1": "R-1 over LEAD-k where they differ",
+    "differs_margin_rouge2": "R-2 over LEAD-k where they differ",
+    "differs_margin_rougeLsum": "R-Lsum over LEAD-k where they differ",
+    "dangling_margin": "dangling openers under LEAD-k's (points)",
+    "opening_rouge1": "first-sentence R-1",
+}
 FINGERPRINT = r"^sha256:[0-9a-f]{16}$"
 
 

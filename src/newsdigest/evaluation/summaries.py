@@ -28,7 +28,6 @@ from ..summarise import Length, select, summarise_document, summarise_story
 from .gold import GoldArticle, load_articles, load_stories, story_documents
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
-FIGURE_NAMES = {"rouge1": "R-1", "rouge2": "R-2", "rougeLsum": "R-Lsum"}
 
 # An extractor ranks the sentences of one text: indices, best first. The budget
 # (summarise.select) then decides how many of them are taken.
@@ -125,6 +124,12 @@ class SystemResult:
     name: str
     scores: dict[str, list[float]] = field(default_factory=lambda: {t: [] for t in ROUGE_TYPES})
     seconds: float = 0.0
+    # R-1 F1 of the summary's first sentence against the reference's first sentence, per
+    # item: does the summary open with what the reference opens with (the event)?
+    openings: list[float] = field(default_factory=list)
+
+    def opening(self) -> float:
+        return 100.0 * sum(self.openings) / len(self.openings) if self.openings else 0.0
 
     def mean(self, rouge_type: str) -> float:
         values = self.scores[rouge_type]
@@ -170,6 +175,8 @@ def evaluate(
             result.seconds += time.perf_counter() - start
             for rouge_type, value in rouge(reference, summary).items():
                 result.scores[rouge_type].append(value)
+            first = rouge(reference[:1], summary[:1])["rouge1"] if reference and summary else 0.0
+            result.openings.append(first)
         results.append(result)
     return results
 
@@ -279,24 +286,35 @@ class SummaryEvaluation:
 
     heading: str  # what was scored, with which budget
     results: list[SystemResult]
-    checks: dict[str, int] | None = (
-        None  # story summaries: repeated, near-duplicate, out-of-order sentences
-    )
+    # Story summaries: repeated, near-duplicate, out-of-order sentences.
+    checks: dict[str, int] | None = None
+    # Articles: how newsdigest differs from LEAD-k (lead_comparison.lead_comparison).
+    against_lead: dict[str, float] | None = None
+    k: str = "k"  # the k of LEAD-k, for the table
 
     def table(self) -> str:
-        lines = [
-            self.heading,
-            format_table(self.results, len(self.results[0].scores[ROUGE_TYPES[0]])),
-        ]
+        from .lead_comparison import format_lead_comparison
+
+        items = len(self.results[0].scores[ROUGE_TYPES[0]])
+        lines = [self.heading, format_table(self.results, items)]
+        if self.against_lead is not None:
+            lines.append(format_lead_comparison(self.against_lead, items, self.k))
         if self.checks is not None:
             lines.append(
                 "newsdigest story summaries: "
                 + ", ".join(f"{v} {k}" for k, v in self.checks.items())
             )
+            lines.append(
+                "first sentence, R-1 against the reference's first: "
+                + ", ".join(f"{r.name} {r.opening():.2f}" for r in self.results)
+            )
         return "\n".join(lines)
 
     def figures(self) -> dict[str, float]:
-        return self.results[0].figures()
+        figures = {**self.results[0].figures(), **(self.against_lead or {})}
+        if self.checks is not None:
+            figures["opening_rouge1"] = round(self.results[0].opening(), 2)
+        return figures
 
     def failures(self) -> list[str]:
         """What fails the gate whatever the floors: a story summary that repeats itself or leaves
@@ -368,8 +386,13 @@ def evaluate_summaries(
         )
     filters = task.filters(slice_text)
     heading = f"{data}: {items.what}{f' ({filters})' if filters else ''}, budget {task.budget()}"
+    k = str(task.length.sentences) if not (task.length.words or task.match_reference) else "k"
     return SummaryEvaluation(
-        heading, evaluate([(r, ()) for r in items.references], items.systems), items.checks()
+        heading,
+        evaluate([(r, ()) for r in items.references], items.systems),
+        items.checks(),
+        items.against_lead(),
+        k,
     )
 
 
@@ -379,15 +402,22 @@ class _Items:
     references: list[tuple[str, ...]]
     systems: dict[str, Callable[[int], list[str]]]
     checks: Callable[[], dict[str, int] | None] = lambda: None
+    against_lead: Callable[[], dict[str, float] | None] = lambda: None
 
 
 def _article_items(chosen: Sequence[GoldArticle], task: SummaryTask) -> _Items:
     articles = [a for a in chosen if a.reference][task.part][: task.limit]
+    from .lead_comparison import lead_comparison
+
     references = [a.reference for a in articles]
-    systems = article_systems(
-        [a.document for a in articles], task.lengths(references), task.seed, task.baselines
+    documents, lengths = [a.document for a in articles], task.lengths(references)
+    systems = article_systems(documents, lengths, task.seed, task.baselines)
+    return _Items(
+        f"{len(articles)} articles",
+        references,
+        systems,
+        against_lead=lambda: lead_comparison(documents, references, lengths),
     )
-    return _Items(f"{len(articles)} articles", references, systems)
 
 
 def _story_items(chosen: Sequence[GoldArticle], task: SummaryTask) -> _Items:
