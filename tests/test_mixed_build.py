@@ -76,6 +76,15 @@ def test_mixed_folder_builds_end_to_end(root, tmp_path, capsys):
     text = " ".join(p["text"] for p in pages.values())
     outlets = {o for p in pages.values() for o in p["filters"].get("outlet", [])}
     assert "Mountain Tribune" in outlets and "Mountain Tribune" in text and "Larch Valley" in text
+    # The French article's story says it is in French, on the article (the page stays the
+    # site's language for its navigation and for search).
+    french = [
+        p
+        for p in (out / "site" / "stories").glob("*/index.html")
+        if "piste cyclable" in p.read_text(encoding="utf-8")
+    ]
+    [html] = [p.read_text(encoding="utf-8") for p in french]
+    assert '<div lang="fr">' in html and '<html lang="en"' in html
 
 
 def test_mixed_build_is_byte_identical_twice(root, tmp_path):

@@ -106,8 +106,12 @@ def test_story_page_sections(docs):
     page = story_page(docs, "aldwick")
     assert "**First reported by** [Coastal Herald](#article-1)" in page
     assert "- **2026-03-02**: [Coastal Herald](#article-1), [Daily Ledger](#article-2)" in page
-    assert "— Elena Marsh, as quoted by [Coastal Herald]" in page
-    assert "— Rafael Osei, as quoted by [Northern Wire]" in page
+    # The mayor's words are in the summary: not a key quote again (each sentence once).
+    summary = page.split("## Summary")[1].split("\n## ")[0]
+    quotes = page.split("## Key quotes")[1].split("\n## ")[0]
+    assert "We will not reopen the Aldwick bridge" in summary
+    assert "We will not reopen the Aldwick bridge" not in quotes
+    assert "— Rafael Osei, as quoted by [Northern Wire]" in quotes
     adds = page.split("## What each outlet adds")[1].split("\n## ")[0]
     assert "The city council will hold an emergency meeting" in adds  # only Northern Wire has it
     assert (

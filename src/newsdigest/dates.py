@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .model import Article
@@ -22,6 +23,16 @@ def digest_date(articles: Iterable[Article]) -> datetime | None:
     if epoch and epoch.strip().isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC)
     return max((a.date for a in articles if a.date), default=None)
+
+
+def localise(article: Article, zone: ZoneInfo) -> Article:
+    """An article dated by a calendar day alone (2025-10-14) stands for that day in the
+    site's time zone: it is dated at the start of that day there (00:00 in ``zone``), so
+    that pages, archives, feeds and the grouper's 7-day window all see the day the input
+    gave, in every time zone (read as 00:00 UTC, it was the day before in New York)."""
+    if not article.date_only or article.date is None:
+        return article
+    return replace(article, date=datetime.combine(article.date.date(), time(0), tzinfo=zone))
 
 
 def local_day(moment: datetime, zone: ZoneInfo) -> date:

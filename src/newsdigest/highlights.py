@@ -20,9 +20,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .dates import local_day
 from .executor import Executor
-from .model import Article, Document, Story
+from .languages import primary, stop_words, story_language
+from .model import Article, Document, SentenceRef, Story
 from .ngrams import ngram_hashes, tfidf, word_ngram_counts
-from .quotes import Quote, key_quotes
+from .quotes import Quote
+from .sections import story_sections
 from .settings import Settings
 
 # Words every news story uses; they never describe one story.
@@ -64,6 +66,14 @@ _TERM = re.compile(r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")  # words of two or more let
 _CANDIDATES = 40
 
 
+def _stop_words(language: str | None) -> frozenset[str]:
+    """Words that never describe a story in its language: English's and the words every
+    news story uses for English (or an unknown language), the language's own otherwise."""
+    if primary(language) in (None, "en"):
+        return _STOP
+    return stop_words(language) or _STOP
+
+
 class KeyTerms:
     """Each story's ``limit`` most distinctive terms (TF-IDF across the stories), as they
     are written in its text ("Kremlin", "al-Sharaa").
@@ -73,13 +83,17 @@ class KeyTerms:
     other processes.
     """
 
-    def __init__(self, texts: Sequence[str], limit: int):
+    def __init__(
+        self, texts: Sequence[str], limit: int, languages: Sequence[str | None] | None = None
+    ):
         self.texts, self.limit = texts, limit
         if limit == 0 or not texts:
             self.matrix = None
             return
+        stops = [_stop_words(lang) for lang in languages or [None] * len(texts)]
         self.token_lists = [
-            [w for w in _TERM.findall(text.lower()) if w not in _STOP] for text in texts
+            [w for w in _TERM.findall(text.lower()) if w not in stop]
+            for text, stop in zip(texts, stops)
         ]
         counts, self.column_hashes = word_ngram_counts(self.token_lists, (1, 2), with_hashes=True)
         self.matrix = tfidf(counts)
@@ -231,6 +245,9 @@ class Highlights:
     timeline: tuple[Day, ...]
     first_date: datetime | None  # when the story was first reported
     first: tuple[str, ...]  # the article(s) that reported it first
+    exclusives: dict[str, tuple[SentenceRef, ...]]  # article id -> what only it reports, shown
+    coverage: dict[str, tuple[SentenceRef, ...]]  # article id -> its excerpt under Coverage
+    language: str | None  # the story's language when its articles agree
 
 
 # Stories per task when highlights are found on several processes.
@@ -241,28 +258,45 @@ def story_highlights(
     stories: Sequence[Story],
     texts: Sequence[str],
     documents: dict[str, Document],
+    scores: dict[str, Sequence[float]],
+    exclusives: dict[str, tuple[SentenceRef, ...]],
     settings: Settings,
     executor: Executor = Executor(),
 ) -> dict[str, Highlights]:
-    """Every story's highlights; ``texts[i]``: the titles and texts of ``stories[i]``.
+    """Every story's highlights; ``texts[i]``: the titles and texts of ``stories[i]``;
+    ``scores``: each article's sentence scores; ``exclusives``: each article's candidates
+    for what it adds (see ``sections.story_sections``: each sentence once per page).
 
     Key terms are weighted across these stories (the published ones), so a term says
     what sets a story apart from the others on the site.
     """
     zone = ZoneInfo(settings.timezone)
-    key_terms = KeyTerms(texts, settings.key_terms)
+    languages = [story_language(documents[a].article for a in s.article_ids) for s in stories]
+    key_terms = KeyTerms(texts, settings.key_terms, languages)
 
     def highlights(i: int) -> Highlights:
         story = stories[i]
         members = [documents[a] for a in story.article_ids]
         articles = [d.article for d in members]
         first_date, first = first_reported(articles)
+        sections = story_sections(
+            story,
+            members,
+            scores,
+            exclusives,
+            settings.key_quotes,
+            settings.exclusive_sentences,
+            settings.summary_sentences,
+        )
         return Highlights(
-            tuple(key_quotes(members, settings.key_quotes)),
+            sections.quotes,
             tuple(key_terms(i)),
             tuple(timeline(articles, zone)),
             first_date,
             first,
+            sections.exclusives,
+            sections.coverage,
+            languages[i],
         )
 
     found = executor.fork_map(highlights, len(stories), STORIES_PER_TASK)

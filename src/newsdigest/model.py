@@ -44,6 +44,7 @@ class Article:
     title_derived: bool = False  # True when the title was taken from the first sentence
     source: str | None = None  # the outlet ("Al Jazeera")
     date: datetime | None = None  # timezone-aware
+    date_only: bool = False  # the input gave a calendar day and no time (see dates.localise)
     url: str | None = None
     author: str | None = None
     language: str | None = None

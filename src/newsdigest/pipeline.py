@@ -10,18 +10,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .cache import CacheConfig
-from .dates import digest_date, local_day, within
+from .dates import digest_date, local_day, localise, within
 from .dedupe import collapse_duplicates
-from .editor_topics import load_topics, unmatched_topic_warnings
+from .editor_topics import StoryFacts, load_topics, unmatched_topic_warnings
 from .executor import Executor
 from .highlights import story_highlights
 from .ingest import ingest
-from .model import Digest
+from .model import Article, Digest, Document, Story
 from .overrides import load_overrides, without_takedowns
 from .permalinks import Registry
 from .prepare import BATCH, prepare_articles
@@ -71,7 +72,8 @@ def build_digest(
     features = per_article.features
     # Taken-down articles go first, so that they name no outlet of a copy either. Syndicated
     # copies become one entry listing every outlet.
-    documents = without_takedowns(per_article.documents, overrides)
+    zone = ZoneInfo(settings.timezone)
+    documents = _localised(without_takedowns(per_article.documents, overrides), zone)
     progress(f"copies: {len(documents)} articles")
     documents = collapse_duplicates(
         documents, problems, [features[d.id].shingles for d in documents]
@@ -96,15 +98,16 @@ def build_digest(
     assigned = assign_topics(stories, facts, editor_topics)
     problems += [w.to_problem() for w in unmatched_topic_warnings(editor_topics, assigned.matched)]
     articles = {d.id: d.article for d in documents}
-    date, zone = digest_date(articles.values()), ZoneInfo(settings.timezone)
-    today = local_day(date, zone) if date else None
-    published = [
-        (s, f.text)
-        for s, f in zip(assigned.stories, facts)
-        if within([articles[i] for i in s.article_ids], today, settings.retention_days, zone)
-    ]
+    date = digest_date(articles.values())
+    published = _published(assigned.stories, facts, articles, date, settings)
     highlights = story_highlights(
-        [s for s, _ in published], [t for _, t in published], by_id, settings, options.executor
+        [s for s, _ in published],
+        [f.text for _, f in published],
+        by_id,
+        {i: f.scores for i, f in features.items()},
+        exclusives,
+        settings,
+        options.executor,
     )
     return Digest(
         articles=articles,
@@ -124,3 +127,28 @@ def build_digest(
         registry=found.registry,
         caches=per_article.caches + story_caches,
     )
+
+
+def _localised(documents: list[Document], zone: ZoneInfo) -> list[Document]:
+    """Articles dated by a day alone, dated at the start of that day in the site's zone."""
+    return [
+        replace(d, article=localise(d.article, zone)) if d.article.date_only else d
+        for d in documents
+    ]
+
+
+def _published(
+    stories: list[Story],
+    facts: list[StoryFacts],
+    articles: dict[str, Article],
+    date: datetime | None,
+    settings: Settings,
+) -> list[tuple[Story, StoryFacts]]:
+    """The stories the site shows (coverage in the last ``retention_days``), with their facts."""
+    zone = ZoneInfo(settings.timezone)
+    today = local_day(date, zone) if date else None
+    return [
+        (story, fact)
+        for story, fact in zip(stories, facts)
+        if within([articles[i] for i in story.article_ids], today, settings.retention_days, zone)
+    ]

@@ -19,7 +19,7 @@ How well: ``newsdigest eval quotes`` against hand-labelled sentences of the dev 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .model import Document
@@ -66,6 +66,7 @@ class Quote:
     text: str
     speaker: str | None
     article_id: str
+    indices: tuple[int, ...] = ()  # the article's sentences the quote's sentence spans
 
 
 def _is_title(quotation: str) -> bool:
@@ -82,17 +83,23 @@ def _is_title(quotation: str) -> bool:
 
 def joined_sentences(document: Document) -> list[str]:
     """Sentences, with a quote that the splitter cut in two joined back into one."""
-    out: list[str] = []
-    pending = ""
-    for sentence in document.sentences:
+    return [text for text, _ in joined_spans(document)]
+
+
+def joined_spans(document: Document) -> list[tuple[str, tuple[int, ...]]]:
+    """``joined_sentences``, each with the indices of the article's sentences it joins."""
+    out: list[tuple[str, tuple[int, ...]]] = []
+    pending, indices = "", []
+    for index, sentence in enumerate(document.sentences):
         text = f"{pending} {sentence}".strip() if pending else sentence
+        indices.append(index)
         if text.count('"') % 2 == 1 and len(text) < 1200:
             pending = text
             continue
-        out.append(text)
-        pending = ""
+        out.append((text, tuple(indices)))
+        pending, indices = "", []
     if pending:
-        out.append(pending)
+        out.append((pending, tuple(indices)))
     return out
 
 
@@ -120,10 +127,10 @@ def quote_in(sentence: str) -> tuple[str, str | None] | None:
 def find_quotes(document: Document) -> list[Quote]:
     """Quotes in an article, in order, each with its speaker where the sentence names one."""
     quotes = []
-    for sentence in joined_sentences(document):
+    for sentence, indices in joined_spans(document):
         found = quote_in(sentence)
         if found:
-            quotes.append(Quote(text=found[0], speaker=found[1], article_id=document.id))
+            quotes.append(Quote(found[0], found[1], document.id, indices))
     return quotes
 
 
@@ -131,9 +138,12 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
-def key_quotes(documents: Sequence[Document], limit: int) -> list[Quote]:
+def key_quotes(
+    documents: Sequence[Document], limit: int, skip: Callable[[str], bool] = lambda text: False
+) -> list[Quote]:
     """Up to ``limit`` quotes: attributed ones first, one per article before a second,
-    and never two that say nearly the same words (outlets often quote one remark)."""
+    and never two that say nearly the same words (outlets often quote one remark);
+    none whose text ``skip`` says is on the page already."""
     per_article = [find_quotes(d) for d in documents]
     ordered: list[Quote] = []
     for round_ in range(max((len(q) for q in per_article), default=0)):
@@ -141,6 +151,8 @@ def key_quotes(documents: Sequence[Document], limit: int) -> list[Quote]:
     ordered.sort(key=lambda q: q.speaker is None)  # stable: keeps the round-robin order
     chosen: list[Quote] = []
     for quote in ordered:
+        if skip(quote.text):
+            continue
         words = _words(quote.text)
         if any(
             len(words & _words(c.text)) / max(1, len(words | _words(c.text))) > 0.4 for c in chosen

@@ -146,6 +146,10 @@ def story_reasons(
     return reasons
 
 
+# Candidates for what each outlet adds beyond the number shown.
+EXCLUSIVE_SPARE = 4
+
+
 def summarise_stories(
     stories: Sequence[Story],
     documents: dict[str, Document],
@@ -163,7 +167,10 @@ def summarise_stories(
     """
     function = story_summary_and_exclusives
     name = f"{function.__module__}.{function.__qualname__}"
-    arguments = (Length(sentences=settings.story_summary_sentences), settings.exclusive_sentences)
+    # More candidates for what each outlet adds than a page shows: the page passes over
+    # those its summary already quotes (sections.story_sections).
+    spare = settings.exclusive_sentences + EXCLUSIVE_SPARE if settings.exclusive_sentences else 0
+    arguments = (Length(sentences=settings.story_summary_sentences), spare)
     groups = [[documents[i] for i in s.article_ids] for s in stories]
     store = open_store(cache, "stories")
 

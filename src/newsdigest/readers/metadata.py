@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 
@@ -62,6 +63,16 @@ def parse_date(value: object) -> datetime | None:
     return parsed
 
 
+_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
+def is_day_only(value: object) -> bool:
+    """Whether a date gives a calendar day and no time (2025-10-14, a YAML date)."""
+    if isinstance(value, datetime):
+        return False
+    return isinstance(value, date) or (isinstance(value, str) and bool(_DAY.fullmatch(value)))
+
+
 def _kind(value: object) -> str:
     """A value's YAML/JSON kind in words a person uses."""
     if isinstance(value, bool):
@@ -115,6 +126,8 @@ def _article_fields(raw: dict, where: str) -> tuple[dict, dict]:
                 fields["date"] = parse_date(value)
             except ReaderError as error:
                 raise ReaderError(f"{where}: {error}") from None
+            if fields["date"] is not None and is_day_only(value):
+                fields["date_only"] = True
         elif name == "url":
             try:
                 fields["url"] = parse_url(value)

@@ -121,15 +121,21 @@ class FeedWriter:
         entries = self.entries(stories)
         feed = self.generator(entries, name, title, description, page)
         atom, rss = folder / f"{name}.atom.xml", folder / f"{name}.rss.xml"
-        atom.write_bytes(feed.atom_str(pretty=True))
+        atom.write_bytes(with_entry_languages(feed.atom_str(pretty=True), self.languages(entries)))
         rss.write_bytes(feed.rss_str(pretty=True))
         return [atom, rss]
+
+    def languages(self, stories: Sequence[Story]) -> list[str | None]:
+        """Each story's language, where its articles agree (``Highlights.language``)."""
+        highlights = self.site.digest.highlights
+        return [highlights[s.slug].language if s.slug in highlights else None for s in stories]
 
     def json_feed(self, folder: Path, stories: Sequence[Story]) -> Path:
         """JSON Feed 1.1 (https://jsonfeed.org/version/1.1): a plain document, no library needed."""
         items = []
         topics = {t.slug: t for t in self.site.digest.topics}
-        for story in self.entries(stories):
+        entries = self.entries(stories)
+        for story, language in zip(entries, self.languages(entries)):
             published, newest = self.dates(story)
             items.append(
                 {
@@ -146,6 +152,7 @@ class FeedWriter:
                         )
                     ],
                     "tags": [topics[slug].name for slug in story.topics if slug in topics],
+                    **({"language": language} if language else {}),
                 }
             )
         document = {
@@ -160,6 +167,21 @@ class FeedWriter:
         path = folder / "feed.json"
         path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return path
+
+
+def with_entry_languages(atom: bytes, languages: Sequence[str | None]) -> bytes:
+    """The Atom feed with ``xml:lang`` on each entry whose story's language is known (feedgen
+    sets it on the feed only); the bytes unchanged when none is."""
+    if not any(languages):
+        return atom
+    from lxml import etree
+
+    root = etree.fromstring(atom, etree.XMLParser(remove_blank_text=True))
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    for entry, language in zip(entries, languages):
+        if language:
+            entry.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
 
 
 def write_feeds(site: Site, info: SiteInfo, docs: Path) -> list[Path]:

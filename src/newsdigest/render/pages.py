@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..executor import Executor
 from ..model import Digest, SentenceRef, Story
+from ..quotes import Quote
 from ..settings import Settings
 from .layout import Site, day_page, outlet_names, outlet_page, story_page, topic_page
 from .markup import (
@@ -45,14 +46,20 @@ class QuoteBudget:
         self.shown: dict[str, set[int]] = {}
 
     def take(self, refs: Iterable[SentenceRef]) -> list[SentenceRef]:
-        kept = []
-        for ref in refs:
-            shown = self.shown.setdefault(ref.article_id, set())
-            total = len(self.digest.documents[ref.article_id].sentences)
-            if ref.index in shown or len(shown) < max(1, math.ceil(total * self.share)):
-                shown.add(ref.index)
-                kept.append(ref)
-        return kept
+        return [ref for ref in refs if self._fits(ref.article_id, (ref.index,))]
+
+    def take_quotes(self, quotes: Iterable[Quote]) -> list[Quote]:
+        """The quotes that fit, each costing the sentences it is quoted from."""
+        return [quote for quote in quotes if self._fits(quote.article_id, quote.indices)]
+
+    def _fits(self, article_id: str, indices: tuple[int, ...]) -> bool:
+        shown = self.shown.setdefault(article_id, set())
+        total = len(self.digest.documents[article_id].sentences)
+        new = set(indices) - shown
+        if len(shown) + len(new) > max(1, math.ceil(total * self.share)) and new:
+            return False
+        shown.update(new)
+        return True
 
 
 def make_environment(templates: Path, settings: Settings) -> Environment:
@@ -113,7 +120,8 @@ class Pages:
             story=story,
             articles=articles,
             anchors={a.id: f"article-{n}" for n, a in enumerate(articles, 1)},
-            adds=[a for a in articles if digest.exclusives.get(a.id)],
+            adds=[a for a in articles if highlights.exclusives.get(a.id)],
+            highlights=highlights,
             tags=[self.topics[slug].name for slug in story.topics if slug in self.topics],
             quotes=highlights.quotes,
             terms=highlights.terms,
