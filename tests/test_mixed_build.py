@@ -1,11 +1,9 @@
 """`newsdigest build --input` on a folder mixing every input format, through `mkdocs build`."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from helpers import mkdocs_build
 from newsdigest.cli import run
 from newsdigest.render import md_escape
 
@@ -63,14 +61,7 @@ def test_mixed_folder_builds_end_to_end(root, tmp_path, capsys):
     assert (
         "Hill villages evacuated as wildfire spreads" not in pages
     )  # the copy is one entry, not two
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out / "mkdocs.yml")],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr
+    mkdocs_build(out)
     search = json.loads((out / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     text = " ".join(d["text"] for d in search["docs"])
     assert "Mountain Tribune" in text and "Larch Valley" in text
