@@ -15,11 +15,18 @@ $(STAMP): pyproject.toml constraints.txt Makefile
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval,dask]'
 	touch $@
 
-digest: $(STAMP)  ## Markdown pages and $(OUT)/mkdocs.yml from $(INPUT)
-	$(BIN)/newsdigest build --input $(INPUT) --out $(OUT)
+# The story registry keeps each story's URL across builds (README: Publishing); CI keeps
+# it on the data branch with the fetch archive.
+REGISTRY ?= story-registry.json
+BUILD     = $(BIN)/newsdigest build --input $(INPUT) --out $(OUT) --registry $(REGISTRY)
 
-site: digest  ## the static site in site/
-	$(BIN)/mkdocs build --strict --quiet -f $(OUT)/mkdocs.yml
+digest: $(STAMP)  ## Markdown pages and $(OUT)/mkdocs.yml from $(INPUT)
+	$(BUILD)
+
+# One command: the digest and MkDocs (strict: any warning fails), written beside $(OUT)/ and
+# site/ and swapped in only when everything succeeded.
+site: $(STAMP)  ## the static site in site/
+	$(BUILD) --site
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
