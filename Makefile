@@ -62,8 +62,10 @@ e2e: $(E2E_STAMP)
 screenshots: $(E2E_STAMP)
 	E2E_SCREENSHOTS=tests/e2e/screenshots $(BIN)/python -m pytest -q -m e2e tests/e2e
 
-serve: digest
-	$(BIN)/mkdocs serve -f $(OUT)/mkdocs.yml
+# The editor's loop: rebuilds the digest when the input, topics, overrides, settings,
+# templates or mkdocs.yml change; the browser reloads; a broken file keeps the last good site.
+serve: $(STAMP)  ## preview on http://127.0.0.1:8000/
+	$(BIN)/newsdigest serve --input $(INPUT) --out $(OUT) --registry $(REGISTRY)
 
 # Quality gate: the evaluation on a fixed slice of the shared corpus (CI clones the
 # repository with shared/ beside it); fails when a figure drops below eval/floors.yml.

@@ -187,7 +187,7 @@ class Publication:
                 _make_parent(folder)
             for folder in folders:
                 if folder not in held:
-                    self._taken.append(_locked(folder))
+                    self._taken.append(take_lock(folder))
             for lock in self._locks():
                 _os(lock.folder, partial(recover, lock, self.say))
                 lock.write(folders=[str(f) for f in folders])
@@ -461,7 +461,9 @@ def _carry_site(places: Places) -> None:
         shutil.copytree(old, new, symlinks=True)
 
 
-def _locked(folder: Path) -> Acquired:
+def take_lock(folder: Path) -> Acquired:
+    """The output lock of ``folder`` (``LockHeld`` when another build has it); a lock file
+    that cannot be made is an ``OutputError``."""
     try:
         return OutputLock(folder).acquire()
     except OSError as error:

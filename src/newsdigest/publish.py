@@ -1,8 +1,11 @@
 """Publishing: ``newsdigest build`` (the digest and, with ``--site``, the MkDocs site) as one
-step that either publishes everything or changes nothing.
+step that either publishes everything or changes nothing, and ``newsdigest serve``, the
+editor's loop.
 
     publish    lock the output, build the digest into a staging folder, check it, build the
                site (strict), swap both in, then save the story registry
+    serve      publish the digest on every change to the input, topics, overrides,
+               settings, templates or mkdocs.yml, and serve the site with live reload
 
 The folders' transaction (staging, swap, lock, guards, manifest) is ``outputs.py``; the
 site generator is ``render/mkdocs.py``. A failure at any stage (nothing could be read, a
@@ -14,8 +17,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -26,7 +30,7 @@ from .errors import EXIT_FAILED, NewsdigestError
 from .executor import Executor
 from .lock import Acquired
 from .model import CacheUse
-from .outputs import Places, Publication, shown
+from .outputs import Places, Publication, shown, take_lock
 from .permalinks import Registry
 from .report import BuildReport
 from .settings import Settings
@@ -157,6 +161,60 @@ def publish(request: BuildRequest, say: Messages, held: Sequence[Acquired] = ())
     say.info(result.summary())
     say.info(f"published {' and '.join(shown(p) + '/' for p in places.replaced())}")
     return result
+
+
+def serve(request: BuildRequest, say: Messages, dev_addr: str | None = None) -> None:
+    """The editor's loop: the digest rebuilt (and published into ``request.out``) on every
+    change to what it is made from, and the site served with live reload. A rebuild that
+    fails prints why and keeps serving the last good site; the registry is read, never
+    written (a preview must not move a published story's URL)."""
+    from .render.mkdocs import Preview
+    from .settings import load_settings
+
+    request = replace(request, site=False, save_registry=False, report=None)
+    settings = load_settings(request.settings_file)
+    places = request.places(settings)
+    watched = [
+        *request.inputs,
+        request.topics_dir or Path(settings.topics_dir),
+        request.settings_file,
+        request.templates,
+        request.mkdocs_file,
+        _theme_dir(request.mkdocs_file),
+    ]
+    watch = [p for p in dict.fromkeys(watched) if p is not None and p.exists()]
+    first = [True]
+
+    @contextmanager
+    def rebuild() -> Iterator[bool]:
+        """The digest, published into ``out``; yields whether it is new, holding the lock
+        while MkDocs reads it. Only the first build, with no earlier digest, may fail."""
+        fallback = (places.out / "mkdocs.yml").is_file()
+        try:
+            lock = take_lock(places.out)
+        except NewsdigestError as error:
+            if first[0] and not fallback:
+                raise
+            say.error(f"not rebuilt: {error}")
+            yield False
+            return
+        ok = False
+        try:
+            try:
+                publish(request, say, held=[lock])
+                ok = True
+            except NewsdigestError as error:
+                if first[0] and not fallback:
+                    raise  # no good digest to fall back on
+                for line in error.all_lines():
+                    say.error(line)
+                say.error(f"still serving the last good site (from {shown(places.out)}/)")
+            first[0] = False
+            yield ok
+        finally:
+            lock.release()
+
+    Preview(places.out / "mkdocs.yml", watch, rebuild, say.error, say.info, dev_addr).serve()
 
 
 def _render(write: Callable[[], list[Path]], templates: Path) -> list[Path]:

@@ -1,4 +1,4 @@
-"""``newsdigest build`` and ``newsdigest check``."""
+"""``newsdigest build``, ``newsdigest serve`` and ``newsdigest check``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def build_options(func: F) -> F:
-    """The options that say what a digest is made from and where it goes."""
+    """The options that say what a digest is made from and where it goes (build, serve)."""
     options: list[Callable[[F], F]] = [
         click.option(
             "--input",
@@ -190,6 +190,29 @@ def build(site, report, fail_on_skip, quiet, verbose, **params):
     request = _request(params, site=site, report=report, fail_on_skip=fail_on_skip)
     with _sigterm_unwinds():
         publish(request, make_console(quiet, verbose))
+
+
+@main.command()
+@build_options
+@click.option(
+    "--dev-addr",
+    "-a",
+    default=None,
+    metavar="IP:PORT",
+    help="Where to serve. Default: mkdocs.yml's dev_addr (127.0.0.1:8000).",
+)
+def serve(dev_addr, quiet, verbose, **params):
+    """Preview the site with live reload, rebuilding the digest on every change.
+
+    Watches the input, topics and overrides, settings, templates, mkdocs.yml and the theme
+    overrides; a rebuild publishes the digest into OUT (atomically, as `build` does) and the
+    browser reloads. A rebuild that fails (a broken topic file) prints why and keeps serving
+    the last good site. The story registry is read, never written.
+    """
+    from ..publish import serve as serve_digest
+
+    with _sigterm_unwinds():
+        serve_digest(_request(params), make_console(quiet, verbose), dev_addr)
 
 
 @main.command()

@@ -1,6 +1,6 @@
 """The site generator's side: reading the project's ``mkdocs.yml``, writing the generated
 one that compiles the Markdown pages, and running MkDocs on it: ``build_site`` (strict, in
-this process).
+this process) and ``Preview`` (``mkdocs serve`` whose rebuild is the digest's).
 
 This is the one module a successor of MkDocs (a Zensical, a MkDocs 2) would replace:
 the pages themselves are plain Markdown with front matter.
@@ -8,13 +8,18 @@ the pages themselves are plain Markdown with front matter.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -202,3 +207,129 @@ def build_site(
 
 def _counted(counts: Counter[str]) -> str:
     return ", ".join(f"{n} {kind}{'s' * (n != 1)}" for kind, n in sorted(counts.items()))
+
+
+@dataclass
+class Preview:
+    """``mkdocs serve`` for the digest: the site of ``config_file`` with live reload.
+
+    On any change under ``watch``, ``rebuild`` runs (the digest: a context manager whose value
+    says whether there are new pages, held while MkDocs reads them); then the site is built
+    into a fresh folder and served from there, and browsers reload. A rebuild or a site that
+    fails leaves the last good site served: an editor's mistake never blanks the preview.
+    """
+
+    config_file: Path
+    watch: list[Path]
+    rebuild: Callable[[], AbstractContextManager[bool]]
+    echo: Callable[[str], None]  # problems
+    info: Callable[[str], None]  # MkDocs' progress (the server's address, rebuilds)
+    dev_addr: str | None = None
+    _server: Any = field(default=None, init=False)
+    _folders: list[str] = field(default_factory=list, init=False)
+    _url: str = field(default="", init=False)
+
+    def serve(self) -> None:
+        from mkdocs.livereload import LiveReloadServer
+
+        first = tempfile.mkdtemp(prefix="newsdigest-serve-")
+        self._folders = [first]
+        config = None
+        with _mkdocs_log(_Echo(self.echo, self.info), logging.INFO):
+            try:
+                with self.rebuild():  # the first digest (raises when there is none to serve)
+                    config = self._config(first)
+                    config.plugins.on_startup(command="serve", dirty=False)
+                    host, port = config.dev_addr
+                    mount = urlsplit(config.site_url or "/").path
+                    self._url = _serve_url(host, port, mount)
+                    self._server = LiveReloadServer(
+                        builder=self._build, host=host, port=port, root=first, mount_path=mount
+                    )
+                    self._server.error_handler = self._error_page
+                    self._site(first)
+                for path in self.watch:
+                    self._server.watch(str(path))
+                self._listen()
+            except KeyboardInterrupt:
+                self.info("stopped")
+            finally:
+                if self._server is not None:
+                    self._server.shutdown()
+                if config is not None:
+                    config.plugins.on_shutdown()
+                for folder in self._folders:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+    def _listen(self) -> None:
+        try:
+            self._server.serve()
+        except OSError as error:
+            if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+                raise
+            where = self._url.removeprefix("http://").split("/", 1)[0]
+            raise SiteFailed(
+                f"cannot serve on {where}: {error.strerror}; choose another with --dev-addr"
+            ) from None
+
+    def _config(self, site_dir: str) -> Any:
+        from mkdocs.config import load_config
+
+        return load_config(str(self.config_file), site_dir=site_dir, dev_addr=self.dev_addr)
+
+    def _build(self) -> None:
+        """The server's builder: the digest, then the site into a new folder."""
+        with self.rebuild() as changed:
+            if changed:
+                folder = tempfile.mkdtemp(prefix="newsdigest-serve-")
+                if self._site(folder):
+                    self._server.root = folder
+                    self._folders.append(folder)
+                    while len(self._folders) > 2:  # the one before may still be read
+                        shutil.rmtree(self._folders.pop(0), ignore_errors=True)
+                else:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+    def _site(self, folder: str) -> bool:
+        from mkdocs import exceptions
+        from mkdocs.commands.build import build
+
+        counter = _Collect(None)
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(counter)
+        try:
+            config = self._config(folder)
+            config.site_url = self._url
+            build(config, serve_url=self._url)
+        except (exceptions.MkDocsException, OSError) as error:
+            self.echo(f"mkdocs: the preview was not rebuilt ({error}); still serving the last one")
+            return False
+        finally:
+            logger.removeHandler(counter)
+        if counter.records:
+            counts = Counter(r.levelname.lower() for r in counter.records)
+            self.echo(f"mkdocs: {_counted(counts)}: `make site` fails on these")
+        return True
+
+    def _error_page(self, code: int) -> bytes | None:
+        page = Path(self._server.root) / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+class _Echo(logging.Handler):
+    """MkDocs' INFO lines to ``info``, its warnings and errors to ``echo``."""
+
+    def __init__(self, echo: Callable[[str], None], info: Callable[[str], None]):
+        super().__init__(logging.INFO)
+        self.echo, self.info = echo, info
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno <= logging.INFO:
+            self.info(f"mkdocs: {record.getMessage()}")
+        else:
+            self.echo(_line(record))
+
+
+def _serve_url(host: str, port: int, path: str) -> str:
+    mount = f"/{path.strip('/')}/" if path.strip("/") else "/"
+    return f"http://{host}:{port}{mount}"
