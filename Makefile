@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # mkdocs-material 9.7+ prints a notice about MkDocs 2 on every build; we pin mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site digest test lint format serve eval eval-stories corpus bench e2e screenshots clean lock fetch
+.PHONY: site digest test lint lint-workflows format serve eval eval-stories corpus bench e2e screenshots clean lock fetch
 
 $(STAMP): pyproject.toml constraints.txt Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 	$(BIN)/xenon --max-absolute C src benchmarks
+
+# The workflow files (.github/): their schema (check-jsonschema's copy of SchemaStore's) and
+# their security (zizmor), both offline. CI runs it.
+CI_STAMP := $(VENV)/.installed-ci
+$(CI_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval,dask,ci]'
+	touch $@
+
+lint-workflows: $(CI_STAMP)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(BIN)/zizmor --offline --persona pedantic --no-progress .github/
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINTED)
