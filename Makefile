@@ -8,18 +8,25 @@ STAMP  := $(VENV)/.installed
 # mkdocs-material 9.7+ prints a notice about MkDocs 2 on every build; we pin mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site digest test lint format serve eval eval-stories corpus bench e2e screenshots clean lock fetch
+.PHONY: site digest test lint lint-workflows format serve eval eval-stories corpus bench e2e screenshots clean lock fetch
 
 $(STAMP): pyproject.toml constraints.txt Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval,dask]'
 	touch $@
 
-digest: $(STAMP)  ## Markdown pages and $(OUT)/mkdocs.yml from $(INPUT)
-	$(BIN)/newsdigest build --input $(INPUT) --out $(OUT)
+# The story registry keeps each story's URL across builds (README: Publishing); CI keeps
+# it on the data branch with the fetch archive.
+REGISTRY ?= story-registry.json
+BUILD     = $(BIN)/newsdigest build --input $(INPUT) --out $(OUT) --registry $(REGISTRY)
 
-site: digest  ## the static site in site/
-	$(BIN)/mkdocs build --strict --quiet -f $(OUT)/mkdocs.yml
+digest: $(STAMP)  ## Markdown pages and $(OUT)/mkdocs.yml from $(INPUT)
+	$(BUILD)
+
+# One command: the digest and MkDocs (strict: any warning fails), written beside $(OUT)/ and
+# site/ and swapped in only when everything succeeded.
+site: $(STAMP)  ## the static site in site/
+	$(BUILD) --site
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -32,6 +39,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 	$(BIN)/xenon --max-absolute C src benchmarks
+
+# The workflow files (.github/): their schema (check-jsonschema's copy of SchemaStore's) and
+# their security (zizmor), both offline. CI runs it.
+CI_STAMP := $(VENV)/.installed-ci
+$(CI_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,eval,dask,ci]'
+	touch $@
+
+lint-workflows: $(CI_STAMP)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(BIN)/zizmor --offline --persona pedantic --no-progress .github/
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINTED)
@@ -55,8 +74,10 @@ e2e: $(E2E_STAMP)
 screenshots: $(E2E_STAMP)
 	E2E_SCREENSHOTS=tests/e2e/screenshots $(BIN)/python -m pytest -q -m e2e tests/e2e
 
-serve: digest
-	$(BIN)/mkdocs serve -f $(OUT)/mkdocs.yml
+# The editor's loop: rebuilds the digest when the input, topics, overrides, settings,
+# templates or mkdocs.yml change; the browser reloads; a broken file keeps the last good site.
+serve: $(STAMP)  ## preview on http://127.0.0.1:8000/
+	$(BIN)/newsdigest serve --input $(INPUT) --out $(OUT) --registry $(REGISTRY)
 
 # Quality gate: the evaluation on a fixed slice of the shared corpus (CI clones the
 # repository with shared/ beside it); fails when a figure drops below eval/floors.yml.

@@ -24,3 +24,15 @@ def prepare_documents(articles: list[Article], problems: list[Problem]) -> list[
     prepared = prepare_articles(articles)
     problems.extend(prepared.problems)
     return prepared.documents
+
+
+def mkdocs_build(out: Path, site: Path | None = None) -> None:
+    """`mkdocs build --strict` of a built digest (``out/mkdocs.yml``), strict for real: any
+    MkDocs warning fails the test with the warnings (MkDocs' own ``--strict --quiet`` lets
+    every warning through, an upstream bug in 1.6)."""
+    from newsdigest.render.mkdocs import SiteFailed, build_site
+
+    try:
+        build_site(out / "mkdocs.yml", site)
+    except SiteFailed as failed:
+        raise AssertionError(str(failed)) from None

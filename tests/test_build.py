@@ -10,12 +10,11 @@ new files with the change, and run the tests again. It is refused where CI is se
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from helpers import mkdocs_build
 from newsdigest.cli import run
 from test_search import indexed_pages
 
@@ -75,8 +74,9 @@ def built(tmp_path_factory, request):
 def built_site(tmp_path_factory):
     """The fixture site, with its editor topic and overrides, and a registry from an earlier
     build in which the bridge story was two stories (one of them redirects now)."""
-    out = tmp_path_factory.mktemp("fixture-site")
-    registry = out / "registry.json"
+    base = tmp_path_factory.mktemp("fixture-site")
+    out = base / "out"  # each build replaces out/ whole: the registry lives beside it
+    registry = base / "registry.json"
     shutil.copy(SITE / "registry.json", registry)
     code = build(
         ROOT, out, "--registry", str(registry), inputs=SITE / "articles", topics=SITE / "topics"
@@ -141,23 +141,7 @@ def test_site_never_republishes_full_text(root, built):
 
 
 def test_mkdocs_builds_strict_and_search_finds_the_names(built):
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-q",
-            "-f",
-            str(built / "mkdocs.yml"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr
+    mkdocs_build(built)
     # Search is Pagefind's (tests/test_search.py): the story page gives it the names,
     # and only story, topic and outlet pages are indexed, one result per story.
     pages = indexed_pages(built / "site")

@@ -1,15 +1,13 @@
 """Hostile text is shown, never run: a real build and `mkdocs build`, then the HTML is inspected."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import lxml.html
 import pytest
 
+from helpers import mkdocs_build
 from newsdigest.cli import run
 
 BODY = (
@@ -96,15 +94,7 @@ def site(tmp_path_factory, request):
         ]
     )
     assert code == 0
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out / "mkdocs.yml")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=base,
-    )
-    assert result.returncode == 0, result.stderr
+    mkdocs_build(out)
     return out
 
 

@@ -1,11 +1,9 @@
 """`newsdigest build --input` on a folder mixing every input format, through `mkdocs build`."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from helpers import mkdocs_build
 from newsdigest.cli import run
 from newsdigest.render import md_escape
 from test_search import indexed_pages
@@ -64,14 +62,7 @@ def test_mixed_folder_builds_end_to_end(root, tmp_path, capsys):
     assert (
         "Hill villages evacuated as wildfire spreads" not in pages
     )  # the copy is one entry, not two
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out / "mkdocs.yml")],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr
+    mkdocs_build(out)
     pages = indexed_pages(out / "site")  # what Pagefind's search holds
     text = " ".join(p["text"] for p in pages.values())
     outlets = {o for p in pages.values() for o in p["filters"].get("outlet", [])}

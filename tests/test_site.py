@@ -2,7 +2,6 @@
 attribution, archive, feeds and publishing settings. Browser tests are in tests/e2e."""
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from helpers import document
+from helpers import document, mkdocs_build
 from newsdigest.cli import run
 from newsdigest.model import Article
 from newsdigest.quotes import find_quotes, key_quotes
@@ -52,17 +51,6 @@ def build(
     )
     assert code == 0
     return out / "docs"
-
-
-def mkdocs_build(out: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out / "mkdocs.yml")],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,8 @@ The codes are the same for every command:
        quality gate failed, the Dask scheduler is unreachable...)
     2  usage error (a wrong option or argument, an unknown story)
     3  configuration error (topic, settings, overrides or floors YAML)
+   75  another build is writing the same output folder (its lock names it); try
+       again when it has finished (sysexits' EX_TEMPFAIL: a retry may succeed)
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_CONFIG = 3
+EXIT_LOCKED = 75
 
 
 class NewsdigestError(Exception):
@@ -27,6 +30,11 @@ class NewsdigestError(Exception):
     def lines(self) -> list[str]:
         """The message as the CLI prints it, a line each."""
         return str(self).splitlines() or [type(self).__name__]
+
+    def all_lines(self) -> list[str]:
+        """``lines()``, then the notes added on the way up (``add_note``: what was left as it
+        was, say)."""
+        return self.lines() + list(getattr(self, "__notes__", ()))
 
 
 class UsageError(NewsdigestError):

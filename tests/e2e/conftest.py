@@ -12,8 +12,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -23,9 +21,10 @@ from newsdigest.cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
-# Screenshots go to build/ (not tracked): every run renders slightly different pixels.
-# `make screenshots` writes the tracked ones the README shows (tests/e2e/screenshots/).
-SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "build" / "e2e-screenshots"))
+# Screenshots go to .cache/ (not tracked; not build/, which each build replaces whole):
+# every run renders slightly different pixels. `make screenshots` writes the tracked ones
+# the README shows (tests/e2e/screenshots/).
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / ".cache" / "e2e-screenshots"))
 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 # What this machine's Chromium needs (see the environment notes): no sandbox as root,
 # no GPU, and no background connections to Google's hosts, which a closed network refuses.
@@ -44,7 +43,8 @@ SUB_PATH = "/digest/"
 SITE_URL = "https://news.example" + SUB_PATH
 
 
-def build_site(out: Path, articles: Path, topics: Path, site_url: str | None = None) -> Path:
+def build_site(base: Path, articles: Path, topics: Path, site_url: str | None = None) -> Path:
+    """`newsdigest build --site` into base/out and base/site (strict: a warning fails)."""
     mkdocs = ROOT / "mkdocs.yml"
     if site_url:
         text = mkdocs.read_text(encoding="utf-8")
@@ -52,14 +52,14 @@ def build_site(out: Path, articles: Path, topics: Path, site_url: str | None = N
             "site_name: News digest", f"site_name: News digest\nsite_url: {site_url}", 1
         )
         text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}", 1)
-        mkdocs = out / "base-mkdocs.yml"
-        out.mkdir(parents=True, exist_ok=True)
+        mkdocs = base / "base-mkdocs.yml"
         mkdocs.write_text(text, encoding="utf-8")
-    site = out / "site"
+    out, site = base / "out", base / "site"
     code = run(
         [
             "build",
             "-q",
+            "--site",
             "--input",
             str(articles),
             "--topics",
@@ -67,7 +67,7 @@ def build_site(out: Path, articles: Path, topics: Path, site_url: str | None = N
             "--out",
             str(out),
             "--settings",
-            str(out / "absent.yml"),
+            str(base / "absent.yml"),
             "--templates",
             str(ROOT / "site_templates"),
             "--mkdocs",
@@ -77,14 +77,6 @@ def build_site(out: Path, articles: Path, topics: Path, site_url: str | None = N
         ]
     )
     assert code == 0
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(out / "mkdocs.yml")],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr
     return site
 
 

@@ -6,6 +6,7 @@ Exit codes (the same for every command, see ``newsdigest.errors``):
      gate failed, or ``--fail-on-skip`` and something was skipped)
   2  usage error (unknown option, missing file, unknown story)
   3  configuration error (topic, settings or overrides YAML): every mistake is listed
+ 75  another build is writing the same output folder (the message names it)
 
 Output goes to stdout (summaries, JSON); messages and progress go to stderr.
 """
@@ -28,7 +29,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except NewsdigestError as error:
-            for line in error.lines():
+            for line in error.all_lines():
                 click.echo(line, err=True)
             raise SystemExit(error.exit_code) from None
 

@@ -1,63 +1,176 @@
-"""``newsdigest build`` and ``newsdigest check``."""
+"""``newsdigest build``, ``newsdigest serve`` and ``newsdigest check``."""
 
 from __future__ import annotations
 
-import json
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..configfile import ConfigInvalid
 from . import main
+from .common import F, settings_option, verbosity_options
 from .common import console as make_console
-from .common import settings_option, verbosity_options
+
+if TYPE_CHECKING:
+    from ..publish import BuildRequest
+
+
+def build_options(func: F) -> F:
+    """The options that say what a digest is made from and where it goes (build, serve)."""
+    options: list[Callable[[F], F]] = [
+        click.option(
+            "--input",
+            "-i",
+            "inputs",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Input folder or file (repeatable). Default: seeds/",
+        ),
+        click.option(
+            "--out",
+            "-o",
+            type=click.Path(path_type=Path),
+            default=Path("build"),
+            show_default=True,
+            help="Where the Markdown pages and the generated mkdocs.yml go. Replaced whole, "
+            "and only when the build has succeeded; a folder holding files newsdigest did not "
+            "write is refused (see --force).",
+        ),
+        settings_option(),
+        click.option(
+            "--topics",
+            "topics_dir",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Folder of topic YAML files. Default: the settings' topics_dir (topics/).",
+        ),
+        click.option(
+            "--templates",
+            type=click.Path(path_type=Path, exists=True, file_okay=False),
+            default=Path("site_templates"),
+            show_default=True,
+            help="Jinja2 page templates.",
+        ),
+        click.option(
+            "--mkdocs",
+            "mkdocs_file",
+            type=click.Path(path_type=Path, exists=True, dir_okay=False),
+            default=Path("mkdocs.yml"),
+            show_default=True,
+            help="The site's MkDocs configuration.",
+        ),
+        click.option(
+            "--site-dir",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Where the site goes (--site, or `mkdocs build -f OUT/mkdocs.yml`). "
+            "Default: site/ beside mkdocs.yml.",
+        ),
+        click.option(
+            "--site-url",
+            envvar="NEWSDIGEST_SITE_URL",
+            default=None,
+            metavar="URL",
+            help="The published site's address, instead of mkdocs.yml's site_url (canonical "
+            "links, sitemap, feeds). Also $NEWSDIGEST_SITE_URL.",
+        ),
+        click.option(
+            "--registry",
+            "registry_file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            help="Story registry (JSON, keep it with the archive): stories keep their URLs "
+            "across builds and merged stories' URLs redirect. Read, then updated when the "
+            "build is published.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(1),
+            default=1,
+            show_default=True,
+            help="Processes for the per-article stages (clean, sentences, summary).",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="Run the per-article stages on this Dask scheduler (tcp://host:8786) instead.",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=Path(".cache/newsdigest"),
+            show_default=True,
+            help="Per-article cache: a rebuild redoes only new or changed articles.",
+        ),
+        click.option(
+            "--no-cache", is_flag=True, help="Neither read nor write the per-article cache."
+        ),
+        click.option(
+            "--force",
+            is_flag=True,
+            help="Replace --out (and --site-dir) even when it holds files newsdigest did not "
+            "write: they are deleted.",
+        ),
+        verbosity_options,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _request(params: dict[str, Any], **more: Any) -> BuildRequest:
+    from ..executor import Executor
+    from ..publish import BuildRequest
+
+    return BuildRequest(
+        inputs=tuple(params["inputs"]) or (Path("seeds"),),
+        out=params["out"],
+        settings_file=params["settings_file"],
+        topics_dir=params["topics_dir"],
+        templates=params["templates"],
+        mkdocs_file=params["mkdocs_file"],
+        site_dir=params["site_dir"],
+        site_url=params["site_url"],
+        registry_file=params["registry_file"],
+        force=params["force"],
+        executor=Executor(jobs=params["jobs"], scheduler=params["scheduler"]),
+        cache_dir=None if params["no_cache"] else params["cache_dir"],
+        **more,
+    )
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM (CI cancelling a job, `kill`) unwinds like Ctrl-C: staging folders removed,
+    the lock released, the published folders as they were. Exit code 143."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command()
+@build_options
 @click.option(
-    "--input",
-    "-i",
-    "inputs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Input folder or file (repeatable). Default: seeds/",
-)
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Where the Markdown pages and the generated mkdocs.yml go.",
-)
-@settings_option()
-@click.option(
-    "--topics",
-    "topics_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder of topic YAML files. Default: the settings' topics_dir (topics/).",
-)
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, exists=True, file_okay=False),
-    default=Path("site_templates"),
-    show_default=True,
-    help="Jinja2 page templates.",
-)
-@click.option(
-    "--mkdocs",
-    "mkdocs_file",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The site's MkDocs configuration.",
-)
-@click.option(
-    "--site-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Where `mkdocs build` puts the site. Default: site/ beside mkdocs.yml.",
+    "--site",
+    is_flag=True,
+    help="Also build the site with MkDocs into --site-dir (strict: a warning fails the build); "
+    "both folders are replaced only when everything succeeded.",
 )
 @click.option(
     "--report",
@@ -65,102 +178,41 @@ from .common import settings_option, verbosity_options
     help="Write what was read, repaired and skipped as JSON.",
 )
 @click.option("--fail-on-skip", is_flag=True, help="Exit 1 when any input was skipped (for CI).")
-@click.option(
-    "--registry",
-    "registry_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Story registry (JSON, keep it in git): stories keep their URLs across builds and "
-    "merged stories' URLs redirect. Read, then updated.",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="Processes for the per-article stages (clean, sentences, summary).",
-)
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="Run the per-article stages on this Dask scheduler (tcp://host:8786) instead.",
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path(".cache/newsdigest"),
-    show_default=True,
-    help="Per-article cache: a rebuild redoes only new or changed articles.",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the per-article cache.")
-@verbosity_options
-def build(
-    inputs,
-    out,
-    settings_file,
-    topics_dir,
-    templates,
-    mkdocs_file,
-    site_dir,
-    report,
-    fail_on_skip,
-    registry_file,
-    jobs,
-    scheduler,
-    cache_dir,
-    no_cache,
-    quiet,
-    verbose,
-):
-    """Build the digest: Markdown pages and build/mkdocs.yml for `mkdocs build`."""
-    from ..cache import CacheConfig
-    from ..executor import Executor
-    from ..permalinks import load_registry, save_registry
-    from ..pipeline import Options, build_digest
-    from ..render import write_site
-    from ..report import BuildReport
-    from ..settings import load_settings
+def build(site, report, fail_on_skip, quiet, verbose, **params):
+    """Build the digest: Markdown pages and OUT/mkdocs.yml, and with --site the site itself.
 
-    console = make_console(quiet, verbose)
-    registry = load_registry(registry_file) if registry_file else None
-    executor = Executor(jobs=jobs, scheduler=scheduler)
-    settings = load_settings(settings_file)
-    digest = build_digest(
-        list(inputs) or [Path("seeds")],
-        settings,
-        topics_dir or Path(settings.topics_dir),
-        progress=console.info,
-        options=Options(executor, None if no_cache else CacheConfig(cache_dir), registry),
-    )
-    for use in digest.caches:
-        if use.removed:
-            console.info(f"removed {use.removed}: an earlier version's cache, no longer read")
-    for use in digest.caches:
-        if use.name == "article":
-            console.detail(
-                f"article cache: {use.hits} hits, {use.misses} misses, {use.rebuilt} damaged "
-                f"entries rebuilt"
-            )
-        else:
-            console.detail(
-                f"story cache ({use.name.rsplit('.', 1)[-1]}): {use.hits} hits, {use.misses} misses"
-            )
-    if registry_file and digest.registry is not None:
-        save_registry(digest.registry, registry_file)
-    for problem in digest.problems:
-        # A merged copy is news of the build, not a problem: -q leaves it out.
-        (console.info if problem.action == "merged" else console.error)(str(problem))
-    pages = write_site(digest, out, templates, settings, mkdocs_file, site_dir, executor)
-    result = BuildReport(digest, len(pages), out / "docs")
-    console.info(result.summary())
-    if report:
-        report.write_text(json.dumps(result.as_json(), indent=2) + "\n", encoding="utf-8")
-    code, why = result.failure(fail_on_skip)
-    if why:
-        console.error(why)
-        raise SystemExit(code)
+    Everything is written beside OUT first and swapped in only when the whole build has
+    succeeded: a failed or interrupted build leaves OUT and the site as they were. One build
+    at a time per folder: another one exits 75 at once, naming the build that holds it.
+    """
+    from ..publish import publish
+
+    request = _request(params, site=site, report=report, fail_on_skip=fail_on_skip)
+    with _sigterm_unwinds():
+        publish(request, make_console(quiet, verbose))
+
+
+@main.command()
+@build_options
+@click.option(
+    "--dev-addr",
+    "-a",
+    default=None,
+    metavar="IP:PORT",
+    help="Where to serve. Default: mkdocs.yml's dev_addr (127.0.0.1:8000).",
+)
+def serve(dev_addr, quiet, verbose, **params):
+    """Preview the site with live reload, rebuilding the digest on every change.
+
+    Watches the input, topics and overrides, settings, templates, mkdocs.yml and the theme
+    overrides; a rebuild publishes the digest into OUT (atomically, as `build` does) and the
+    browser reloads. A rebuild that fails (a broken topic file) prints why and keeps serving
+    the last good site. The story registry is read, never written.
+    """
+    from ..publish import serve as serve_digest
+
+    with _sigterm_unwinds():
+        serve_digest(_request(params), make_console(quiet, verbose), dev_addr)
 
 
 @main.command()

@@ -34,15 +34,22 @@ def write_site(
     site_dir: Path | None = None,
     executor: Executor = Executor(),
     pages_per_task: int = STORY_PAGES_PER_TASK,
+    *,
+    publish_dir: Path | None = None,
+    site_url: str | None = None,
 ) -> list[Path]:
     """Write the Markdown pages, feeds and ``mkdocs.yml`` into ``out_dir``; return the pages
     written.
 
     ``out_dir/docs`` is replaced whole, so a story that left the input leaves no stale page.
     The executor's processes render the story pages, ``pages_per_task`` at a time (the same
-    pages whatever the numbers).
+    pages whatever the numbers). ``publish_dir``: where ``out_dir`` will be once published
+    (``newsdigest build`` writes into a staging folder beside it), for the paths in
+    ``mkdocs.yml``; ``site_url`` overrides the one in ``mkdocs_base``.
     """
     config = read_mkdocs_config(mkdocs_base)
+    if site_url:
+        config["site_url"] = site_url
     site = Site(digest, settings)
     pages = all_pages(Pages(site, make_environment(templates, settings)), executor, pages_per_task)
     docs = out_dir / "docs"
@@ -62,5 +69,7 @@ def write_site(
         config,
         site_dir or mkdocs_base.parent / "site",
         [(t.name, topic_page(t.slug)) for t in site.topics if not t.automatic],
+        publish_dir,
+        site_url,
     )
     return written
