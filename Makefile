@@ -37,9 +37,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINTED)
 	$(BIN)/ruff format $(LINTED)
 
+# Download the feeds listed in $(FEEDS) (a sample ships) into $(FETCHED)/;
+# then `make site INPUT=$(FETCHED)`.
 FEEDS  ?= feeds.yml
 FETCHED ?= fetched
-fetch: $(STAMP)  ## download the feeds listed in $(FEEDS) into $(FETCHED)/ (then: make site INPUT=$(FETCHED))
+fetch: $(STAMP)
 	$(BIN)/newsdigest fetch $(FEEDS) --out $(FETCHED)
 
 # Browser tests: the built site in Debian's Chromium (apt-get install chromium) via Playwright.

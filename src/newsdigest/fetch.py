@@ -2,30 +2,25 @@
 
 ``newsdigest fetch feeds.yml --out fetched/`` saves each feed as a file that the
 feed reader reads, so the site can be built later from the last fetch without the
-network. Being a good citizen of other people's servers:
+network. Politeness and safety are ``fetch_http.py``'s: a User-Agent naming the
+program, robots.txt (RFC 9309), conditional requests (ETag / Last-Modified kept in a
+hidden state file: an unchanged feed costs a 304), a delay between two requests to one
+host, one deadline per request and one per run, retries with back-off, no redirect to
+a private address the feeds file does not name.
 
-- a clear User-Agent naming the program;
-- robots.txt honoured, for redirect targets too (RFC 9309: a 4xx robots.txt allows all, a 5xx or an
-  unreachable one disallows all);
-- conditional requests (ETag / Last-Modified kept in a hidden state file), so an
-  unchanged feed costs a 304 and no body;
-- a timeout on every request, retries with exponential back-off on 5xx, 429 and
-  network errors (never on other 4xx), ``Retry-After`` honoured up to a cap;
-- a delay between two requests to the same host.
-
-A failed feed is reported and its previous file kept; the other feeds still count.
+Each feed gets one result line saying what happened: ``new``, ``updated`` or
+``unchanged``; ``failed`` with the cause (a host that does not resolve, a refused
+connection, a time-out, a TLS error, an HTTP status, a body cut short or not a feed;
+also robots.txt unreachable, as then nothing may be fetched); or ``disallowed`` when a
+robots.txt says so. A failed feed keeps its previous file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import os
-import time
-import urllib.error
-import urllib.request
-import urllib.robotparser
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,29 +29,42 @@ from urllib.parse import urlsplit
 import yaml
 from slugify import slugify
 
-from . import __version__
 from .errors import ConfigurationError
+from .fetch_http import (
+    ACCEPT_FEED,
+    USER_AGENT,
+    Fetcher,
+    FetchFailure,
+    FetchSettings,
+    Response,
+    Want,
+)
 
-USER_AGENT = f"newsdigest/{__version__} (feed fetcher; +https://pypi.org/project/newsdigest/)"
+__all__ = [
+    "USER_AGENT",
+    "FeedResult",
+    "FetchSettings",
+    "Fetcher",
+    "SubscriptionError",
+    "feed_filename",
+    "fetch_feeds",
+    "load_subscriptions",
+]
+
 STATE_FILE = ".newsdigest-fetch.json"  # hidden: ingest skips dot files
-MAX_RETRY_AFTER = 60.0
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    timeout: float = 15.0  # seconds per request
-    retries: int = 3  # extra attempts after the first, on 5xx, 429 and network errors
-    backoff: float = 2.0  # first retry waits this long, then twice as long each time
-    delay: float = 1.0  # at least this long between two requests to one host
-    max_bytes: int = 20 * 1024 * 1024  # a feed larger than this is refused
+DEFAULT_SETTINGS = FetchSettings()
+STATUSES = ("new", "updated", "unchanged", "failed", "disallowed")
+# A feed's last closing tag; a malformed body without one was cut short on the way.
+_CLOSING_TAG = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*$")
 
 
 @dataclass(frozen=True)
 class FeedResult:
     url: str
-    status: str  # "new" | "updated" | "unchanged" | "failed" | "disallowed"
+    status: str  # one of STATUSES
     file: str | None = None  # the saved file's name in the output folder
     message: str = ""
+    network: bool = False  # failed before any server answered (DNS, connection)
 
     def __str__(self) -> str:
         return (
@@ -119,146 +127,6 @@ def feed_filename(url: str) -> str:
     return f"{readable}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:10]}.xml"
 
 
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects (urllib stops loops and long chains) only to http(s) URLs that
-    the target's robots.txt allows: never to ftp:// or file://."""
-
-    def __init__(self, allowed: Callable[[str], bool]):
-        super().__init__()
-        self.allowed = allowed
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme not in ("http", "https"):
-            raise urllib.error.HTTPError(
-                newurl, code, f"redirect to a non-HTTP URL refused: {newurl}", headers, fp
-            )
-        if not self.allowed(newurl):
-            raise urllib.error.HTTPError(
-                newurl, code, f"redirect to {newurl}, which robots.txt disallows", headers, fp
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-class _Response:
-    def __init__(
-        self, status: int, body: bytes, headers: dict[str, str], url: str, reason: str = ""
-    ):
-        self.status, self.body, self.headers, self.url, self.reason = (
-            status,
-            body,
-            headers,
-            url,
-            reason,
-        )
-
-
-class Fetcher:
-    """HTTP GETs with timeouts, retries, per-host delays and robots.txt, for one fetch run."""
-
-    def __init__(
-        self,
-        settings: FetchSettings = FetchSettings(),
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ):
-        self.settings = settings
-        self.sleep = sleep
-        self.clock = clock
-        self._last_request: dict[str, float] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
-        self._opener = urllib.request.build_opener(_CheckedRedirects(self.allowed))
-
-    def _wait_for_host(self, url: str) -> None:
-        host = urlsplit(url).netloc
-        last = self._last_request.get(host)
-        if last is not None:
-            remaining = self.settings.delay - (self.clock() - last)
-            if remaining > 0:
-                self.sleep(remaining)
-        self._last_request[host] = self.clock()
-
-    def _get_once(self, url: str, headers: dict[str, str]) -> _Response:
-        self._wait_for_host(url)
-        request = urllib.request.Request(
-            url,
-            headers={
-                "User-Agent": USER_AGENT,
-                "Accept": "application/rss+xml, application/atom+xml, "
-                "application/xml;q=0.9, */*;q=0.5",
-                **headers,
-            },
-        )
-        try:
-            with self._opener.open(request, timeout=self.settings.timeout) as response:
-                body = response.read(self.settings.max_bytes + 1)
-                return _Response(
-                    response.status, body, dict(response.headers.items()), response.url
-                )
-        except urllib.error.HTTPError as error:
-            with error:
-                reason = " ".join(str(error.reason or "").split()).split(". ")[0]
-                return _Response(
-                    error.code,
-                    b"",
-                    dict(error.headers.items()) if error.headers else {},
-                    url,
-                    reason if 300 <= error.code < 400 else "",
-                )
-        except http.client.HTTPException as error:  # a broken response, e.g. cut off mid-body
-            raise ConnectionError(f"broken HTTP response: {type(error).__name__}") from None
-
-    def get(self, url: str, headers: dict[str, str] | None = None) -> _Response:
-        """GET with retries; raises OSError (URLError, timeout) when every attempt failed."""
-        attempt = 0
-        while True:
-            try:
-                response = self._get_once(url, headers or {})
-                if response.status < 500 and response.status != 429:
-                    return response
-                failure: Exception | _Response = response
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-                failure = error
-            if attempt >= self.settings.retries:
-                if isinstance(failure, _Response):
-                    return failure
-                raise failure
-            wait = self.settings.backoff * 2**attempt
-            if isinstance(failure, _Response):
-                retry_after = failure.headers.get("Retry-After", "")
-                if retry_after.strip().isdigit():
-                    wait = max(wait, min(float(retry_after), MAX_RETRY_AFTER))
-            self.sleep(wait)
-            attempt += 1
-
-    def allowed(self, url: str) -> bool:
-        """Whether robots.txt of the URL's host lets this User-Agent fetch it."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._robots:
-            try:
-                response = self.get(f"{origin}/robots.txt")
-            except OSError:
-                parser = None  # unreachable: disallow all
-            else:
-                parser = urllib.robotparser.RobotFileParser()
-                if response.status >= 500:
-                    parser = None
-                elif response.status >= 400:
-                    parser.parse([])  # no robots.txt: everything allowed
-                else:
-                    parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
-            self._robots[origin] = parser
-        parser = self._robots[origin]
-        return parser is not None and parser.can_fetch(USER_AGENT, url)
-
-
-def _looks_like_feed(body: bytes) -> bool:
-    import feedparser
-
-    parsed = feedparser.parse(body)
-    return bool(parsed.get("version")) or bool(parsed.entries)
-
-
 def _write_atomically(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.part")
     temporary.write_bytes(data)
@@ -268,12 +136,15 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def fetch_feeds(
     urls: list[str],
     out_dir: Path,
-    settings: FetchSettings = FetchSettings(),
+    settings: FetchSettings = DEFAULT_SETTINGS,
     fetcher: Fetcher | None = None,
-    log: Callable[[str], None] = lambda message: None,
+    log: Callable[[FeedResult], None] = lambda result: None,
 ) -> list[FeedResult]:
     """Download each feed into ``out_dir``; return one result per URL, in order."""
-    fetcher = fetcher or Fetcher(settings)
+    if fetcher is None:
+        fetcher = Fetcher(settings, listed=urls)
+    else:
+        fetcher.listen_to(urls)
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / STATE_FILE
     try:
@@ -285,7 +156,7 @@ def fetch_feeds(
     results = []
     for url in urls:
         result = _fetch_one(url, out_dir, state, fetcher)
-        log(str(result))
+        log(result)
         results.append(result)
         _write_atomically(
             state_path, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode("utf-8")
@@ -296,7 +167,16 @@ def fetch_feeds(
 def _fetch_one(url: str, out_dir: Path, state: dict, fetcher: Fetcher) -> FeedResult:
     name = feed_filename(url)
     path = out_dir / name
-    if not fetcher.allowed(url):
+    verdict = fetcher.robots(url)
+    if verdict.unreachable:
+        return FeedResult(
+            url,
+            "failed",
+            message=f"robots.txt unreachable ({verdict.unreachable}), so the feed was not "
+            "fetched (RFC 9309)",
+            network=verdict.network,
+        )
+    if not verdict.allowed:
         return FeedResult(url, "disallowed", message="robots.txt does not allow fetching it")
     known = state.get(url, {}) if isinstance(state.get(url), dict) else {}
     headers = {}
@@ -306,38 +186,50 @@ def _fetch_one(url: str, out_dir: Path, state: dict, fetcher: Fetcher) -> FeedRe
         if known.get("last_modified"):
             headers["If-Modified-Since"] = known["last_modified"]
     try:
-        response = fetcher.get(url, headers)
-    except OSError as error:
-        reason = getattr(error, "reason", None) or error
-        return FeedResult(
-            url,
-            "failed",
-            message=f"no response after {fetcher.settings.retries + 1} attempts ({reason})",
-        )
+        response = fetcher.get(url, headers, Want(ACCEPT_FEED, fetcher.settings.max_bytes))
+    except FetchFailure as failure:
+        tries = f" ({failure.attempts} attempts)" if failure.attempts > 1 else ""
+        return FeedResult(url, "failed", message=f"{failure}{tries}", network=failure.network)
+    problem = _unusable(response, fetcher.settings.max_bytes)
+    if problem:
+        return FeedResult(url, "failed", message=f"{problem}; previous copy kept")
     if response.status == 304:
         return FeedResult(url, "unchanged", name)
-    if response.status != 200:
-        detail = f" ({response.reason})" if response.reason else ""
-        return FeedResult(url, "failed", message=f"HTTP {response.status}{detail}; expected 200")
-    if len(response.body) > fetcher.settings.max_bytes:
-        return FeedResult(
-            url, "failed", message=f"larger than the {fetcher.settings.max_bytes:,}-byte limit"
-        )
-    if not _looks_like_feed(response.body):
-        return FeedResult(
-            url, "failed", message="the response is not an RSS or Atom feed; previous copy kept"
-        )
     existed = path.exists()
     if existed and path.read_bytes() == response.body:
         status = "unchanged"
     else:
         _write_atomically(path, response.body)
         status = "updated" if existed else "new"
-    lower = {k.lower(): v for k, v in response.headers.items()}
     state[url] = {
         "file": name,
-        "etag": lower.get("etag"),
-        "last_modified": lower.get("last-modified"),
+        "etag": response.header("ETag") or None,
+        "last_modified": response.header("Last-Modified") or None,
     }
     moved = f"redirected to {response.url}" if response.url != url else ""
     return FeedResult(url, status, name, moved)
+
+
+def _unusable(response: Response, max_bytes: int) -> str | None:
+    """Why a response gives no feed, or None (a 304, or a 200 with a whole feed)."""
+    if response.status == 304:
+        return None
+    if response.status != 200:
+        detail = f" ({response.reason})" if response.reason else ""
+        return f"HTTP {response.status}{detail}; expected 200"
+    if response.truncated:
+        return f"larger than the {max_bytes:,}-byte limit"
+    import feedparser
+
+    parsed = feedparser.parse(response.body)
+    if not (parsed.get("version") or parsed.entries):
+        return "the response is not an RSS or Atom feed"
+    if parsed.get("bozo") and not _CLOSING_TAG.search(response.body[-300:]):
+        return "the feed ends before its closing tag (cut short?)"
+    return None
+
+
+def summary(results: list[FeedResult], out: Path) -> str:
+    """The run's summary line, for people."""
+    counts = ", ".join(f"{sum(r.status == s for r in results)} {s}" for s in STATUSES)
+    return f"fetched {len(results)} feeds into {out}/: {counts}"

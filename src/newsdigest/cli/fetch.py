@@ -26,7 +26,14 @@ from .common import verbosity_options
     type=click.FloatRange(0.1),
     default=15.0,
     show_default=True,
-    help="Seconds to wait for a server.",
+    help="Seconds for one request: connecting, headers and body together.",
+)
+@click.option(
+    "--run-timeout",
+    type=click.FloatRange(0),
+    default=1800.0,
+    show_default=True,
+    help="Seconds for the whole run (0: no limit); feeds left over are not fetched.",
 )
 @click.option(
     "--retries",
@@ -43,28 +50,30 @@ from .common import verbosity_options
     help="Seconds between two requests to one host.",
 )
 @verbosity_options
-def fetch(subscriptions, out, timeout, retries, delay, quiet, verbose):
+def fetch(subscriptions, out, timeout, run_timeout, retries, delay, quiet, verbose) -> None:
     """Download the feeds listed in SUBSCRIPTIONS (YAML) into an input folder.
 
     Exit 1 when no feed could be fetched (a failed feed keeps its previous copy).
     """
-    from ..fetch import FetchSettings, fetch_feeds, load_subscriptions
+    from ..fetch import FeedResult, FetchSettings, fetch_feeds, load_subscriptions, summary
 
     console = make_console(quiet, verbose)
     urls = load_subscriptions(subscriptions)
-    results = fetch_feeds(
-        urls, out, FetchSettings(timeout=timeout, retries=retries, delay=delay), log=console.detail
-    )
-    for result in results:
+
+    def report(result: FeedResult) -> None:  # each feed's line, once
         if result.status in ("failed", "disallowed"):
             console.error(str(result))
-    counts = {
-        s: sum(r.status == s for r in results)
-        for s in ("new", "updated", "unchanged", "failed", "disallowed")
-    }
-    console.info(
-        f"fetched {len(results)} feeds into {out}/: "
-        + ", ".join(f"{n} {s}" for s, n in counts.items())
-    )
-    if results and counts["failed"] + counts["disallowed"] == len(results):
+        else:
+            console.detail(str(result))
+
+    settings = FetchSettings(timeout=timeout, run_timeout=run_timeout, retries=retries, delay=delay)
+    results = fetch_feeds(urls, out, settings, log=report)
+    console.info(summary(results, out))
+    failed = [r for r in results if r.status in ("failed", "disallowed")]
+    if results and len(failed) == len(results):
+        if all(r.network for r in failed):
+            console.error(
+                "no feed could be fetched: no host could be reached (is this machine "
+                "offline?); the previous copies are kept"
+            )
         raise SystemExit(1)
