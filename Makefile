@@ -37,8 +37,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINTED)
 	$(BIN)/ruff format $(LINTED)
 
-# Download the feeds listed in $(FEEDS) (a sample ships) into $(FETCHED)/;
-# then `make site INPUT=$(FETCHED)`.
+# Add the entries of the feeds in $(FEEDS) (a sample ships) to $(FETCHED)/archive.sqlite,
+# which keeps every entry ever seen; then `make site INPUT=$(FETCHED)`.
 FEEDS  ?= feeds.yml
 FETCHED ?= fetched
 fetch: $(STAMP)

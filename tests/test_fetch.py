@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fetch_server import Server, guard_network, rss
+from fetch_server import DAY_ONE, Server, guard_network, rss
 from newsdigest.cli import run
 from newsdigest.fetch import (
     USER_AGENT,
@@ -61,8 +61,8 @@ def other_port():
     s.close()
 
 
-def statuses(results):
-    return [(r.url.rsplit("/", 1)[1], r.status) for r in results]
+def statuses(run_):
+    return [(r.url.rsplit("/", 1)[1], r.status) for r in run_.feeds]
 
 
 def drip(body: bytes, every: float, server: Server, headers_too: bool = False):
@@ -93,18 +93,16 @@ def test_fetch_keeps_the_feed_then_asks_conditionally_and_the_build_reads_it(ser
     url = f"{server.base}/feed.xml"
     first = fetch_feeds([url], tmp_path, FAST)
     assert statuses(first) == [("feed.xml", "new")]
-    assert (tmp_path / first[0].file).read_bytes() == server.feed
+    assert first.feeds[0].message == "3 new entries, 0 updated, 3 in the archive"
     second = fetch_feeds([url], tmp_path, FAST)
     assert statuses(second) == [("feed.xml", "unchanged")]
+    assert second.feeds[0].message == "not modified (304)"
     feed_requests = server.headers_for("/feed.xml")
     assert "If-None-Match" not in feed_requests[0] and feed_requests[1]["If-None-Match"] == ETAG
     assert feed_requests[1]["If-Modified-Since"] == "Tue, 01 Dec 2026 07:00:00 GMT"
     assert all(h["User-Agent"] == USER_AGENT for _, h in server.requests)
     assert server.paths().count("/robots.txt") == 2  # once per run, not once per feed
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".newsdigest-fetch.json",
-        first[0].file,
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.sqlite"]
     articles = ingest([tmp_path]).articles
     first_article = articles[0]
     assert (first_article.title, first_article.source, first_article.url) == (
@@ -129,13 +127,13 @@ def test_404_500_slow_and_non_feed_fail_without_stopping_the_others(server, tmp_
         ("page.xml", "failed"),
         ("feed.xml", "new"),
     ]
-    messages = [r.message for r in result]
+    messages = [r.message for r in result.feeds]
     assert messages[0].startswith("HTTP 404") and messages[1].startswith("HTTP 500")
     assert messages[2] == "timed out after 0.2 s without a complete response (3 attempts)"
     assert "not an RSS or Atom feed" in messages[3]
     assert server.paths().count("/missing.xml") == 1  # a 404 is not retried
     assert server.paths().count("/broken.xml") == 3  # first try + 2 retries
-    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == [result[4].file]
+    assert result.entries == 3
 
 
 def test_retries_recover_from_a_passing_500_with_growing_back_off(server, tmp_path):
@@ -170,8 +168,8 @@ def test_redirects_are_followed_and_loops_end(server, tmp_path):
         ("ftp.xml", "failed"),
         ("chain0.xml", "failed"),
     ]
-    messages = [r.message for r in result]
-    assert messages[0] == f"redirected to {server.base}/feed.xml"
+    messages = [r.message for r in result.feeds]
+    assert messages[0].endswith(f"; redirected to {server.base}/feed.xml")
     assert messages[1] == f"redirect loop: {server.base}/loop.xml leads back to itself"
     assert messages[2] == "redirect to a non-HTTP URL refused: ftp://127.0.0.1/feed.xml"
     assert messages[3] == "more than 5 redirects"
@@ -188,8 +186,8 @@ def test_robots_txt_is_respected(server, tmp_path):
         [f"{server.base}/private/feed.xml", f"{server.base}/sneaky.xml"], tmp_path, FAST
     )
     assert statuses(result) == [("feed.xml", "disallowed"), ("sneaky.xml", "failed")]
-    assert result[0].message == "robots.txt does not allow fetching it"
-    assert "which robots.txt disallows" in result[1].message
+    assert result.feeds[0].message == "robots.txt does not allow fetching it"
+    assert "which robots.txt disallows" in result.feeds[1].message
     assert "/private/feed.xml" not in server.paths()  # not even through a redirect
     server.robots = b"User-agent: newsdigest\nDisallow: /\n"
     assert statuses(fetch_feeds([f"{server.base}/feed.xml"], tmp_path, FAST)) == [
@@ -207,14 +205,14 @@ def test_a_robots_txt_that_redirects_within_its_site_is_followed_five_times(serv
     server.redirect("/robots.txt", "/robots.txt")
     result = fetch_feeds([url], tmp_path, FAST)
     assert statuses(result) == [("feed.xml", "failed")]
-    assert result[0].message.startswith("robots.txt unreachable (redirect loop")
+    assert result.feeds[0].message.startswith("robots.txt unreachable (redirect loop")
     # Further and further: five redirects followed, then unreachable.
     server.requests.clear()
     server.redirect("/robots.txt", "/r/0")
     for n in range(10):
         server.redirect(f"/r/{n}", f"/r/{n + 1}")
     result = fetch_feeds([url], tmp_path, FAST)
-    assert result[0].message == (
+    assert result.feeds[0].message == (
         "robots.txt unreachable (more than 5 redirects), so the feed was not fetched (RFC 9309)"
     )
     assert server.paths() == ["/robots.txt", "/r/0", "/r/1", "/r/2", "/r/3", "/r/4"]
@@ -228,7 +226,7 @@ def test_a_server_dripping_bytes_is_cut_off_at_the_deadline(server, tmp_path):
         [f"{server.base}/drip-head.xml"], tmp_path, FetchSettings(timeout=0.5, retries=0, delay=0)
     )
     assert time.monotonic() - started < 3
-    assert result[0].message == "timed out after 0.5 s without a complete response"
+    assert result.feeds[0].message == "timed out after 0.5 s without a complete response"
     # The body a byte at a time, on an injected clock that moves a second per read: no waiting.
     server.routes["/drip-body.xml"] = drip(server.feed, 0.001, server)
     clock = [0.0]
@@ -240,24 +238,25 @@ def test_a_server_dripping_bytes_is_cut_off_at_the_deadline(server, tmp_path):
     fetcher = Fetcher(FetchSettings(timeout=30, retries=0, delay=0, run_timeout=0), clock=tick)
     started = time.monotonic()
     result = fetch_feeds([f"{server.base}/drip-body.xml"], tmp_path, fetcher=fetcher)
-    assert result[0].message == "timed out after 30 s without a complete response"
+    assert result.feeds[0].message == "timed out after 30 s without a complete response"
     assert time.monotonic() - started < 3 and clock[0] < 200
 
 
 def test_the_run_has_a_deadline_too(server, tmp_path):
     clock = [0.0]
 
-    def log(result):  # the first feed takes a minute (on the test's clock)
+    def wall_clock():  # storing the first feed takes a minute (on the test's clock)
         clock[0] += 60
+        return DAY_ONE
 
     server.serve("/first.xml", server.feed)
     fetcher = Fetcher(
         FetchSettings(timeout=120, run_timeout=50, retries=2, delay=0), clock=lambda: clock[0]
     )
     urls = [f"{server.base}/first.xml", f"{server.base}/feed.xml"]
-    result = fetch_feeds(urls, tmp_path, fetcher=fetcher, log=log)
+    result = fetch_feeds(urls, tmp_path, fetcher=fetcher, now=wall_clock)
     assert statuses(result) == [("first.xml", "new"), ("feed.xml", "failed")]
-    assert result[1].message == "not fetched: the run's time limit (50 s) was reached"
+    assert result.feeds[1].message == "not fetched: the run's time limit (50 s) was reached"
     assert "/feed.xml" not in server.paths()
     # A request the run's end cuts off says so (not "timed out after 120 s").
     server.routes["/drip.xml"] = drip(server.feed, 0.001, server)
@@ -269,10 +268,10 @@ def test_the_run_has_a_deadline_too(server, tmp_path):
 
     fetcher = Fetcher(FetchSettings(timeout=120, run_timeout=20, retries=0, delay=0), clock=tick)
     result = fetch_feeds([f"{server.base}/drip.xml"], tmp_path, fetcher=fetcher)
-    assert result[0].message == "not finished: the run's time limit (20 s) was reached"
+    assert result.feeds[0].message == "not finished: the run's time limit (20 s) was reached"
 
 
-def test_a_response_cut_short_fails_and_keeps_the_previous_copy(server, tmp_path):
+def test_a_response_cut_short_fails_and_keeps_what_the_archive_had(server, tmp_path):
     url = f"{server.base}/day.xml"
     server.serve("/day.xml", server.feed)
     assert statuses(fetch_feeds([url], tmp_path, ONCE)) == [("day.xml", "new")]
@@ -283,7 +282,7 @@ def test_a_response_cut_short_fails_and_keeps_the_previous_copy(server, tmp_path
     )
     result = fetch_feeds([url], tmp_path, ONCE)
     assert statuses(result) == [("day.xml", "failed")]
-    assert result[0].message.startswith(
+    assert result.feeds[0].message.startswith(
         f"response cut short ({len(longer) // 3:,} of {len(longer):,} bytes"
     )
 
@@ -295,8 +294,8 @@ def test_a_response_cut_short_fails_and_keeps_the_previous_copy(server, tmp_path
 
     server.routes["/day.xml"] = close_delimited
     result = fetch_feeds([url], tmp_path, ONCE)
-    assert result[0].message == (
-        "the feed ends before its closing tag (cut short?); previous copy kept"
+    assert result.feeds[0].message == (
+        "the feed ends before its closing tag (cut short?); the archive keeps what it had"
     )
     articles = ingest([tmp_path]).articles
     assert len(articles) == 3 and "edited" not in articles[0].text
@@ -317,8 +316,8 @@ def test_redirects_to_private_addresses_are_refused_before_connecting(
     for name, target in targets.items():
         server.redirect(f"/{name}", target)
     result = fetch_feeds([f"{server.base}/{n}" for n in targets], tmp_path, FAST)
-    assert {r.status for r in result} == {"failed"}
-    messages = [r.message for r in result]
+    assert {r.status for r in result.feeds} == {"failed"}
+    messages = [r.message for r in result.feeds]
     assert messages[0] == (
         f"refused: 127.0.0.1:{other_port.port} is a loopback address (127.0.0.1) and the "
         "feeds file does not name that host and port"
@@ -370,8 +369,8 @@ def test_messages_say_what_happened(server, tmp_path):
         f"{server.base}/feed.xml",  # robots.txt answers 503
     ]
     result = fetch_feeds(urls, tmp_path, ONCE)
-    assert [r.status for r in result] == ["failed"] * 4
-    messages = [r.message for r in result]
+    assert [r.status for r in result.feeds] == ["failed"] * 4
+    messages = [r.message for r in result.feeds]
     assert messages[0] == (
         "robots.txt unreachable (cannot resolve host 'nowhere.invalid' (Name or service not "
         "known)), so the feed was not fetched (RFC 9309)"
@@ -385,7 +384,7 @@ def test_messages_say_what_happened(server, tmp_path):
         "robots.txt unreachable (HTTP 503 Service Unavailable), so the feed was not fetched "
         "(RFC 9309)"
     )
-    assert [r.network for r in result] == [True, True, False, False]
+    assert [r.network for r in result.feeds] == [True, True, False, False]
 
 
 def test_tls_certificate_errors_are_named(monkeypatch):
@@ -448,16 +447,16 @@ def test_fetch_command_prints_each_line_once(server, tmp_path, capsys):
     lines = err.splitlines()
     assert (
         lines.count(
-            f"{server.base}/missing.xml: failed: HTTP 404 (Not Found); expected 200; previous copy kept"
+            f"{server.base}/missing.xml: failed: HTTP 404 (Not Found); expected 200; the archive keeps what it had"
         )
         == 1
     )
     assert (
-        lines.count(f"{server.base}/feed.xml: new ({feed_filename(server.base + '/feed.xml')})")
-        == 1
+        lines.count(f"{server.base}/feed.xml: new: 3 new entries, 0 updated, 3 in the archive") == 1
     )
     assert lines[-1] == (
-        f"fetched 2 feeds into {out}/: 1 new, 0 updated, 0 unchanged, 1 failed, 0 disallowed"
+        f"fetched 2 feeds into {out / 'archive.sqlite'}: 1 new, 0 updated, 0 unchanged, "
+        "1 failed, 0 disallowed; 3 new entries, 0 updated, 3 in the archive"
     )
     assert len(lines) == len(set(lines)) == 3
     subs.write_text(f"- {server.base}/missing.xml\n", encoding="utf-8")
@@ -475,7 +474,7 @@ def test_fetch_command_says_when_no_host_can_be_reached(tmp_path, capsys):
     )
     assert err.rstrip().endswith(
         "no feed could be fetched: no host could be reached (is this machine offline?); the "
-        "previous copies are kept"
+        "archive is as it was"
     )
     assert "disallowed: robots" not in err
 
@@ -483,8 +482,11 @@ def test_fetch_command_says_when_no_host_can_be_reached(tmp_path, capsys):
 def test_oversized_feed_is_refused_and_bad_subscriptions_exit_3(server, tmp_path, capsys):
     small = FetchSettings(timeout=1, retries=0, delay=0, max_bytes=100)
     result = fetch_feeds([f"{server.base}/feed.xml"], tmp_path, small)
-    assert result[0].status == "failed" and "larger than the 100-byte limit" in result[0].message
-    assert not [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    assert (
+        result.feeds[0].status == "failed"
+        and "larger than the 100-byte limit" in result.feeds[0].message
+    )
+    assert result.entries == 0
     subs = tmp_path / "feeds.yml"
     subs.write_text("feeds: [not a url]\n", encoding="utf-8")
     assert run(["fetch", str(subs), "--out", str(tmp_path / "in")]) == 3

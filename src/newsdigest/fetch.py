@@ -1,35 +1,45 @@
-"""Fetch: download subscribed RSS/Atom feeds into an input folder, politely.
+"""Fetch: download subscribed RSS/Atom feeds into an archive that keeps every entry.
 
-``newsdigest fetch feeds.yml --out fetched/`` saves each feed as a file that the
-feed reader reads, so the site can be built later from the last fetch without the
-network. Politeness and safety are ``fetch_http.py``'s: a User-Agent naming the
-program, robots.txt (RFC 9309), conditional requests (ETag / Last-Modified kept in a
-hidden state file: an unchanged feed costs a 304), a delay between two requests to one
-host, one deadline per request and one per run, retries with back-off, no redirect to
-a private address the feeds file does not name.
+``newsdigest fetch feeds.yml --out fetched`` adds each feed's entries to
+``fetched/archive.sqlite`` (``feed_archive.py``): an entry that rolls off its feed stays,
+one that changes upstream is updated in place, so a digest built on a schedule shows
+everything its feeds ever carried (``retention_days`` limits what is published, never
+what is kept). ``newsdigest build --input fetched`` reads the archive without the
+network (``readers/archive.py``).
+
+Politeness and safety are ``fetch_http.py``'s: a User-Agent naming the program,
+robots.txt (RFC 9309), conditional requests (an unchanged feed costs a 304), a delay
+between two requests to one host, one deadline per request and one per run, retries
+with back-off, no redirect to a private address the feeds file does not name.
 
 Each feed gets one result line saying what happened: ``new``, ``updated`` or
-``unchanged``; ``failed`` with the cause (a host that does not resolve, a refused
-connection, a time-out, a TLS error, an HTTP status, a body cut short or not a feed;
-also robots.txt unreachable, as then nothing may be fetched); or ``disallowed`` when a
-robots.txt says so. A failed feed keeps its previous file.
+``unchanged`` with its entries counted; ``failed`` with the cause (a host that does not
+resolve, a refused connection, a time-out, a TLS error, an HTTP status, a body cut short
+or not a feed; also robots.txt unreachable, as then nothing may be fetched); or
+``disallowed`` when a robots.txt says so. A failed feed leaves the archive as it was.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
-from slugify import slugify
 
 from .errors import ConfigurationError
+from .feed_archive import (
+    ARCHIVE_NAME,
+    FeedArchive,
+    Imported,
+    entries_of,
+    feed_filename,
+    is_feed,
+    parse_feed,
+)
 from .fetch_http import (
     ACCEPT_FEED,
     USER_AGENT,
@@ -41,8 +51,10 @@ from .fetch_http import (
 )
 
 __all__ = [
+    "ARCHIVE_NAME",
     "USER_AGENT",
     "FeedResult",
+    "FetchRun",
     "FetchSettings",
     "Fetcher",
     "SubscriptionError",
@@ -51,7 +63,6 @@ __all__ = [
     "load_subscriptions",
 ]
 
-STATE_FILE = ".newsdigest-fetch.json"  # hidden: ingest skips dot files
 DEFAULT_SETTINGS = FetchSettings()
 STATUSES = ("new", "updated", "unchanged", "failed", "disallowed")
 # A feed's last closing tag; a malformed body without one was cut short on the way.
@@ -62,16 +73,24 @@ _CLOSING_TAG = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*$")
 class FeedResult:
     url: str
     status: str  # one of STATUSES
-    file: str | None = None  # the saved file's name in the output folder
     message: str = ""
+    new_entries: int = 0
+    updated_entries: int = 0
     network: bool = False  # failed before any server answered (DNS, connection)
 
     def __str__(self) -> str:
-        return (
-            f"{self.url}: {self.status}"
-            + (f" ({self.file})" if self.file else "")
-            + (f": {self.message}" if self.message else "")
-        )
+        return f"{self.url}: {self.status}" + (f": {self.message}" if self.message else "")
+
+
+@dataclass(frozen=True)
+class FetchRun:
+    archive: Path
+    feeds: list[FeedResult]
+    imported: Imported
+    entries: int  # in the archive, after the run
+
+    def count(self, status: str) -> int:
+        return sum(result.status == status for result in self.feeds)
 
 
 class SubscriptionError(ConfigurationError):
@@ -115,22 +134,8 @@ def load_subscriptions(path: Path) -> list[str]:
     return urls
 
 
-def feed_filename(url: str) -> str:
-    """A safe, stable file name for a feed URL: [a-z0-9-] plus a hash, never a path."""
-    parts = urlsplit(url)
-    readable = (
-        slugify(
-            f"{parts.hostname or ''} {parts.path} {parts.query}", max_length=60, word_boundary=True
-        )
-        or "feed"
-    )
-    return f"{readable}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:10]}.xml"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def fetch_feeds(
@@ -139,79 +144,79 @@ def fetch_feeds(
     settings: FetchSettings = DEFAULT_SETTINGS,
     fetcher: Fetcher | None = None,
     log: Callable[[FeedResult], None] = lambda result: None,
-) -> list[FeedResult]:
-    """Download each feed into ``out_dir``; return one result per URL, in order."""
+    *,
+    now: Callable[[], datetime] = _utc_now,
+) -> FetchRun:
+    """Fetch each feed into the archive in ``out_dir``, one transaction per feed. Raises
+    ArchiveError when the archive cannot be used (it is left as it is)."""
     if fetcher is None:
         fetcher = Fetcher(settings, listed=urls)
     else:
         fetcher.listen_to(urls)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    state_path = out_dir / STATE_FILE
+    archive = FeedArchive.open(out_dir)
     try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-        if not isinstance(state, dict):
-            state = {}
-    except (OSError, ValueError):
-        state = {}
-    results = []
-    for url in urls:
-        result = _fetch_one(url, out_dir, state, fetcher)
-        log(result)
-        results.append(result)
-        _write_atomically(
-            state_path, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode("utf-8")
-        )
-    return results
+        imported = archive.import_feed_files(out_dir, urls)
+        results = []
+        for url in urls:
+            result = _fetch_one(url, archive, fetcher, now)
+            log(result)
+            results.append(result)
+        return FetchRun(archive.path, results, imported, archive.count())
+    finally:
+        archive.close()
 
 
-def _fetch_one(url: str, out_dir: Path, state: dict, fetcher: Fetcher) -> FeedResult:
-    name = feed_filename(url)
-    path = out_dir / name
+def _fetch_one(
+    url: str, archive: FeedArchive, fetcher: Fetcher, now: Callable[[], datetime]
+) -> FeedResult:
     verdict = fetcher.robots(url)
     if verdict.unreachable:
         return FeedResult(
             url,
             "failed",
-            message=f"robots.txt unreachable ({verdict.unreachable}), so the feed was not "
-            "fetched (RFC 9309)",
+            f"robots.txt unreachable ({verdict.unreachable}), so the feed was not fetched "
+            "(RFC 9309)",
             network=verdict.network,
         )
     if not verdict.allowed:
-        return FeedResult(url, "disallowed", message="robots.txt does not allow fetching it")
-    known = state.get(url, {}) if isinstance(state.get(url), dict) else {}
-    headers = {}
-    if path.exists():  # a validator without the file it validates is useless
-        if known.get("etag"):
-            headers["If-None-Match"] = known["etag"]
-        if known.get("last_modified"):
-            headers["If-Modified-Since"] = known["last_modified"]
+        return FeedResult(url, "disallowed", "robots.txt does not allow fetching it")
     try:
-        response = fetcher.get(url, headers, Want(ACCEPT_FEED, fetcher.settings.max_bytes))
+        response = fetcher.get(
+            url, archive.validators(url), Want(ACCEPT_FEED, fetcher.settings.max_bytes)
+        )
     except FetchFailure as failure:
         tries = f" ({failure.attempts} attempts)" if failure.attempts > 1 else ""
-        return FeedResult(url, "failed", message=f"{failure}{tries}", network=failure.network)
+        return FeedResult(url, "failed", f"{failure}{tries}", network=failure.network)
     problem = _unusable(response, fetcher.settings.max_bytes)
     if problem:
-        return FeedResult(url, "failed", message=f"{problem}; previous copy kept")
+        return FeedResult(url, "failed", f"{problem}; the archive keeps what it had")
     if response.status == 304:
-        return FeedResult(url, "unchanged", name)
-    existed = path.exists()
-    if existed and path.read_bytes() == response.body:
-        status = "unchanged"
-    else:
-        _write_atomically(path, response.body)
-        status = "updated" if existed else "new"
-    state[url] = {
-        "file": name,
-        "etag": response.header("ETag") or None,
-        "last_modified": response.header("Last-Modified") or None,
-    }
-    moved = f"redirected to {response.url}" if response.url != url else ""
-    return FeedResult(url, status, name, moved)
+        archive.touch_feed(url, now())
+        return FeedResult(url, "unchanged", "not modified (304)")
+    parsed = parse_feed(response.body)
+    if not is_feed(parsed):
+        return FeedResult(
+            url, "failed", "the response is not an RSS or Atom feed; the archive keeps what it had"
+        )
+    if parsed.get("bozo") and not _CLOSING_TAG.search(response.body[-300:]):
+        return FeedResult(
+            url,
+            "failed",
+            "the feed ends before its closing tag (cut short?); the archive keeps what it had",
+        )
+    first = not archive.has_feed(url)
+    info, entries = entries_of(parsed)
+    validators = (response.header("ETag") or None, response.header("Last-Modified") or None)
+    stored = archive.store(url, info, entries, validators, now())
+    status = "new" if first else "updated" if stored.new or stored.updated else "unchanged"
+    message = f"{stored.new} new entries, {stored.updated} updated, {stored.total} in the archive"
+    if response.url != url:
+        message += f"; redirected to {response.url}"
+    return FeedResult(url, status, message, stored.new, stored.updated)
 
 
 def _unusable(response: Response, max_bytes: int) -> str | None:
-    """Why a response gives no feed, or None (a 304, or a 200 with a whole feed)."""
+    """Why a response gives no feed, or None (a 200 with a body, or a 304)."""
     if response.status == 304:
         return None
     if response.status != 200:
@@ -219,17 +224,15 @@ def _unusable(response: Response, max_bytes: int) -> str | None:
         return f"HTTP {response.status}{detail}; expected 200"
     if response.truncated:
         return f"larger than the {max_bytes:,}-byte limit"
-    import feedparser
-
-    parsed = feedparser.parse(response.body)
-    if not (parsed.get("version") or parsed.entries):
-        return "the response is not an RSS or Atom feed"
-    if parsed.get("bozo") and not _CLOSING_TAG.search(response.body[-300:]):
-        return "the feed ends before its closing tag (cut short?)"
     return None
 
 
-def summary(results: list[FeedResult], out: Path) -> str:
-    """The run's summary line, for people."""
-    counts = ", ".join(f"{sum(r.status == s for r in results)} {s}" for s in STATUSES)
-    return f"fetched {len(results)} feeds into {out}/: {counts}"
+def summary(run: FetchRun) -> Iterable[str]:
+    """The run's summary lines, for people."""
+    feeds = ", ".join(f"{run.count(status)} {status}" for status in STATUSES)
+    new = sum(r.new_entries for r in run.feeds)
+    updated = sum(r.updated_entries for r in run.feeds)
+    yield (
+        f"fetched {len(run.feeds)} feeds into {run.archive}: {feeds}; "
+        f"{new} new entries, {updated} updated, {run.entries} in the archive"
+    )

@@ -1,4 +1,4 @@
-"""``newsdigest fetch``: download subscribed feeds into an input folder."""
+"""``newsdigest fetch``: download subscribed feeds into the archive of an input folder."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .common import verbosity_options
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("fetched"),
     show_default=True,
-    help="Input folder the feeds are saved into (for `build --input`).",
+    help="Input folder whose archive.sqlite keeps every entry (for `build --input`).",
 )
 @click.option(
     "--timeout",
@@ -51,9 +51,10 @@ from .common import verbosity_options
 )
 @verbosity_options
 def fetch(subscriptions, out, timeout, run_timeout, retries, delay, quiet, verbose) -> None:
-    """Download the feeds listed in SUBSCRIPTIONS (YAML) into an input folder.
+    """Add the entries of the feeds listed in SUBSCRIPTIONS (YAML) to OUT/archive.sqlite.
 
-    Exit 1 when no feed could be fetched (a failed feed keeps its previous copy).
+    Exit 1 when no feed could be fetched (a failed feed leaves the archive as it was) or
+    the archive cannot be used (it is never replaced).
     """
     from ..fetch import FeedResult, FetchSettings, fetch_feeds, load_subscriptions, summary
 
@@ -67,13 +68,22 @@ def fetch(subscriptions, out, timeout, run_timeout, retries, delay, quiet, verbo
             console.detail(str(result))
 
     settings = FetchSettings(timeout=timeout, run_timeout=run_timeout, retries=retries, delay=delay)
-    results = fetch_feeds(urls, out, settings, log=report)
-    console.info(summary(results, out))
-    failed = [r for r in results if r.status in ("failed", "disallowed")]
-    if results and len(failed) == len(results):
+    run = fetch_feeds(urls, out, settings, log=report)
+    if run.imported.files:
+        console.info(
+            f"imported {run.imported.files} feed files of an earlier fetch "
+            f"({run.imported.entries} entries) into {run.archive}; "
+            f"the files are now in {out / '.imported'}/"
+        )
+    for problem in run.imported.problems:
+        console.error(problem)
+    for line in summary(run):
+        console.info(line)
+    failed = [r for r in run.feeds if r.status in ("failed", "disallowed")]
+    if run.feeds and len(failed) == len(run.feeds):
         if all(r.network for r in failed):
             console.error(
                 "no feed could be fetched: no host could be reached (is this machine "
-                "offline?); the previous copies are kept"
+                "offline?); the archive is as it was"
             )
         raise SystemExit(1)
