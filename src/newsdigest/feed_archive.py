@@ -11,9 +11,8 @@ the entry's own id (Atom ``<id>``, RSS ``<guid>``), else ``link:`` and its link,
 ``hash:`` and a SHA-256 of its title and date. An entry that changes upstream is
 updated in place; ``first_seen`` never changes and stands in for the date only when
 the entry has none (the reader says so). Each feed's entries are written in one
-transaction, so a fetch killed at any point leaves the archive as it was after the
-last complete feed. The ``page_*`` columns are for the entry's linked page (``fetch
---full-text``).
+transaction, and each linked page (``fulltext.py``) in one of its own, so a fetch
+killed at any point leaves the archive as it was after the last complete feed or page.
 
 A folder of feed files from an earlier version (``<name>.xml`` files and the hidden
 ``.newsdigest-fetch.json`` of their validators) is imported on the first fetch; the
@@ -42,6 +41,7 @@ APPLICATION_ID = 0x6E644641  # "ndFA": a newsdigest feed archive
 SCHEMA_VERSION = 1
 STATE_FILE = ".newsdigest-fetch.json"  # an earlier version's validators (imported)
 IMPORTED_DIR = ".imported"  # where imported feed files go (hidden: ingest skips it)
+MAX_PAGE_ATTEMPTS = 3  # a page that fails for a passing reason is tried on this many runs
 
 _SCHEMA = """
 CREATE TABLE feeds (
@@ -196,6 +196,27 @@ class Stored:
     new: int
     updated: int
     total: int  # the feed's entries in the archive
+
+
+@dataclass(frozen=True)
+class PendingPage:
+    feed: str
+    key: str
+    link: str
+    etag: str | None
+    last_modified: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    # "ok" | "unchanged" (a 304: the text kept) | "retry" | "failed"; not recorded:
+    # "unreached" (no server answered: the network) | "left" (the run's time ran out)
+    status: str
+    text: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str = ""
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -377,6 +398,45 @@ class FeedArchive:
             (*fields, entry.content, entry.digest, stamp, stamp, moved, moved, feed, entry.key),
         )
         return "updated"
+
+    def pending_pages(self, feeds: Iterable[str]) -> list[PendingPage]:
+        """Entries of these feeds whose linked page is still to be had, newest first."""
+        wanted = set(feeds)
+        rows = self.db.execute(
+            "SELECT feed, key, link, page_etag, page_last_modified, page_attempts FROM entries"
+            " WHERE link IS NOT NULL AND (page_status IS NULL OR (page_status = 'retry'"
+            " AND page_attempts < ?)) ORDER BY first_seen DESC, feed, key",
+            (MAX_PAGE_ATTEMPTS,),
+        ).fetchall()
+        return [PendingPage(*row) for row in rows if row["feed"] in wanted]
+
+    def record_page(self, page: PendingPage, outcome: PageOutcome, now: datetime) -> None:
+        """One page's outcome, in a transaction of its own."""
+        with self.transaction():
+            if outcome.status in ("ok", "unchanged"):
+                self.db.execute(
+                    "UPDATE entries SET page_status = 'ok', page_error = NULL,"
+                    " page_text = COALESCE(?, page_text), page_etag = ?, page_last_modified = ?,"
+                    " page_fetched = ?, page_attempts = page_attempts + 1"
+                    " WHERE feed = ? AND key = ?",
+                    (
+                        outcome.text,
+                        outcome.etag or page.etag,
+                        outcome.last_modified or page.last_modified,
+                        utc_iso(now),
+                        page.feed,
+                        page.key,
+                    ),
+                )
+                return
+            status = outcome.status
+            if status == "retry" and page.attempts + 1 >= MAX_PAGE_ATTEMPTS:
+                status = "failed"
+            self.db.execute(
+                "UPDATE entries SET page_status = ?, page_error = ?, page_fetched = ?,"
+                " page_attempts = page_attempts + 1 WHERE feed = ? AND key = ?",
+                (status, outcome.error, utc_iso(now), page.feed, page.key),
+            )
 
     def import_feed_files(self, folder: Path, urls: Iterable[str]) -> Imported:
         """Import the feed files an earlier version saved in ``folder``, once."""

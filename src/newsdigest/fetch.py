@@ -4,8 +4,9 @@
 ``fetched/archive.sqlite`` (``feed_archive.py``): an entry that rolls off its feed stays,
 one that changes upstream is updated in place, so a digest built on a schedule shows
 everything its feeds ever carried (``retention_days`` limits what is published, never
-what is kept). ``newsdigest build --input fetched`` reads the archive without the
-network (``readers/archive.py``).
+what is kept). ``--full-text`` also fetches each entry's linked page and keeps the
+article found on it (``fulltext.py``). ``newsdigest build --input fetched`` reads the
+archive without the network (``readers/archive.py``).
 
 Politeness and safety are ``fetch_http.py``'s: a User-Agent naming the program,
 robots.txt (RFC 9309), conditional requests (an unchanged feed costs a 304), a delay
@@ -49,6 +50,7 @@ from .fetch_http import (
     Response,
     Want,
 )
+from .fulltext import PageCounts, fetch_pages
 
 __all__ = [
     "ARCHIVE_NAME",
@@ -88,6 +90,7 @@ class FetchRun:
     feeds: list[FeedResult]
     imported: Imported
     entries: int  # in the archive, after the run
+    pages: PageCounts | None = None  # with --full-text
 
     def count(self, status: str) -> int:
         return sum(result.status == status for result in self.feeds)
@@ -145,10 +148,13 @@ def fetch_feeds(
     fetcher: Fetcher | None = None,
     log: Callable[[FeedResult], None] = lambda result: None,
     *,
+    full_text: bool = False,
+    page_log: Callable[[str], None] = lambda message: None,
     now: Callable[[], datetime] = _utc_now,
 ) -> FetchRun:
-    """Fetch each feed into the archive in ``out_dir``, one transaction per feed. Raises
-    ArchiveError when the archive cannot be used (it is left as it is)."""
+    """Fetch each feed into the archive in ``out_dir`` (one transaction per feed), then,
+    with ``full_text``, the pages still to be had. Raises ArchiveError when the archive
+    cannot be used (it is left as it is)."""
     if fetcher is None:
         fetcher = Fetcher(settings, listed=urls)
     else:
@@ -161,7 +167,8 @@ def fetch_feeds(
             result = _fetch_one(url, archive, fetcher, now)
             log(result)
             results.append(result)
-        return FetchRun(archive.path, results, imported, archive.count())
+        pages = fetch_pages(archive, fetcher, urls, now, page_log) if full_text else None
+        return FetchRun(archive.path, results, imported, archive.count(), pages)
     finally:
         archive.close()
 
@@ -236,3 +243,5 @@ def summary(run: FetchRun) -> Iterable[str]:
         f"fetched {len(run.feeds)} feeds into {run.archive}: {feeds}; "
         f"{new} new entries, {updated} updated, {run.entries} in the archive"
     )
+    if run.pages is not None:
+        yield str(run.pages)

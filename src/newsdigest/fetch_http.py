@@ -2,7 +2,7 @@
 
 Being a good citizen of other people's servers, and safe on one's own network:
 
-- a clear User-Agent naming the program, on every request (robots.txt and feeds);
+- a clear User-Agent naming the program, on every request (robots.txt, feeds, pages);
 - robots.txt honoured, for redirect targets too (RFC 9309: a 4xx robots.txt allows all;
   a 5xx, a 429 or an unreachable one disallows all; its own redirects are followed at
   most 5 times, then it counts as unreachable);
@@ -46,6 +46,7 @@ MAX_RETRY_AFTER = 60.0
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
 ACCEPT_FEED = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 Resolver = Callable[..., list[tuple]]  # socket.getaddrinfo's shape
 
@@ -58,6 +59,7 @@ class FetchSettings:
     backoff: float = 2.0  # first retry waits this long, then twice as long each time
     delay: float = 1.0  # at least this long between two requests to one host
     max_bytes: int = 20 * 1024 * 1024  # a feed larger than this is refused
+    max_page_bytes: int = 5 * 1024 * 1024  # a linked page larger than this is refused
     max_redirects: int = 5
 
 
@@ -69,10 +71,13 @@ class FetchFailure(Exception):
     address, a TLS certificate error, too many redirects) are not.
     """
 
-    def __init__(self, message: str, transient: bool = False, network: bool = False):
+    def __init__(
+        self, message: str, transient: bool = False, network: bool = False, run_over: bool = False
+    ):
         super().__init__(message)
         self.transient = transient
         self.network = network  # no server answered: the host or the network is out of reach
+        self.run_over = run_over  # the run's time limit, not the server, ended it
         self.attempts = 1
 
 
@@ -303,11 +308,14 @@ class Fetcher:
         if seconds <= 0:
             return
         if self.clock() + seconds >= self.run_end:
-            raise FetchFailure(self._run_over())
+            raise self._run_over()
         self.sleep(seconds)
 
-    def _run_over(self) -> str:
-        return f"not fetched: the run's time limit ({self.settings.run_timeout:g} s) was reached"
+    def _run_over(self, what: str = "not fetched") -> FetchFailure:
+        return FetchFailure(
+            f"{what}: the run's time limit ({self.settings.run_timeout:g} s) was reached",
+            run_over=True,
+        )
 
     def _wait_for_host(self, url: str) -> None:
         host = urlsplit(url).netloc
@@ -320,7 +328,7 @@ class Fetcher:
         self, url: str, headers: dict[str, str], want: Want
     ) -> Response:  # one request, one response: no redirects, no retries
         if self.out_of_time():
-            raise FetchFailure(self._run_over())
+            raise self._run_over()
         timeout = self.settings.timeout
         infos = self.policy.addresses(url, min(timeout, self.run_end - self.clock()))
         self._wait_for_host(url)
@@ -350,7 +358,7 @@ class Fetcher:
 
     def _failure(self, error: BaseException, url: str) -> FetchFailure:
         if isinstance(error, TimeoutError) and self.out_of_time():
-            return FetchFailure(self._run_over().replace("not fetched", "not finished"))
+            return self._run_over("not finished")
         return describe(error, url, self.settings.timeout)
 
     def _connect(self, url: str, infos: list[tuple], deadline: float) -> socket.socket:

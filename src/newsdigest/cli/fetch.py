@@ -22,6 +22,11 @@ from .common import verbosity_options
     help="Input folder whose archive.sqlite keeps every entry (for `build --input`).",
 )
 @click.option(
+    "--full-text",
+    is_flag=True,
+    help="Also fetch each entry's linked page (once) and keep the article found on it.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(0.1),
     default=15.0,
@@ -33,7 +38,7 @@ from .common import verbosity_options
     type=click.FloatRange(0),
     default=1800.0,
     show_default=True,
-    help="Seconds for the whole run (0: no limit); feeds left over are not fetched.",
+    help="Seconds for the whole run (0: no limit); pages left over wait for the next run.",
 )
 @click.option(
     "--retries",
@@ -50,7 +55,9 @@ from .common import verbosity_options
     help="Seconds between two requests to one host.",
 )
 @verbosity_options
-def fetch(subscriptions, out, timeout, run_timeout, retries, delay, quiet, verbose) -> None:
+def fetch(
+    subscriptions, out, full_text, timeout, run_timeout, retries, delay, quiet, verbose
+) -> None:
     """Add the entries of the feeds listed in SUBSCRIPTIONS (YAML) to OUT/archive.sqlite.
 
     Exit 1 when no feed could be fetched (a failed feed leaves the archive as it was) or
@@ -68,7 +75,7 @@ def fetch(subscriptions, out, timeout, run_timeout, retries, delay, quiet, verbo
             console.detail(str(result))
 
     settings = FetchSettings(timeout=timeout, run_timeout=run_timeout, retries=retries, delay=delay)
-    run = fetch_feeds(urls, out, settings, log=report)
+    run = fetch_feeds(urls, out, settings, log=report, full_text=full_text, page_log=console.detail)
     if run.imported.files:
         console.info(
             f"imported {run.imported.files} feed files of an earlier fetch "
