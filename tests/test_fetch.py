@@ -491,3 +491,24 @@ def test_oversized_feed_is_refused_and_bad_subscriptions_exit_3(server, tmp_path
     subs.write_text("feeds: [not a url]\n", encoding="utf-8")
     assert run(["fetch", str(subs), "--out", str(tmp_path / "in")]) == 3
     assert "feed 1: 'not a url' is not an http(s) URL" in capsys.readouterr().err
+
+
+def test_a_feed_the_parser_chokes_on_fails_alone(server, tmp_path):
+    head = f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>{server.base}/</link>'
+    server.serve(
+        "/choke.xml",
+        (head + "<item><description>&#xD800;</description></item></channel></rss>").encode(),
+    )
+    server.serve(
+        "/link.xml",
+        (
+            head
+            + "<item><link>http://[bad</link><description>A tram line opened on Tuesday in the city.</description></item></channel></rss>"
+        ).encode(),
+    )
+    urls = [f"{server.base}/choke.xml", f"{server.base}/link.xml", f"{server.base}/feed.xml"]
+    result = fetch_feeds(urls, tmp_path, FAST)
+    assert statuses(result) == [("choke.xml", "failed"), ("link.xml", "new"), ("feed.xml", "new")]
+    assert result.feeds[0].message.startswith("could not be read (UnicodeEncodeError: ")
+    [odd] = [a for a in ingest([tmp_path]).articles if a.source == "T"]
+    assert odd.url is None  # the link that is not a URL is dropped, the entry kept

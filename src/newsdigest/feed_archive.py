@@ -168,12 +168,19 @@ def entries_of(parsed) -> tuple[FeedInfo, list[FeedEntry]]:
     return info, list(entries.values())
 
 
-def _entry(entry, site: str | None, date: datetime | None) -> FeedEntry:
+def _link(entry, site: str | None) -> str | None:
+    """The entry's link as an absolute http(s) URL (relative to the feed's site), or None."""
     link = entry.get("link") or None
     if link and site:
-        link = urljoin(site, link)
-    if link and not link.startswith(("http://", "https://")):
-        link = None
+        try:
+            link = urljoin(site, link)
+        except ValueError:  # not a URL (an unclosed "[" of an IPv6 address, say)
+            return None
+    return link if link and link.startswith(("http://", "https://")) else None
+
+
+def _entry(entry, site: str | None, date: datetime | None) -> FeedEntry:
+    link = _link(entry, site)
     contents = [c.get("value", "") for c in entry.get("content", []) if c.get("value")]
     content = max(contents, key=len) if contents else (entry.get("summary") or "")
     title = entry.get("title") or None
@@ -235,7 +242,7 @@ def check_archive(db: sqlite3.Connection, path: Path) -> None:
     if application != APPLICATION_ID:
         raise ArchiveError(
             f"{path}: not a newsdigest feed archive (a SQLite file of something else?); "
-            "it was left as it is: move it away, or choose another --out folder"
+            "it was left as it is: move it out of this folder"
         )
     if version > SCHEMA_VERSION:
         raise ArchiveError(

@@ -34,6 +34,7 @@ import yaml
 from .errors import ConfigurationError
 from .feed_archive import (
     ARCHIVE_NAME,
+    ArchiveError,
     FeedArchive,
     Imported,
     entries_of,
@@ -200,6 +201,24 @@ def _fetch_one(
     if response.status == 304:
         archive.touch_feed(url, now())
         return FeedResult(url, "unchanged", "not modified (304)")
+    try:
+        return _store(url, response, archive, now)
+    except ArchiveError:
+        raise
+    except Exception as error:  # a feed no parser foresaw: it alone fails
+        reason = " ".join(str(error).split())[:200]
+        return FeedResult(
+            url,
+            "failed",
+            f"could not be read ({type(error).__name__}: {reason}; a bug in newsdigest or a "
+            "parser it uses, please report it); the archive keeps what it had",
+        )
+
+
+def _store(
+    url: str, response: Response, archive: FeedArchive, now: Callable[[], datetime]
+) -> FeedResult:
+    """A 200's feed into the archive, in one transaction."""
     parsed = parse_feed(response.body)
     if not is_feed(parsed):
         return FeedResult(
