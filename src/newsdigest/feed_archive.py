@@ -87,8 +87,9 @@ def damaged(path: Path, reason: object) -> ArchiveError:
     return ArchiveError(
         f"{path}: the archive is damaged ({' '.join(str(reason).split())}); it was left as it "
         "is. It holds every entry fetched so far and cannot be fetched again: back it up, "
-        f"then recover it with `sqlite3 {path} .recover | sqlite3 recovered.sqlite` and put "
-        "recovered.sqlite in its place (README: 'A damaged archive')"
+        f"then recover it with `sqlite3 {path} .recover | sqlite3 recovered.sqlite` (or a "
+        "dump, where .recover fails) and put recovered.sqlite in its place (README: "
+        "'A damaged archive')"
     )
 
 
