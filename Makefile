@@ -56,10 +56,14 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINTED)
 	$(BIN)/ruff format $(LINTED)
 
+# Add the entries of the feeds in $(FEEDS) (a sample ships) to $(FETCHED)/archive.sqlite,
+# which keeps every entry ever seen; then `make site INPUT=$(FETCHED)`.
+# FETCH_OPTIONS=--full-text also keeps the article on each entry's page.
 FEEDS  ?= feeds.yml
 FETCHED ?= fetched
-fetch: $(STAMP)  ## download the feeds listed in $(FEEDS) into $(FETCHED)/ (then: make site INPUT=$(FETCHED))
-	$(BIN)/newsdigest fetch $(FEEDS) --out $(FETCHED)
+FETCH_OPTIONS ?=
+fetch: $(STAMP)
+	$(BIN)/newsdigest fetch $(FEEDS) --out $(FETCHED) $(FETCH_OPTIONS)
 
 # Browser tests: the built site in Debian's Chromium (apt-get install chromium) via Playwright.
 E2E_STAMP := $(VENV)/.installed-e2e

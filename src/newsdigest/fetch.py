@@ -1,69 +1,100 @@
-"""Fetch: download subscribed RSS/Atom feeds into an input folder, politely.
+"""Fetch: download subscribed RSS/Atom feeds into an archive that keeps every entry.
 
-``newsdigest fetch feeds.yml --out fetched/`` saves each feed as a file that the
-feed reader reads, so the site can be built later from the last fetch without the
-network. Being a good citizen of other people's servers:
+``newsdigest fetch feeds.yml --out fetched`` adds each feed's entries to
+``fetched/archive.sqlite`` (``feed_archive.py``): an entry that rolls off its feed stays,
+one that changes upstream is updated in place, so a digest built on a schedule shows
+everything its feeds ever carried (``retention_days`` limits what is published, never
+what is kept). ``--full-text`` also fetches each entry's linked page and keeps the
+article found on it (``fulltext.py``). ``newsdigest build --input fetched`` reads the
+archive without the network (``readers/archive.py``).
 
-- a clear User-Agent naming the program;
-- robots.txt honoured, for redirect targets too (RFC 9309: a 4xx robots.txt allows all, a 5xx or an
-  unreachable one disallows all);
-- conditional requests (ETag / Last-Modified kept in a hidden state file), so an
-  unchanged feed costs a 304 and no body;
-- a timeout on every request, retries with exponential back-off on 5xx, 429 and
-  network errors (never on other 4xx), ``Retry-After`` honoured up to a cap;
-- a delay between two requests to the same host.
+Politeness and safety are ``fetch_http.py``'s: a User-Agent naming the program,
+robots.txt (RFC 9309), conditional requests (an unchanged feed costs a 304), a delay
+between two requests to one host, one deadline per request and one per run, retries
+with back-off, no redirect to a private address the feeds file does not name.
 
-A failed feed is reported and its previous file kept; the other feeds still count.
+Each feed gets one result line saying what happened: ``new``, ``updated`` or
+``unchanged`` with its entries counted; ``failed`` with the cause (a host that does not
+resolve, a refused connection, a time-out, a TLS error, an HTTP status, a body cut short
+or not a feed; also robots.txt unreachable, as then nothing may be fetched); or
+``disallowed`` when a robots.txt says so. A failed feed leaves the archive as it was.
 """
 
 from __future__ import annotations
 
-import hashlib
-import http.client
-import json
-import os
-import time
-import urllib.error
-import urllib.request
-import urllib.robotparser
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
-from slugify import slugify
 
-from . import __version__
 from .errors import ConfigurationError
+from .feed_archive import (
+    ARCHIVE_NAME,
+    ArchiveError,
+    FeedArchive,
+    Imported,
+    entries_of,
+    feed_filename,
+    is_feed,
+    parse_feed,
+)
+from .fetch_http import (
+    ACCEPT_FEED,
+    USER_AGENT,
+    Fetcher,
+    FetchFailure,
+    FetchSettings,
+    Response,
+    Want,
+)
+from .fulltext import PageCounts, fetch_pages
 
-USER_AGENT = f"newsdigest/{__version__} (feed fetcher; +https://pypi.org/project/newsdigest/)"
-STATE_FILE = ".newsdigest-fetch.json"  # hidden: ingest skips dot files
-MAX_RETRY_AFTER = 60.0
+__all__ = [
+    "ARCHIVE_NAME",
+    "USER_AGENT",
+    "FeedResult",
+    "FetchRun",
+    "FetchSettings",
+    "Fetcher",
+    "SubscriptionError",
+    "feed_filename",
+    "fetch_feeds",
+    "load_subscriptions",
+]
 
-
-@dataclass(frozen=True)
-class FetchSettings:
-    timeout: float = 15.0  # seconds per request
-    retries: int = 3  # extra attempts after the first, on 5xx, 429 and network errors
-    backoff: float = 2.0  # first retry waits this long, then twice as long each time
-    delay: float = 1.0  # at least this long between two requests to one host
-    max_bytes: int = 20 * 1024 * 1024  # a feed larger than this is refused
+DEFAULT_SETTINGS = FetchSettings()
+STATUSES = ("new", "updated", "unchanged", "failed", "disallowed")
+# A feed's last closing tag; a malformed body without one was cut short on the way.
+_CLOSING_TAG = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*$")
 
 
 @dataclass(frozen=True)
 class FeedResult:
     url: str
-    status: str  # "new" | "updated" | "unchanged" | "failed" | "disallowed"
-    file: str | None = None  # the saved file's name in the output folder
+    status: str  # one of STATUSES
     message: str = ""
+    new_entries: int = 0
+    updated_entries: int = 0
+    network: bool = False  # failed before any server answered (DNS, connection)
 
     def __str__(self) -> str:
-        return (
-            f"{self.url}: {self.status}"
-            + (f" ({self.file})" if self.file else "")
-            + (f": {self.message}" if self.message else "")
-        )
+        return f"{self.url}: {self.status}" + (f": {self.message}" if self.message else "")
+
+
+@dataclass(frozen=True)
+class FetchRun:
+    archive: Path
+    feeds: list[FeedResult]
+    imported: Imported
+    entries: int  # in the archive, after the run
+    pages: PageCounts | None = None  # with --full-text
+
+    def count(self, status: str) -> int:
+        return sum(result.status == status for result in self.feeds)
 
 
 class SubscriptionError(ConfigurationError):
@@ -107,237 +138,129 @@ def load_subscriptions(path: Path) -> list[str]:
     return urls
 
 
-def feed_filename(url: str) -> str:
-    """A safe, stable file name for a feed URL: [a-z0-9-] plus a hash, never a path."""
-    parts = urlsplit(url)
-    readable = (
-        slugify(
-            f"{parts.hostname or ''} {parts.path} {parts.query}", max_length=60, word_boundary=True
-        )
-        or "feed"
-    )
-    return f"{readable}-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:10]}.xml"
-
-
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects (urllib stops loops and long chains) only to http(s) URLs that
-    the target's robots.txt allows: never to ftp:// or file://."""
-
-    def __init__(self, allowed: Callable[[str], bool]):
-        super().__init__()
-        self.allowed = allowed
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme not in ("http", "https"):
-            raise urllib.error.HTTPError(
-                newurl, code, f"redirect to a non-HTTP URL refused: {newurl}", headers, fp
-            )
-        if not self.allowed(newurl):
-            raise urllib.error.HTTPError(
-                newurl, code, f"redirect to {newurl}, which robots.txt disallows", headers, fp
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-class _Response:
-    def __init__(
-        self, status: int, body: bytes, headers: dict[str, str], url: str, reason: str = ""
-    ):
-        self.status, self.body, self.headers, self.url, self.reason = (
-            status,
-            body,
-            headers,
-            url,
-            reason,
-        )
-
-
-class Fetcher:
-    """HTTP GETs with timeouts, retries, per-host delays and robots.txt, for one fetch run."""
-
-    def __init__(
-        self,
-        settings: FetchSettings = FetchSettings(),
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ):
-        self.settings = settings
-        self.sleep = sleep
-        self.clock = clock
-        self._last_request: dict[str, float] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
-        self._opener = urllib.request.build_opener(_CheckedRedirects(self.allowed))
-
-    def _wait_for_host(self, url: str) -> None:
-        host = urlsplit(url).netloc
-        last = self._last_request.get(host)
-        if last is not None:
-            remaining = self.settings.delay - (self.clock() - last)
-            if remaining > 0:
-                self.sleep(remaining)
-        self._last_request[host] = self.clock()
-
-    def _get_once(self, url: str, headers: dict[str, str]) -> _Response:
-        self._wait_for_host(url)
-        request = urllib.request.Request(
-            url,
-            headers={
-                "User-Agent": USER_AGENT,
-                "Accept": "application/rss+xml, application/atom+xml, "
-                "application/xml;q=0.9, */*;q=0.5",
-                **headers,
-            },
-        )
-        try:
-            with self._opener.open(request, timeout=self.settings.timeout) as response:
-                body = response.read(self.settings.max_bytes + 1)
-                return _Response(
-                    response.status, body, dict(response.headers.items()), response.url
-                )
-        except urllib.error.HTTPError as error:
-            with error:
-                reason = " ".join(str(error.reason or "").split()).split(". ")[0]
-                return _Response(
-                    error.code,
-                    b"",
-                    dict(error.headers.items()) if error.headers else {},
-                    url,
-                    reason if 300 <= error.code < 400 else "",
-                )
-        except http.client.HTTPException as error:  # a broken response, e.g. cut off mid-body
-            raise ConnectionError(f"broken HTTP response: {type(error).__name__}") from None
-
-    def get(self, url: str, headers: dict[str, str] | None = None) -> _Response:
-        """GET with retries; raises OSError (URLError, timeout) when every attempt failed."""
-        attempt = 0
-        while True:
-            try:
-                response = self._get_once(url, headers or {})
-                if response.status < 500 and response.status != 429:
-                    return response
-                failure: Exception | _Response = response
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-                failure = error
-            if attempt >= self.settings.retries:
-                if isinstance(failure, _Response):
-                    return failure
-                raise failure
-            wait = self.settings.backoff * 2**attempt
-            if isinstance(failure, _Response):
-                retry_after = failure.headers.get("Retry-After", "")
-                if retry_after.strip().isdigit():
-                    wait = max(wait, min(float(retry_after), MAX_RETRY_AFTER))
-            self.sleep(wait)
-            attempt += 1
-
-    def allowed(self, url: str) -> bool:
-        """Whether robots.txt of the URL's host lets this User-Agent fetch it."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._robots:
-            try:
-                response = self.get(f"{origin}/robots.txt")
-            except OSError:
-                parser = None  # unreachable: disallow all
-            else:
-                parser = urllib.robotparser.RobotFileParser()
-                if response.status >= 500:
-                    parser = None
-                elif response.status >= 400:
-                    parser.parse([])  # no robots.txt: everything allowed
-                else:
-                    parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
-            self._robots[origin] = parser
-        parser = self._robots[origin]
-        return parser is not None and parser.can_fetch(USER_AGENT, url)
-
-
-def _looks_like_feed(body: bytes) -> bool:
-    import feedparser
-
-    parsed = feedparser.parse(body)
-    return bool(parsed.get("version")) or bool(parsed.entries)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def fetch_feeds(
     urls: list[str],
     out_dir: Path,
-    settings: FetchSettings = FetchSettings(),
+    settings: FetchSettings = DEFAULT_SETTINGS,
     fetcher: Fetcher | None = None,
-    log: Callable[[str], None] = lambda message: None,
-) -> list[FeedResult]:
-    """Download each feed into ``out_dir``; return one result per URL, in order."""
-    fetcher = fetcher or Fetcher(settings)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    state_path = out_dir / STATE_FILE
+    log: Callable[[FeedResult], None] = lambda result: None,
+    *,
+    full_text: bool = False,
+    page_log: Callable[[str], None] = lambda message: None,
+    now: Callable[[], datetime] = _utc_now,
+) -> FetchRun:
+    """Fetch each feed into the archive in ``out_dir`` (one transaction per feed), then,
+    with ``full_text``, the pages still to be had. Raises ArchiveError when the archive
+    cannot be used (it is left as it is)."""
+    if fetcher is None:
+        fetcher = Fetcher(settings, listed=urls)
+    else:
+        fetcher.listen_to(urls)
+    archive = FeedArchive.open(out_dir)
     try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-        if not isinstance(state, dict):
-            state = {}
-    except (OSError, ValueError):
-        state = {}
-    results = []
-    for url in urls:
-        result = _fetch_one(url, out_dir, state, fetcher)
-        log(str(result))
-        results.append(result)
-        _write_atomically(
-            state_path, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode("utf-8")
-        )
-    return results
+        imported = archive.import_feed_files(out_dir, urls)
+        results = []
+        for url in urls:
+            result = _fetch_one(url, archive, fetcher, now)
+            log(result)
+            results.append(result)
+        pages = fetch_pages(archive, fetcher, urls, now, page_log) if full_text else None
+        return FetchRun(archive.path, results, imported, archive.count(), pages)
+    finally:
+        archive.close()
 
 
-def _fetch_one(url: str, out_dir: Path, state: dict, fetcher: Fetcher) -> FeedResult:
-    name = feed_filename(url)
-    path = out_dir / name
-    if not fetcher.allowed(url):
-        return FeedResult(url, "disallowed", message="robots.txt does not allow fetching it")
-    known = state.get(url, {}) if isinstance(state.get(url), dict) else {}
-    headers = {}
-    if path.exists():  # a validator without the file it validates is useless
-        if known.get("etag"):
-            headers["If-None-Match"] = known["etag"]
-        if known.get("last_modified"):
-            headers["If-Modified-Since"] = known["last_modified"]
-    try:
-        response = fetcher.get(url, headers)
-    except OSError as error:
-        reason = getattr(error, "reason", None) or error
+def _fetch_one(
+    url: str, archive: FeedArchive, fetcher: Fetcher, now: Callable[[], datetime]
+) -> FeedResult:
+    verdict = fetcher.robots(url)
+    if verdict.unreachable:
         return FeedResult(
             url,
             "failed",
-            message=f"no response after {fetcher.settings.retries + 1} attempts ({reason})",
+            f"robots.txt unreachable ({verdict.unreachable}), so the feed was not fetched "
+            "(RFC 9309)",
+            network=verdict.network,
         )
+    if not verdict.allowed:
+        return FeedResult(url, "disallowed", "robots.txt does not allow fetching it")
+    try:
+        response = fetcher.get(
+            url, archive.validators(url), Want(ACCEPT_FEED, fetcher.settings.max_bytes)
+        )
+    except FetchFailure as failure:
+        tries = f" ({failure.attempts} attempts)" if failure.attempts > 1 else ""
+        return FeedResult(url, "failed", f"{failure}{tries}", network=failure.network)
+    problem = _unusable(response, fetcher.settings.max_bytes)
+    if problem:
+        return FeedResult(url, "failed", f"{problem}; the archive keeps what it had")
     if response.status == 304:
-        return FeedResult(url, "unchanged", name)
+        archive.touch_feed(url, now())
+        return FeedResult(url, "unchanged", "not modified (304)")
+    try:
+        return _store(url, response, archive, now)
+    except ArchiveError:
+        raise
+    except Exception as error:  # a feed no parser foresaw: it alone fails
+        reason = " ".join(str(error).split())[:200]
+        return FeedResult(
+            url,
+            "failed",
+            f"could not be read ({type(error).__name__}: {reason}; a bug in newsdigest or a "
+            "parser it uses, please report it); the archive keeps what it had",
+        )
+
+
+def _store(
+    url: str, response: Response, archive: FeedArchive, now: Callable[[], datetime]
+) -> FeedResult:
+    """A 200's feed into the archive, in one transaction."""
+    parsed = parse_feed(response.body)
+    if not is_feed(parsed):
+        return FeedResult(
+            url, "failed", "the response is not an RSS or Atom feed; the archive keeps what it had"
+        )
+    if parsed.get("bozo") and not _CLOSING_TAG.search(response.body[-300:]):
+        return FeedResult(
+            url,
+            "failed",
+            "the feed ends before its closing tag (cut short?); the archive keeps what it had",
+        )
+    first = not archive.has_feed(url)
+    info, entries = entries_of(parsed)
+    validators = (response.header("ETag") or None, response.header("Last-Modified") or None)
+    stored = archive.store(url, info, entries, validators, now())
+    status = "new" if first else "updated" if stored.new or stored.updated else "unchanged"
+    message = f"{stored.new} new entries, {stored.updated} updated, {stored.total} in the archive"
+    if response.url != url:
+        message += f"; redirected to {response.url}"
+    return FeedResult(url, status, message, stored.new, stored.updated)
+
+
+def _unusable(response: Response, max_bytes: int) -> str | None:
+    """Why a response gives no feed, or None (a 200 with a body, or a 304)."""
+    if response.status == 304:
+        return None
     if response.status != 200:
         detail = f" ({response.reason})" if response.reason else ""
-        return FeedResult(url, "failed", message=f"HTTP {response.status}{detail}; expected 200")
-    if len(response.body) > fetcher.settings.max_bytes:
-        return FeedResult(
-            url, "failed", message=f"larger than the {fetcher.settings.max_bytes:,}-byte limit"
-        )
-    if not _looks_like_feed(response.body):
-        return FeedResult(
-            url, "failed", message="the response is not an RSS or Atom feed; previous copy kept"
-        )
-    existed = path.exists()
-    if existed and path.read_bytes() == response.body:
-        status = "unchanged"
-    else:
-        _write_atomically(path, response.body)
-        status = "updated" if existed else "new"
-    lower = {k.lower(): v for k, v in response.headers.items()}
-    state[url] = {
-        "file": name,
-        "etag": lower.get("etag"),
-        "last_modified": lower.get("last-modified"),
-    }
-    moved = f"redirected to {response.url}" if response.url != url else ""
-    return FeedResult(url, status, name, moved)
+        return f"HTTP {response.status}{detail}; expected 200"
+    if response.truncated:
+        return f"larger than the {max_bytes:,}-byte limit"
+    return None
+
+
+def summary(run: FetchRun) -> Iterable[str]:
+    """The run's summary lines, for people."""
+    feeds = ", ".join(f"{run.count(status)} {status}" for status in STATUSES)
+    new = sum(r.new_entries for r in run.feeds)
+    updated = sum(r.updated_entries for r in run.feeds)
+    yield (
+        f"fetched {len(run.feeds)} feeds into {run.archive}: {feeds}; "
+        f"{new} new entries, {updated} updated, {run.entries} in the archive"
+    )
+    if run.pages is not None:
+        yield str(run.pages)

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .model import Article, Problem
-from .readers import Note, ReadContext, ReaderError, reader_for
+from .readers import Note, ReadContext, ReaderError, opens_itself, reader_for
 from .readers.jsonl import LineError
 
 MANIFEST_NAMES = ("sources.yml", "sources.yaml")
@@ -210,13 +210,15 @@ def _read_file(
 ):
     limit = MAX_JSONL_BYTES if path.suffix.lower() in (".jsonl", ".ndjson") else MAX_ARTICLE_BYTES
     try:
-        size = path.stat().st_size
-        if size > limit:
+        if opens_itself(path):  # a database (the feed archive): its reader opens it
+            text, repair = "", None
+        elif (size := path.stat().st_size) > limit:
             result.problems.append(
                 Problem(origin, f"file is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit")
             )
             return
-        text, repair = decode(path.read_bytes())
+        else:
+            text, repair = decode(path.read_bytes())
     except DecodeError as error:
         result.problems.append(Problem(origin, str(error)))
         return

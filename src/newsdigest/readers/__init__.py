@@ -46,12 +46,17 @@ class ReadContext:
 
 
 READERS: dict[str, Reader] = {}
+# Extensions whose reader opens the file itself (a database): ingest neither decodes
+# it as text nor applies the size limit of an article file; the reader gets "".
+OPENS_ITSELF: set[str] = set()
 
 
-def register(*extensions: str) -> Callable[[Reader], Reader]:
+def register(*extensions: str, opens_itself: bool = False) -> Callable[[Reader], Reader]:
     def decorator(reader: Reader) -> Reader:
         for extension in extensions:
             READERS[extension] = reader
+            if opens_itself:
+                OPENS_ITSELF.add(extension)
         return reader
 
     return decorator
@@ -61,5 +66,9 @@ def reader_for(path: Path) -> Reader | None:
     return READERS.get(path.suffix.lower())
 
 
+def opens_itself(path: Path) -> bool:
+    return path.suffix.lower() in OPENS_ITSELF
+
+
 # Importing the modules registers their readers.
-from . import feed, html, jsonl, markdown, text  # noqa: E402,F401
+from . import archive, feed, html, jsonl, markdown, text  # noqa: E402,F401
