@@ -153,7 +153,9 @@ def prepare_articles(
         + [
             Problem(
                 article.origin,
-                f"bidirectional control characters removed from its {' and '.join(fields)}",
+                f"bidirectional control characters removed from its {' and '.join(fields)}".replace(
+                    "source", "outlet"
+                ),
                 "repaired",
             )
             for article in articles
