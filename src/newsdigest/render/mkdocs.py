@@ -9,6 +9,7 @@ the pages themselves are plain Markdown with front matter.
 from __future__ import annotations
 
 import errno
+import html
 import logging
 import os
 import shutil
@@ -88,7 +89,7 @@ def write_mkdocs_config(
     home = (publish_dir or out_dir).resolve()
     nav = [
         {"Home": "index.md"},
-        {"Topics": ["topics/index.md"] + [{name: page} for name, page in editor_topics]},
+        {"Topics": ["topics/index.md"] + [{_html(name): page} for name, page in editor_topics]},
         {"Outlets": "outlets/index.md"},
         {"Archive": "archive/index.md"},
     ]
@@ -99,6 +100,13 @@ def write_mkdocs_config(
         "nav": nav,
         "not_in_nav": "/stories/\n/outlets/\n/archive/\n/topics/\n/tags.md\n",
     }
+    # Material prints the site's name and description, and the navigation's titles, as they
+    # are (MkDocs does not autoescape): they are given here HTML-escaped, so that a name such
+    # as "<img src=x onerror=...>" is shown as text, never run.
+    for key in ("site_name", "site_description"):
+        value = base_config.get(key)
+        if isinstance(value, str) and _html(value) != value:
+            config[key] = _html(value)
     theme = base_config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         # MkDocs resolves paths against the generated file, not the inherited one.
@@ -113,6 +121,11 @@ def write_mkdocs_config(
         encoding="utf-8",
     )
     return path
+
+
+def _html(text: str) -> str:
+    """Text for a place Material prints unescaped (a nav title, the site's name)."""
+    return html.escape(text, quote=True)
 
 
 # --- running MkDocs ----------------------------------------------------------------------
