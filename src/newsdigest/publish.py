@@ -237,6 +237,8 @@ def _render(write: Callable[[], list[Path]], templates: Path) -> list[Path]:
 
 
 def _cache_messages(caches: Sequence[CacheUse], say: Messages) -> None:
+    for note in dict.fromkeys(use.note for use in caches if use.note):
+        say.error(note)
     for use in caches:
         if use.removed:
             say.info(f"removed {use.removed}: an earlier version's cache, no longer read")
