@@ -75,3 +75,16 @@ def test_editor_strings_are_shown_as_text(site):
     text = " ".join(pages[topic].text_content().split())
     assert f"{EVIL.format(2)} and <script>alert(3)</script>" in text
     assert pages["index.html"].findtext(".//title") == f"{EVIL.format(5)} Digest"
+
+
+def test_feeds_carry_editor_strings_as_text(site):
+    from lxml import etree
+
+    feeds = sorted(site.glob("feed*.xml"))
+    assert any("ferries" in f.name for f in feeds)
+    for feed in feeds:
+        tree = etree.parse(str(feed))
+        assert not [e for e in tree.iter() if isinstance(e.tag, str) and e.tag.endswith("img")]
+        text = " ".join(tree.getroot().itertext())
+        if "ferries" in feed.name:
+            assert f"{EVIL.format(1)} Ferries" in text, feed.name
