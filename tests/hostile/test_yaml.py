@@ -101,3 +101,17 @@ def test_a_feeds_file_with_aliases_is_refused(tmp_path: Path):
     feeds.write_text(BOMB, "utf-8")
     with pytest.raises(SubscriptionError, match=r"feeds\.yml:\d+: not valid YAML: aliases"):
         load_subscriptions(feeds)
+
+
+def test_a_mkdocs_yml_with_aliases_is_one_line(tmp_path: Path, capsys):
+    root = Path(__file__).resolve().parents[2]
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: &a News\nsite_description: *a\n", "utf-8")
+    options = ["--mkdocs", str(config), "--no-cache", "--topics", str(root / "topics")]
+    code = run(
+        ["build", "-q", "--input", str(root / "seeds"), "--out", str(tmp_path / "o"), *options]
+    )
+    assert code == 3
+    assert capsys.readouterr().err.strip() == (
+        f"{config}:2: not valid YAML: aliases (*name) are not allowed; write the value out"
+    )

@@ -24,17 +24,27 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .. import safe_yaml
 from ..errors import ConfigurationError, NewsdigestError
 
 
 def read_mkdocs_config(path: Path) -> dict:
     """The project's mkdocs.yml as data; tags such as !!python/name are kept as None."""
 
-    class Loader(yaml.SafeLoader):
+    class Loader(safe_yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+    loader = Loader(path.read_text(encoding="utf-8"))
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise SiteConfigError(f"{path}{where}: not valid YAML: {problem}") from None
+    finally:
+        loader.dispose()
     return data if isinstance(data, dict) else {}
 
 
