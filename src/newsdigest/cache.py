@@ -38,8 +38,9 @@ from .model import Article, CacheUse, SentenceRef, Summary
 
 FORMAT = 4
 # How long a build waits for another build that is writing the same cache, before it
-# goes on without the cache.
-LOCK_TIMEOUT_SECONDS = 60
+# says so and goes on without the cache: a commit of another build takes milliseconds, a
+# build that holds the file longer is not worth waiting for (60 s stalled a build 124 s).
+LOCK_TIMEOUT_SECONDS = 1.0
 # The modules whose code decides a cached value; their source is part of every key.
 STAGE_MODULES = (
     "clean.py",
@@ -109,6 +110,10 @@ def _remove_old_layout(folder: Path) -> bool:
     return not folder.exists()
 
 
+def _locked(error: sqlite3.Error) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
 @dataclass(frozen=True)
 class CacheConfig:
     """Where a build keeps its caches, and how long it waits for another build writing them."""
@@ -131,34 +136,75 @@ class Store:
         self.lock_timeout = lock_timeout
         self.path = self.folder.with_suffix(".sqlite")
         self.hits = self.misses = self.rebuilt = 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.removed_old_layout = _remove_old_layout(Path(folder))
-        self._db: sqlite3.Connection | None
+        self.note: str | None = None  # why the cache is not (fully) used, for the build's messages
+        self.removed_old_layout = False
+        self._db: sqlite3.Connection | None = None
         self._writable = True
         self._pending: list[tuple] = []  # entries put since the last commit
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self._without(f"cannot be created ({error.strerror})")
+            return
+        self.removed_old_layout = _remove_old_layout(Path(folder))
+        try:
             self._db = self._open()
-        except sqlite3.OperationalError:
-            # Locked by another build past the timeout, or not writable: build without
-            # the cache (it only saves time), and leave the file to whoever holds it.
+        except sqlite3.OperationalError as error:
+            if _locked(error):
+                # Another build holds the file: go on without the cache (it only saves
+                # time), say so, and leave the file to whoever holds it.
+                self._without("is locked by another process")
+            else:
+                self._read_only(error)
+        except sqlite3.DatabaseError:  # not a database, or not ours: start afresh
+            self._replace()
+
+    def _without(self, why: str, what: str = "this build goes on without it") -> None:
+        self.note = f"cache {self.path}: {why}; {what}"
+
+    def _read_only(self, error: sqlite3.Error) -> None:
+        """A cache this build may not write (a read-only file or folder) is still read."""
+        for mode in ("ro", "ro&immutable=1"):
+            try:
+                self._db = self._open(mode)
+            except sqlite3.DatabaseError:
+                continue
+            self._writable = False
+            self._without("cannot be written", "read, and not updated")
+            return
+        self._without(f"cannot be opened ({error})")
+
+    def _replace(self) -> None:
+        """A damaged cache file (not a database, bad pages, another schema) starts afresh."""
+        self.rebuilt += 1
+        if self._db is not None:
+            self._db.close()
             self._db = None
-        except sqlite3.DatabaseError:  # not a database (damaged, or something else): start afresh
-            self.rebuilt += 1
+        try:
             for stale in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
                 stale.unlink(missing_ok=True)
             self._db = self._open()
+        except (OSError, sqlite3.Error) as error:
+            self._without(f"is damaged and cannot be replaced ({error})")
 
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=self.lock_timeout)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")  # cache data: a lost last commit only costs time
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, format INTEGER, "
-            "checksum TEXT, payload TEXT)"
-        )
-        db.execute(
-            "SELECT count(*) FROM entries"
-        ).fetchone()  # a damaged file fails here, not later
+    def _open(self, mode: str | None = None) -> sqlite3.Connection:
+        if mode:
+            db = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode={mode}", uri=True, timeout=self.lock_timeout
+            )
+        else:
+            db = sqlite3.connect(self.path, timeout=self.lock_timeout)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # a lost last commit only costs time
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, format INTEGER, "
+                "checksum TEXT, payload TEXT)"
+            )
+        columns = [row[1] for row in db.execute("PRAGMA table_info(entries)")]
+        if columns != ["key", "format", "checksum", "payload"]:
+            db.close()
+            raise sqlite3.DatabaseError(f"not a newsdigest cache (columns {columns})")
+        db.execute("SELECT count(*) FROM entries").fetchone()  # a damaged file fails here
         return db
 
     def get(self, key: str, decode=lambda payload: payload):
@@ -172,8 +218,14 @@ class Store:
             row = self._db.execute(
                 "SELECT format, checksum, payload FROM entries WHERE key = ?", (key,)
             ).fetchone()
+        except sqlite3.OperationalError as error:
+            if not _locked(error):
+                self._replace()  # bad pages: replaced once, not rebuilt at every build
+            self.misses += 1
+            return None
         except sqlite3.DatabaseError:
-            self.rebuilt += 1
+            self._replace()
+            self.misses += 1
             return None
         if row is None:
             self.misses += 1
@@ -210,10 +262,16 @@ class Store:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", self._pending
                 )
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as error:
             # Locked past the timeout or not writable: stop writing rather than wait at
             # every entry. A cache not written costs the next build time, never this one.
             self._writable = False
+            self._without(
+                "is locked by another process"
+                if _locked(error)
+                else f"cannot be written ({error})",
+                "read, and not updated by this build",
+            )
         self._pending.clear()
 
     def close(self) -> None:
@@ -328,6 +386,9 @@ def usage(name: str, store: Store | None) -> list[CacheUse]:
         return []
     return [
         CacheUse(
-            name, *store.stats, removed=str(store.folder) if store.removed_old_layout else None
+            name,
+            *store.stats,
+            removed=str(store.folder) if store.removed_old_layout else None,
+            note=store.note,
         )
     ]

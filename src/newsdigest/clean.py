@@ -78,7 +78,14 @@ _QUOTES = str.maketrans(
         "\u202f": " ",
     }
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\ufeff]")
+# Zero-width joiners and non-joiners (U+200C, U+200D) stay: emoji sequences and Persian
+# and Indic spelling need them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+# Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): in a title,
+# an outlet or a name they can make text read otherwise than it is ("gpj.exe" shown as
+# "exe.jpg"), so they are removed there (and reported, see ``bidi_fields``).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ONE_LINE_FIELDS = ("title", "source", "author")
 _SPACES = re.compile(r"[ \t]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -137,6 +144,18 @@ def guess_language(text: str) -> str | None:
 DERIVED_TITLE_CHARS = 100
 
 
+def one_line(value: str) -> str:
+    """A metadata value (title, outlet, name) normalised, on one line, without bidi controls."""
+    return " ".join(_BIDI_CONTROLS.sub("", normalise_text(value)).split())
+
+
+def bidi_fields(article: Article) -> list[str]:
+    """The metadata fields of ``article`` that hold bidirectional control characters."""
+    return [
+        name for name in _ONE_LINE_FIELDS if _BIDI_CONTROLS.search(getattr(article, name) or "")
+    ]
+
+
 def normalise_text(text: str) -> str:
     """Unicode NFC, straight quotes, no control characters, tidy whitespace.
 
@@ -188,22 +207,22 @@ def clean_article(article: Article) -> Article:
     """
     text, trailer = strip_boilerplate(normalise_text(article.text))
     changes: dict = {"text": text}
-    title = " ".join(normalise_text(article.title).split()) if article.title else ""
+    title = one_line(article.title) if article.title else ""
     changes["title"] = None  # a blank title is no title
     if title:
         changes["title"] = title
     elif trailer:
-        changes["title"] = trailer.title
+        changes["title"] = one_line(trailer.title)
     else:
         derived = derive_title(text)
         if derived:
-            changes.update(title=derived, title_derived=True)
+            changes.update(title=one_line(derived), title_derived=True)
     for name in ("source", "author"):  # metadata is shown on one line, like the title
         value = getattr(article, name)
         if value:
-            changes[name] = " ".join(normalise_text(value).split()) or None
+            changes[name] = one_line(value) or None
     if not article.source and trailer:
-        changes["source"] = trailer.outlet
+        changes["source"] = one_line(trailer.outlet)
     if not article.language:
         changes["language"] = guess_language(text)
     else:

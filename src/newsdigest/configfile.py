@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.composer import ComposerError
 
+from . import safe_yaml
 from .errors import ConfigurationError
 from .model import Problem
 
@@ -106,8 +108,8 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[tuple, 
             [ConfigError(display, None, "", "is not UTF-8 text; save it as UTF-8")]
         ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = safe_yaml.compose(text)
+        data = safe_yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
@@ -119,8 +121,12 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[tuple, 
                     display,
                     mark.line + 1 if mark else None,
                     "",
-                    f"not valid YAML: {problem}{hint}; check the indentation "
-                    "and quoting around this line",
+                    f"not valid YAML: {problem}{hint}"
+                    + (
+                        ""
+                        if isinstance(error, ComposerError)
+                        else "; check the indentation and quoting around this line"
+                    ),
                 )
             ]
         ) from None

@@ -12,9 +12,16 @@ already holds, which forked children inherit instead of being sent it
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,9 +68,7 @@ class Executor:
                 for batch in batches:
                     yield from function(batch, *arguments)
         else:
-            with ProcessPoolExecutor(
-                max_workers=min(self.jobs, len(batches)), initializer=one_blas_thread
-            ) as pool:
+            with _pool(min(self.jobs, len(batches)), one_blas_thread) as pool:
                 for batch in pool.map(function, batches, *[[a] * len(batches) for a in arguments]):
                     yield from batch
 
@@ -77,7 +82,7 @@ class Executor:
         if self.jobs <= 1 or len(items) < 2 * self.jobs:
             with one_blas_thread():
                 return [function(item, *arguments) for item in items]
-        with ProcessPoolExecutor(max_workers=self.jobs, initializer=one_blas_thread) as pool:
+        with _pool(self.jobs, one_blas_thread) as pool:
             chunk = max(1, len(items) // (8 * self.jobs))
             return list(
                 pool.map(function, items, *[[a] * len(items) for a in arguments], chunksize=chunk)
@@ -104,9 +109,7 @@ class Executor:
             return [function(i) for i in range(count)]
         _FORKED = function
         try:
-            with ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=mp.get_context("fork")
-            ) as pool:
+            with _pool(self.jobs, context=mp.get_context("fork")) as pool:
                 tasks = [
                     pool.submit(_run_forked, start, min(count, start + per_task))
                     for start in range(0, count, per_task)
@@ -115,6 +118,76 @@ class Executor:
                 return [result for task in tasks for result in task.result()]
         finally:
             _FORKED = None
+
+
+@contextmanager
+def _pool(
+    workers: int, initializer: Callable[[], Any] | None = None, context: Any = None
+) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers never outlive this process.
+
+    Each worker dies with its parent (``_start_worker``); and when the work here is
+    interrupted (SIGTERM, Ctrl-C, an error, a caller that stops reading), the workers are
+    stopped at once instead of finishing the batches queued for them.
+    """
+    context = context or mp.get_context()
+    # A forkserver's workers are its children, not this process's.
+    parent = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(parent, initializer),
+    )
+    try:
+        yield pool
+    except BaseException:
+        processes = list((pool._processes or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+        raise
+    pool.shutdown(wait=True)
+
+
+# prctl(PR_SET_PDEATHSIG, signal): the signal Linux sends a process when its parent exits.
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(parent: int | None, initializer: Callable[[], Any] | None) -> None:
+    """A worker's first step: it dies with ``parent``, even one killed with SIGKILL.
+
+    On Linux the kernel sends it SIGKILL when the parent exits (PR_SET_PDEATHSIG); elsewhere
+    a thread checks every second that the parent is still there. A forked worker starts with
+    the parent's signal handlers: SIGTERM goes back to ending it, and Ctrl-C (sent to the
+    whole process group) is left to the parent, which stops its workers.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _kernel_kills_orphans() and parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if parent is not None and os.getppid() != parent:  # it died before the kernel was told
+        os._exit(1)
+    if initializer is not None:
+        initializer()
+
+
+def _kernel_kills_orphans() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 _FORKED: Callable[[int], Any] | None = None  # what forked workers run (inherited, never pickled)

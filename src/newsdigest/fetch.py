@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from . import safe_yaml
 from .errors import ConfigurationError
 from .feed_archive import (
     ARCHIVE_NAME,
@@ -105,7 +106,7 @@ def load_subscriptions(path: Path) -> list[str]:
     """Feed URLs from a YAML file: a list, or ``feeds:`` holding a list, of URLs or ``{url:
     ...}``."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise SubscriptionError(f"{path}: cannot be read: {error.strerror}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:

@@ -7,6 +7,7 @@ One bad file never sinks the build: every file that cannot be read becomes a
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from . import safe_yaml
 from .model import Article, Problem
 from .readers import Note, ReadContext, ReaderError, opens_itself, reader_for
 from .readers.jsonl import LineError
@@ -122,7 +124,7 @@ def load_manifest(folder: Path, root: Path, problems: list[Problem]) -> dict[str
         return {}
     origin = path.relative_to(root.parent).as_posix()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError, ValueError) as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -155,18 +157,86 @@ def load_manifest(folder: Path, root: Path, problems: list[Problem]) -> dict[str
 
 
 def _printable(name: str) -> str:
-    """A file name fit for a one-line message: control characters (a newline in a name) escaped."""
+    """A file name fit for a one-line message: control characters (a newline in a name)
+    escaped, and bytes that are not UTF-8 (kept by Python as lone surrogates, which no
+    cache, page or message can hold) shown as ``\\xNN``."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
-def _input_files(root: Path) -> list[Path]:
-    if root.is_file():
+# Lone surrogates: how Python keeps a file name's bytes that are not UTF-8.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+# Input folders nested deeper than this are not read (their files are reported once).
+MAX_INPUT_DEPTH = 64
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _input_files(root: Path, problems: list[Problem]) -> list[Path]:
+    """The files under ``root`` (or ``root`` itself), sorted; hidden files and folders left out.
+
+    Walked without recursion and without following a symlink to a folder. A symlink to a
+    file outside ``root`` is skipped with a message (``ln -s /etc/passwd leak.txt`` would
+    publish it); one to a file inside is read once, as that file. A folder nested more
+    than MAX_INPUT_DEPTH levels deep, or one that cannot be listed, is reported.
+    """
+    if not root.is_dir():
         return [root]
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    real_root = root.resolve()
+    files: dict[Path, Path] = {}  # real path -> the path it is read as (the first in order)
+    stack: list[tuple[Path, int]] = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            problems.append(
+                Problem(_shown(root, folder), f"folder cannot be read: {error.strerror}")
+            )
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            problem = _entry_problem(entry, path, real_root, depth)
+            if problem:
+                problems.append(Problem(_shown(root, path), problem))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append((path, depth + 1))
+            elif entry.is_file():
+                real = path.resolve()
+                if real not in files or _rank(path) < _rank(files[real]):
+                    files[real] = path
+    return sorted(files.values(), key=_rank)
+
+
+def _rank(path: Path) -> tuple[bool, Path]:
+    """Order of input files: the file itself before a symlink to it, then by path."""
+    return (path.is_symlink(), path)
+
+
+def _entry_problem(entry: os.DirEntry, path: Path, real_root: Path, depth: int) -> str | None:
+    if entry.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "a symlink to nothing (or to itself); not read"
+        if target.is_dir():
+            return "a symlink to a folder; folders are read only where they are, not followed"
+        if not _within(target, real_root):
+            return "a symlink to a file outside the input folder; not read"
+    elif entry.is_dir(follow_symlinks=False) and depth + 1 > MAX_INPUT_DEPTH:
+        return f"folder nested more than {MAX_INPUT_DEPTH} levels deep; not read"
+    return None
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return _printable((Path(root.name) / path.relative_to(root)).as_posix())
+    except ValueError:
+        return _printable(path.as_posix())
 
 
 def ingest(inputs: Iterable[Path]) -> IngestResult:
@@ -179,7 +249,7 @@ def ingest(inputs: Iterable[Path]) -> IngestResult:
             result.problems.append(Problem(str(root), "input does not exist"))
             continue
         manifests: dict[Path, dict] = {}
-        for path in _input_files(root):
+        for path in _input_files(root, result.problems):
             if path.name in MANIFEST_NAMES:
                 continue
             rel = path.relative_to(root) if root.is_dir() else Path(path.name)
@@ -196,7 +266,11 @@ def ingest(inputs: Iterable[Path]) -> IngestResult:
                 manifests[path.parent] = load_manifest(path.parent, root, result.problems)
             # The id is the path inside the input folder: stable across builds and machines,
             # and a.txt in two sub-folders stays two articles.
-            article_id = rel.with_suffix("").as_posix()
+            article_id = _printable(rel.with_suffix("").as_posix())
+            if _NOT_UTF8.search(rel.as_posix()):
+                result.problems.append(
+                    Problem(origin, "file name is not UTF-8; its bytes shown as \\xNN", "repaired")
+                )
             metadata = manifests[path.parent].get(path.name)
             for item in _read_file(path, origin, article_id, reader, metadata, result):
                 result.articles.append(_unique(item, seen_ids, result))

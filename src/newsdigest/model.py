@@ -119,6 +119,7 @@ class CacheUse:
     misses: int
     rebuilt: int  # damaged entries found and rebuilt
     removed: str | None = None  # an earlier version's cache folder of this kind, deleted
+    note: str | None = None  # why the cache was not used, or only read (locked, read-only)
 
 
 @dataclass

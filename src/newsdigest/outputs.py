@@ -41,6 +41,7 @@ from typing import Any
 
 import yaml
 
+from . import safe_yaml
 from .errors import UsageError
 from .lock import Acquired, LockHeld, OutputLock, describe
 
@@ -401,7 +402,7 @@ def _generated_site_dir(out: Path) -> str | None:
     if config.is_symlink() or not text.startswith(GENERATED_HEADER):
         return None
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.safe_load(text)
     except yaml.YAMLError:
         return None
     return str(data.get("site_dir") or "") if isinstance(data, dict) else None

@@ -43,6 +43,13 @@ def load_registry(path: Path) -> Registry:
         data = json.loads(path.read_text(encoding="utf-8"))
         stories = {str(k): tuple(str(i) for i in v) for k, v in data.get("stories", {}).items()}
         redirects = {str(k): str(v) for k, v in data.get("redirects", {}).items()}
+    except OSError as error:
+        raise RegistryError(f"{path}: cannot be read: {error.strerror}") from None
+    except RecursionError:
+        raise RegistryError(
+            f"{path}: not a story registry (nested too deeply to read); expected JSON with "
+            "'stories' and 'redirects', as written by `newsdigest build --registry`"
+        ) from None
     except (ValueError, AttributeError, TypeError) as error:
         raise RegistryError(
             f"{path}: not a story registry ({error}); expected JSON with 'stories' and "

@@ -15,17 +15,19 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 
 import numpy as np
 
+from .bounds import CUT_EXTRA, MAX_ARTICLE_CHARS, MAX_ARTICLE_SENTENCES, Cut, bound_text
 from .cache import CacheConfig, entry_key, open_store, through_cache, usage
-from .clean import clean_article
+from .clean import bidi_fields, clean_article
 from .dedupe import shingle_sets
 from .executor import Executor
 from .group import article_names
 from .model import Article, CacheUse, Document, Problem, SentenceRef, Summary
 from .rankers import DEFAULT_RANKER, RANKERS
-from .sentences import split_sentences
+from .sentences import iter_sentences
 from .summarise import Length, summarise_document
 
 # Articles per task: large enough that sending a batch costs little next to
@@ -47,8 +49,17 @@ class Prepared:
 
 
 def prepare_article(article: Article, length: Length | None) -> Prepared:
-    cleaned = clean_article(article)
-    document = Document(cleaned, tuple(split_sentences(cleaned.text)))
+    """One article cleaned, cut to the bounds of ``newsdigest.bounds``, ranked and summarised."""
+    text, cut_chars = bound_text(article.text)
+    cleaned = clean_article(replace(article, text=text))
+    sentences = tuple(islice(iter_sentences(cleaned.text), MAX_ARTICLE_SENTENCES + 1))
+    cut = Cut(chars=cut_chars, sentences=len(sentences) > MAX_ARTICLE_SENTENCES)
+    sentences = sentences[:MAX_ARTICLE_SENTENCES]
+    # Only this stage says an article was cut: an input's own key of that name is dropped.
+    extras = [pair for pair in cleaned.extras if pair[0] != CUT_EXTRA]
+    if cut:
+        extras = sorted([*extras, (CUT_EXTRA, cut.describe(len(sentences)))])
+    document = Document(replace(cleaned, extras=tuple(extras)), sentences)
     scores = (
         tuple(float(x) for x in RANKERS[DEFAULT_RANKER](document.sentences))
         if document.sentences
@@ -97,7 +108,11 @@ def prepare_articles(
     only need sentences and features).
     """
     settings_key = json.dumps(
-        {"summary_sentences": length.sentences if length else None, "ranker": DEFAULT_RANKER}
+        {
+            "summary_sentences": length.sentences if length else None,
+            "ranker": DEFAULT_RANKER,
+            "bounds": [MAX_ARTICLE_CHARS, MAX_ARTICLE_SENTENCES],
+        }
     )
     store = open_store(cache, "articles")
 
@@ -129,11 +144,29 @@ def prepare_articles(
     finally:
         if store:
             store.close()
-    problems = [
-        Problem(article.origin, "no text left after removing boilerplate")
-        for article, prepared in zip(articles, results)
-        if not prepared.document.sentences
-    ]
+    problems = (
+        [
+            Problem(article.origin, "no text left after removing boilerplate")
+            for article, prepared in zip(articles, results)
+            if not prepared.document.sentences
+        ]
+        + [
+            Problem(
+                article.origin,
+                f"bidirectional control characters removed from its {' and '.join(fields)}".replace(
+                    "source", "outlet"
+                ),
+                "repaired",
+            )
+            for article in articles
+            if (fields := bidi_fields(article))
+        ]
+        + [
+            Problem(article.origin, f"long article: summarised from {read}", "warning")
+            for article, prepared in zip(articles, results)
+            if (read := prepared.document.article.extra(CUT_EXTRA))
+        ]
+    )
     kept = [p for p in results if p.document.sentences]
     return PerArticle(
         [p.document for p in kept],

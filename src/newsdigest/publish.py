@@ -26,7 +26,7 @@ from typing import Protocol
 import yaml
 
 from .cache import CacheConfig
-from .errors import EXIT_FAILED, NewsdigestError
+from .errors import EXIT_FAILED, NewsdigestError, UsageError
 from .executor import Executor
 from .lock import Acquired
 from .model import CacheUse
@@ -109,6 +109,8 @@ def publish(request: BuildRequest, say: Messages, held: Sequence[Acquired] = ())
     from .settings import load_settings
 
     settings = load_settings(request.settings_file)
+    if request.report:
+        _check_report(request.report)
     places = request.places(settings)
     registry = load_registry(request.registry_file) if request.registry_file else None
     with Publication(places, say.error, request.force, held) as publication:
@@ -144,9 +146,7 @@ def publish(request: BuildRequest, say: Messages, held: Sequence[Acquired] = ())
         )
         result = BuildReport(digest, len(pages), request.out / "docs")
         if request.report:
-            request.report.write_text(
-                json.dumps(result.as_json(), indent=2) + "\n", encoding="utf-8"
-            )
+            _write_report(request.report, result)
         code, why = result.failure(request.fail_on_skip)
         if why:
             failed = BuildFailed(why)
@@ -173,6 +173,8 @@ def serve(request: BuildRequest, say: Messages, dev_addr: str | None = None) -> 
 
     request = replace(request, site=False, save_registry=False, report=None)
     settings = load_settings(request.settings_file)
+    if request.report:
+        _check_report(request.report)
     places = request.places(settings)
     watched = [
         *request.inputs,
@@ -236,7 +238,31 @@ def _render(write: Callable[[], list[Path]], templates: Path) -> list[Path]:
         raise TemplateFailed(f"template error: {place}{error.message or error}") from None
 
 
+class ReportError(UsageError):
+    """``--report`` cannot be written; one line says why (exit 2)."""
+
+
+def _check_report(path: Path) -> None:
+    """Refuse a ``--report`` that cannot be written before any work is done."""
+    if path.is_dir():
+        raise ReportError(f"--report {path}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise ReportError(f"--report {path}: {path.parent} is not a folder")
+
+
+def _write_report(path: Path, result: BuildReport) -> None:
+    """The report, or a one-line error (nothing is published without it)."""
+    try:
+        path.write_text(json.dumps(result.as_json(), indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise ReportError(
+            f"--report {path}: cannot be written: {error.strerror or error}"
+        ) from None
+
+
 def _cache_messages(caches: Sequence[CacheUse], say: Messages) -> None:
+    for note in dict.fromkeys(use.note for use in caches if use.note):
+        say.error(note)
     for use in caches:
         if use.removed:
             say.info(f"removed {use.removed}: an earlier version's cache, no longer read")

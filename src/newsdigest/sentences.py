@@ -23,15 +23,16 @@ _HAS_WORD = re.compile(r"\w")
 
 def split_sentences(text: str) -> list[str]:
     """Split ``text`` into sentences, in order, each stripped of surrounding space."""
-    return list(_sentences(text))
+    return list(iter_sentences(text))
 
 
 def first_sentence(text: str) -> str | None:
     """The first sentence of ``split_sentences(text)``, without splitting the rest."""
-    return next(_sentences(text), None)
+    return next(iter_sentences(text), None)
 
 
-def _sentences(text: str) -> Iterator[str]:
+def iter_sentences(text: str) -> Iterator[str]:
+    """The sentences of ``split_sentences(text)``, one line at a time as they are asked for."""
     for line in _LINE_BREAK.split(text):
         line = line.strip()
         if not line:

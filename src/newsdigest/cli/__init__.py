@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..errors import NewsdigestError
+from ..errors import EXIT_FAILED, NewsdigestError
 
 
 class _Commands(click.Group):
@@ -32,6 +32,12 @@ class _Commands(click.Group):
             for line in error.all_lines():
                 click.echo(line, err=True)
             raise SystemExit(error.exit_code) from None
+        except OSError as error:
+            # A file-system failure no stage turned into its own message: still one line,
+            # naming the file, never a traceback.
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"{where}{error.strerror or error}", err=True)
+            raise SystemExit(EXIT_FAILED) from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

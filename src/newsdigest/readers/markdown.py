@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import safe_yaml
 from ..model import Article
 from . import Note, ReadContext, ReaderError, register
 from .metadata import article_fields
@@ -27,11 +28,11 @@ def split_front_matter(content: str) -> tuple[dict, str, int]:
     block = "\n".join(lines[1:end])
     try:
         try:
-            data = yaml.safe_load(block) or {}
+            data = safe_yaml.safe_load(block) or {}
         except ValueError:
             # A YAML timestamp that is no real date ("2025-02-31") fails while loading;
             # read every value as text instead, so the date check can name and drop it.
-            data = yaml.load(block, Loader=yaml.BaseLoader) or {}
+            data = safe_yaml.base_load(block) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f" on line {mark.line + 2}" if mark else ""

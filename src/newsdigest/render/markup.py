@@ -84,13 +84,21 @@ def when(moment: datetime | None, zone: ZoneInfo) -> str:
     return f'<time datetime="{moment.isoformat()}">{shown}</time>'
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Front matter written out in full: a value given twice is not an ``&id001`` / ``*id001``
+    pair (which newsdigest's own loader refuses, see ``safe_yaml``)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def front_matter(**values: object) -> str:
     values = {k: v for k, v in values.items() if v}
     if not values:
         return ""
     return (
         "---\n"
-        + yaml.safe_dump(values, sort_keys=False, allow_unicode=True, width=1000)
+        + yaml.dump(values, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=1000)
         + "---\n\n"
     )
 

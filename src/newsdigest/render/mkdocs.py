@@ -9,6 +9,7 @@ the pages themselves are plain Markdown with front matter.
 from __future__ import annotations
 
 import errno
+import html
 import logging
 import os
 import shutil
@@ -23,17 +24,27 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .. import safe_yaml
 from ..errors import ConfigurationError, NewsdigestError
 
 
 def read_mkdocs_config(path: Path) -> dict:
     """The project's mkdocs.yml as data; tags such as !!python/name are kept as None."""
 
-    class Loader(yaml.SafeLoader):
+    class Loader(safe_yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+    loader = Loader(path.read_text(encoding="utf-8"))
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise SiteConfigError(f"{path}{where}: not valid YAML: {problem}") from None
+    finally:
+        loader.dispose()
     return data if isinstance(data, dict) else {}
 
 
@@ -88,7 +99,7 @@ def write_mkdocs_config(
     home = (publish_dir or out_dir).resolve()
     nav = [
         {"Home": "index.md"},
-        {"Topics": ["topics/index.md"] + [{name: page} for name, page in editor_topics]},
+        {"Topics": ["topics/index.md"] + [{_html(name): page} for name, page in editor_topics]},
         {"Outlets": "outlets/index.md"},
         {"Archive": "archive/index.md"},
     ]
@@ -99,6 +110,13 @@ def write_mkdocs_config(
         "nav": nav,
         "not_in_nav": "/stories/\n/outlets/\n/archive/\n/topics/\n/tags.md\n",
     }
+    # Material prints the site's name and description, and the navigation's titles, as they
+    # are (MkDocs does not autoescape): they are given here HTML-escaped, so that a name such
+    # as "<img src=x onerror=...>" is shown as text, never run.
+    for key in ("site_name", "site_description"):
+        value = base_config.get(key)
+        if isinstance(value, str) and _html(value) != value:
+            config[key] = _html(value)
     theme = base_config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         # MkDocs resolves paths against the generated file, not the inherited one.
@@ -113,6 +131,11 @@ def write_mkdocs_config(
         encoding="utf-8",
     )
     return path
+
+
+def _html(text: str) -> str:
+    """Text for a place Material prints unescaped (a nav title, the site's name)."""
+    return html.escape(text, quote=True)
 
 
 # --- running MkDocs ----------------------------------------------------------------------

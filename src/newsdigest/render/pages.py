@@ -122,7 +122,9 @@ class Pages:
             anchors={a.id: f"article-{n}" for n, a in enumerate(articles, 1)},
             adds=[a for a in articles if highlights.exclusives.get(a.id)],
             highlights=highlights,
-            tags=[self.topics[slug].name for slug in story.topics if slug in self.topics],
+            tags=(tags := [self.topics[slug].name for slug in story.topics if slug in self.topics]),
+            # Material prints tags as they are: the front matter holds them HTML-escaped.
+            tag_labels=[html_text(name) for name in tags],
             quotes=highlights.quotes,
             terms=highlights.terms,
             timeline=highlights.timeline,
