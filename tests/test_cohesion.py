@@ -41,7 +41,7 @@ def _vectors(*texts: str) -> sp.csr_matrix:
 def test_two_events_in_one_story_are_cut_apart():
     # Two prison escapes: the same kind of news, two events (Norway, Texas).
     vectors = _vectors(ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, ESCAPE_TEXAS_B)
-    clusters, splits = split_incoherent([[0, 1, 2, 3]], vectors, FLOOR)
+    clusters, splits, _ = split_incoherent([[0, 1, 2, 3]], vectors, FLOOR)
     assert clusters == [[0, 1], [2, 3]]
     assert [s.kind for s in splits] == ["cut"]
     assert splits[0].parts == ((0, 1), (2, 3))
@@ -50,7 +50,7 @@ def test_two_events_in_one_story_are_cut_apart():
 
 def test_an_article_that_fits_no_part_of_the_story_is_taken_out():
     vectors = _vectors(ESCAPE_NORWAY_A, BUDGET, ESCAPE_NORWAY_B)
-    clusters, splits = split_incoherent([[0, 1, 2]], vectors, FLOOR)
+    clusters, splits, _ = split_incoherent([[0, 1, 2]], vectors, FLOOR)
     assert clusters == [[0, 2], [1]]
     assert [(s.kind, s.parts[1]) for s in splits] == [("misfit", (1,))]
     assert splits[0].score < FLOOR
@@ -58,8 +58,9 @@ def test_an_article_that_fits_no_part_of_the_story_is_taken_out():
 
 def test_one_event_stays_whole_and_pairs_are_never_cut():
     vectors = _vectors(ESCAPE_NORWAY_A, ESCAPE_NORWAY_B, ESCAPE_TEXAS_A, BUDGET)
-    clusters, splits = split_incoherent([[0, 1], [2, 3]], vectors, FLOOR)
+    clusters, splits, cohesions = split_incoherent([[0, 1], [2, 3]], vectors, FLOOR)
     assert (clusters, splits) == ([[0, 1], [2, 3]], [])
+    assert cohesions == [cohesion(vectors, [0, 1]), cohesion(vectors, [2, 3])]
 
 
 def test_a_chain_is_cut_where_its_links_are_weak():
@@ -69,7 +70,7 @@ def test_a_chain_is_cut_where_its_links_are_weak():
     rows[[3, 4, 5], 1] = 1.0
     rows[2, 2] = rows[3, 2] = 0.3  # the two events' only shared feature
     vectors = sp.csr_matrix(rows / np.linalg.norm(rows, axis=1, keepdims=True))
-    clusters, splits = split_incoherent([list(range(6))], vectors, FLOOR)
+    clusters, splits, _ = split_incoherent([list(range(6))], vectors, FLOOR)
     assert clusters == [[0, 1, 2], [3, 4, 5]]
     assert splits[0].bridge < 0.26
 
