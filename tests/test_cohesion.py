@@ -135,7 +135,7 @@ def test_explain_says_where_a_story_was_split():
     )
     stories = [Story("escape", "t", ("d0", "d1")), Story("budget", "t", ("d2",))]
     reasons = story_reasons(stories, docs, grouping, {})
-    expected = "split: 'd2' taken out of 3 article(s): its cosine to the rest of the story is 0.05"
+    expected = "split: 'd2' taken out of 3 article(s): its cosine to the rest of the story is 0.050"
     assert reasons["escape"][0].startswith(expected)
     assert reasons["budget"][0].startswith(expected)
 

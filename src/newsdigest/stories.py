@@ -193,15 +193,15 @@ def _split_line(split: Split, documents: Sequence[Document]) -> str:
         (one,) = split.parts[1]
         return (
             f"split: '{documents[one].id}' taken out of {len(split.parts[0]) + 1} article(s): "
-            f"its cosine to the rest of the story is {split.score:.2f}, under the floor "
+            f"its cosine to the rest of the story is {split.score:.3f}, under the floor "
             f"{split.limit}"
         )
     first, second = split.parts
     return (
         f"split: {len(first)} + {len(second)} article(s) cut apart "
         f"('{documents[first[0]].id}' / '{documents[second[0]].id}'): their mean cosine "
-        f"across is {split.score:.2f} of the mean inside the parts (< {split.limit}), and "
-        f"the closest pair across is {split.bridge:.2f} (< {BRIDGE_COSINE})"
+        f"across is {split.score:.3f} of the mean inside the parts (< {split.limit}), and "
+        f"the closest pair across is {split.bridge:.3f} (< {BRIDGE_COSINE})"
     )
 
 
