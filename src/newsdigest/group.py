@@ -382,6 +382,8 @@ class _Clusters:
 CUT_RATIO = 0.65
 # ...and no article pair across it is this close (one strong bridge: the same event).
 BRIDGE_COSINE = 0.26
+# Articles in each part of a cut, at least: a single stray is the misfit rule's (cutting
+# off single articles like parts cost Multi-News 1.4 F1; BENCHMARKS.md).
 MIN_PART = 2
 
 
