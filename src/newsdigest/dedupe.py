@@ -144,11 +144,21 @@ def collapse_duplicates(
     ``shingles[i]``: ``documents[i]``'s shingle set (``shingle_sets``), when the
     per-article stage made it; else it is made here (the same values).
     """
+    return merge_copies(documents, problems, shingles)[0]
+
+
+def merge_copies(
+    documents: Sequence[Document],
+    problems: list[Problem],
+    shingles: Sequence[np.ndarray] | None = None,
+) -> tuple[list[Document], dict[str, str]]:
+    """``collapse_duplicates``, and where each copy went: {merged copy's id: kept entry's id}."""
     groups = copy_groups(
         shingles if shingles is not None else shingle_sets([d.article.text for d in documents])
     )
     dropped: set[int] = set()
     kept: dict[int, Document] = {}
+    copies: dict[str, str] = {}
     for group in groups:
         keeper_index = min(group, key=lambda i: _keeper_key(documents[i]))
         keeper = documents[keeper_index].article
@@ -172,4 +182,5 @@ def collapse_duplicates(
                 )
             )
         dropped.update(i for i in group if i != keeper_index)
-    return [kept.get(i, d) for i, d in enumerate(documents) if i not in dropped]
+        copies.update((documents[i].id, keeper.id) for i in group if i != keeper_index)
+    return [kept.get(i, d) for i, d in enumerate(documents) if i not in dropped], copies

@@ -142,6 +142,7 @@ class Digest:
     story_reasons: dict[str, list[str]] = field(default_factory=dict)  # slug -> why these articles
     registry: Registry | None = None  # the updated story registry, when one was given
     caches: list[CacheUse] = field(default_factory=list)
+    copies: dict[str, str] = field(default_factory=dict)  # merged copy's id -> the kept entry's
 
     def story_articles(self, story: Story) -> list[Article]:
         return [self.articles[i] for i in story.article_ids]

@@ -1,6 +1,7 @@
 """The pipeline end to end, as plain data: ``build_digest`` reads the input and returns a
 ``Digest``; ``newsdigest.render`` writes it out. Every command that reads articles
-(build, check, group, explain, summarize, eval) goes through the same stages.
+(build, check, group, explain, summarize, eval) goes through the same stages; those that
+show stories (build, group, explain, eval stories) through one function, ``read_stories``.
 
     ingest -> prepare (clean, sentences, article summaries, features) -> takedowns
     -> copies -> stories (group, overrides, registry) -> story summaries -> topics
@@ -9,6 +10,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,17 +19,17 @@ from zoneinfo import ZoneInfo
 
 from .cache import CacheConfig
 from .dates import digest_date, local_day, localise, within
-from .dedupe import collapse_duplicates
+from .dedupe import merge_copies
 from .editor_topics import StoryFacts, load_topics, unmatched_topic_warnings
 from .executor import Executor
 from .highlights import story_highlights
-from .ingest import ingest
-from .model import Article, Digest, Document, Story
-from .overrides import load_overrides, without_takedowns
-from .permalinks import Registry
-from .prepare import BATCH, prepare_articles
-from .settings import Settings
-from .stories import find_stories, summarise_stories
+from .ingest import IngestResult, ingest
+from .model import Article, Digest, Document, Problem, Story
+from .overrides import Overrides, load_overrides, without_takedowns
+from .permalinks import Registry, load_registry
+from .prepare import BATCH, PerArticle, prepare_articles
+from .settings import Settings, load_settings
+from .stories import FoundStories, find_stories, summarise_stories
 from .summarise import Length
 from .topics import assign_topics, story_facts
 
@@ -44,6 +46,95 @@ class Options:
     batch: int = BATCH  # articles per task of the per-article stage
 
 
+@dataclass(frozen=True)
+class StoryInput:
+    """The input read, prepared and grouped: what ``read_stories`` returns."""
+
+    read: IngestResult
+    per_article: PerArticle
+    documents: list[Document]  # what the stories are made of: no takedowns, copies merged
+    found: FoundStories
+    copies: dict[str, str]  # merged copy's id -> the id of the entry it joined
+    problems: list[Problem]
+    overrides: Overrides | None
+    seconds: float  # the story stage's own time (copies, grouping, overrides, registry)
+
+    def story_of(self) -> dict[str, str]:
+        """Article id -> its story's slug, for every article with text left (copies too)."""
+        slugs = {a: s.slug for s in self.found.stories for a in s.article_ids}
+        for copy, kept in self.copies.items():
+            slugs[copy] = slugs[kept]
+        return slugs
+
+
+@dataclass(frozen=True)
+class StorySources:
+    """What the story stage reads beside the input: the build's settings, topics folder
+    (the editor's overrides) and registry."""
+
+    settings: Settings
+    topics_dir: Path
+    registry: Registry | None
+
+
+def story_sources(
+    settings_file: Path | None, topics_dir: Path | None, registry_file: Path | None
+) -> StorySources:
+    """The settings file (defaults when absent), the topics folder (default: the settings'
+    ``topics_dir``) and the registry when one is named, as ``newsdigest build`` reads them."""
+    settings = load_settings(settings_file)
+    registry = load_registry(registry_file) if registry_file else None
+    return StorySources(settings, topics_dir or Path(settings.topics_dir), registry)
+
+
+def read_stories(
+    inputs: Sequence[Path],
+    settings: Settings = Settings(),
+    topics_dir: Path | None = None,
+    progress: Progress = lambda message: None,
+    options: Options = Options(),
+    keep: Callable[[Article], bool] | None = None,
+    summaries: bool = False,
+) -> StoryInput:
+    """The one story stage: every command that shows stories (build, group, explain, eval
+    stories) comes through here, so they all see the same stories.
+
+    Reads the input, runs the per-article stage, then: takedowns, dates in the settings'
+    zone, syndicated copies merged, grouping, the editor's overrides (``topics_dir``) and
+    the registry's stable slugs (``options.registry``). ``keep``: only these articles
+    (evaluation's flagged rows). ``summaries``: also each article's summary (build).
+    """
+    overrides = load_overrides(topics_dir) if topics_dir else None
+    progress("ingest: reading input")
+    read = ingest(inputs)
+    articles = [a for a in read.articles if keep(a)] if keep else read.articles
+    progress(f"clean: {len(articles)} articles")
+    per_article = prepare_articles(
+        articles,
+        Length(sentences=settings.summary_sentences) if summaries else None,
+        options.executor,
+        options.cache,
+        options.batch,
+    )
+    problems = read.problems + per_article.problems
+    features = per_article.features
+    started = time.perf_counter()
+    # Taken-down articles go first, so that they name no outlet of a copy either. Syndicated
+    # copies become one entry listing every outlet.
+    zone = ZoneInfo(settings.timezone)
+    documents = _localised(without_takedowns(per_article.documents, overrides), zone)
+    progress(f"copies: {len(documents)} articles")
+    documents, copies = merge_copies(
+        documents, problems, [features[d.id].shingles for d in documents]
+    )
+    progress(f"group: finding stories in {len(documents)} articles")
+    found = find_stories(
+        documents, [features[d.id].names for d in documents], overrides, options.registry, problems
+    )
+    seconds = time.perf_counter() - started
+    return StoryInput(read, per_article, documents, found, copies, problems, overrides, seconds)
+
+
 def build_digest(
     inputs: Sequence[Path],
     settings: Settings = Settings(),
@@ -57,33 +148,10 @@ def build_digest(
     stop the build with a clear message, not publish a site without the topic.
     """
     editor_topics = load_topics(topics_dir) if topics_dir else []
-    overrides = load_overrides(topics_dir) if topics_dir else None
-    progress("ingest: reading input")
-    read = ingest(inputs)
-    progress(f"clean: {len(read.articles)} articles")
-    per_article = prepare_articles(
-        read.articles,
-        Length(sentences=settings.summary_sentences),
-        options.executor,
-        options.cache,
-        options.batch,
-    )
-    problems = read.problems + per_article.problems
-    features = per_article.features
-    # Taken-down articles go first, so that they name no outlet of a copy either. Syndicated
-    # copies become one entry listing every outlet.
-    zone = ZoneInfo(settings.timezone)
-    documents = _localised(without_takedowns(per_article.documents, overrides), zone)
-    progress(f"copies: {len(documents)} articles")
-    documents = collapse_duplicates(
-        documents, problems, [features[d.id].shingles for d in documents]
-    )
-    progress(f"summarise: {len(documents)} articles")
+    staged = read_stories(inputs, settings, topics_dir, progress, options, summaries=True)
+    documents, found, problems = staged.documents, staged.found, staged.problems
+    features = staged.per_article.features
     by_id = {d.id: d for d in documents}
-    progress("group: finding stories")
-    found = find_stories(
-        documents, [features[d.id].names for d in documents], overrides, options.registry, problems
-    )
     progress(f"stories: summaries and exclusives of {len(found.stories)} stories")
     stories, exclusives, story_caches = summarise_stories(
         found.stories,
@@ -121,11 +189,12 @@ def build_digest(
         highlights=highlights,
         date=date,
         problems=problems,
-        files_read=read.files_read,
+        files_read=staged.read.files_read,
         redirects=found.redirects,
         story_reasons=found.reasons,
         registry=found.registry,
-        caches=per_article.caches + story_caches,
+        caches=staged.per_article.caches + story_caches,
+        copies=staged.copies,
     )
 
 

@@ -15,7 +15,14 @@ from datetime import datetime
 
 from .cache import CacheConfig, decode, encode, group_key, open_store, through_cache, usage
 from .executor import Executor
-from .group import Grouping, GroupSettings, article_names, group_with_reasons
+from .group import (
+    BRIDGE_COSINE,
+    Grouping,
+    GroupSettings,
+    Split,
+    article_names,
+    group_with_reasons,
+)
 from .model import Article, CacheUse, Document, Problem, SentenceRef, Story
 from .overrides import Overrides, apply_overrides
 from .permalinks import Registry, stable_slugs
@@ -42,22 +49,48 @@ def new_story(members: Sequence[Document], taken: set[str]) -> Story:
     )
 
 
-def story_rank(story: Story, articles: dict[str, Article]) -> tuple[int, int, bool, float, str]:
-    """Top stories first: most outlets, then most articles, then newest; the slug breaks ties."""
+# A story whose articles' mean pairwise cosine is under this is loose: held together by
+# a few strong pairs rather than one shared event. It is listed after the cohesive ones.
+LOOSE_COHESION = 0.24
+
+
+def story_rank(
+    story: Story, articles: dict[str, Article], cohesion: float = 1.0
+) -> tuple[int, int, bool, float, float, str]:
+    """Home page order: cohesive stories of several articles (or outlets) first, loose
+    ones next, single articles last; within each, most distinct outlets, then newest,
+    then most cohesive (``cohesion``: the mean pairwise cosine of the story's articles;
+    1.0 when unknown, as for a story the editor made). The slug breaks ties.
+
+    Article count is not a key: the biggest story is the likeliest to be over-merged, and
+    input without outlets or dates (Multi-News) would list it first.
+    """
     members = [articles[i] for i in story.article_ids]
     outlets = {a.source for a in members if a.source} | {o for a in members for o in a.also_in}
     newest = max((a.date for a in members if a.date), default=None)
+    single = len(members) < 2 and len(outlets) < 2
+    tier = 2 if single else 1 if cohesion < LOOSE_COHESION else 0
     return (
+        tier,
         -max(len(outlets), 1),
-        -len(members),
         newest is None,
         -(newest.timestamp() if newest else 0),
+        -round(cohesion, 6),
         story.slug,
     )
 
 
-def rank_stories(stories: Sequence[Story], articles: dict[str, Article]) -> list[Story]:
-    return sorted(stories, key=lambda s: story_rank(s, articles))
+def rank_stories(
+    stories: Sequence[Story],
+    articles: dict[str, Article],
+    cohesion: dict[frozenset[str], float] | None = None,
+) -> list[Story]:
+    """``cohesion``: by a story's set of article ids (stories not in it count as cohesive)."""
+    known = cohesion or {}
+    return sorted(
+        stories,
+        key=lambda s: story_rank(s, articles, known.get(frozenset(s.article_ids), 1.0)),
+    )
 
 
 @dataclass
@@ -91,8 +124,12 @@ def find_stories(
     stories = [new_story([documents[i] for i in cluster], taken) for cluster in ordered]
     articles = {d.id: d.article for d in documents}
     by_id = {d.id: d for d in documents}
+    cohesion = {
+        frozenset(documents[i].id for i in cluster): value
+        for cluster, value in zip(grouping.clusters, grouping.cohesion)
+    }
     applied = apply_overrides(
-        rank_stories(stories, articles),
+        rank_stories(stories, articles, cohesion),
         overrides,
         new_story=lambda ids: new_story([by_id[i] for i in ids], taken),
         remake=lambda story, ids: replace(
@@ -110,7 +147,7 @@ def find_stories(
         redirects.update(kept)
         registry = Registry(registry.stories, {**registry.redirects, **redirects})
         notes = {renamed.get(k, k): v for k, v in notes.items()}
-    stories = rank_stories(stories, articles)
+    stories = rank_stories(stories, articles, cohesion)
     return FoundStories(
         stories, redirects, story_reasons(stories, documents, grouping, notes, names), registry
     )
@@ -140,10 +177,32 @@ def story_reasons(
             f"{join.cosine:.2f}; mean relative similarity {join.mean:.2f} over all pairs"
             + (f"; shared names/numbers: {', '.join(shared[:8])}" if shared else "")
         )
+    for split in grouping.splits:
+        line = _split_line(split, documents)
+        for slug in dict.fromkeys(home.get(documents[i].id) for part in split.parts for i in part):
+            if slug in reasons:
+                reasons[slug].append(line)
     for slug, lines in notes.items():
         if slug in reasons:
             reasons[slug].extend(lines)
     return reasons
+
+
+def _split_line(split: Split, documents: Sequence[Document]) -> str:
+    if split.kind == "misfit":
+        (one,) = split.parts[1]
+        return (
+            f"split: '{documents[one].id}' taken out of {len(split.parts[0]) + 1} article(s): "
+            f"its cosine to the rest of the story is {split.score:.3f}, under the floor "
+            f"{split.limit}"
+        )
+    first, second = split.parts
+    return (
+        f"split: {len(first)} + {len(second)} article(s) cut apart "
+        f"('{documents[first[0]].id}' / '{documents[second[0]].id}'): their mean cosine "
+        f"across is {split.score:.3f} of the mean inside the parts (< {split.limit}), and "
+        f"the closest pair across is {split.bridge:.3f} (< {BRIDGE_COSINE})"
+    )
 
 
 # Candidates for what each outlet adds beyond the number shown.

@@ -55,6 +55,28 @@ def settings_option(
     )
 
 
+def story_options(func: F) -> F:
+    """What the story stage reads beside the input, with the build's defaults (``group``,
+    ``explain``, ``eval stories``): the settings file, the overrides' folder, the registry."""
+    func = click.option(
+        "--registry",
+        "registry_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Story registry of `newsdigest build --registry`: stories keep its slugs. "
+        "Read, never written.",
+    )(func)
+    func = click.option(
+        "--topics",
+        "topics_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Folder of topic YAML files and overrides.yml. Default: the settings' "
+        "topics_dir (topics/), as for build.",
+    )(func)
+    return settings_option()(func)
+
+
 def floor_options(function: F) -> F:
     """``--floors FILE --gate NAME``: the quality gate of ``make eval`` (eval/floors.yml)."""
     function = click.option(

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import main
-from .common import check_gate_options, floor_options, verbosity_options
+from .common import check_gate_options, floor_options, story_options, verbosity_options
 from .common import console as make_console
 
 
@@ -161,19 +161,50 @@ def eval_summaries(
     is_flag=True,
     help="Also list the wrong merges and the missed merges (ids, first words).",
 )
+@story_options
 @floor_options
 @verbosity_options
-def eval_stories(data, skip_flagged, as_json, errors, floors, gate, quiet, verbose):
-    """B-cubed P/R/F1 and ARI of the story grouping against the gold `label`, beside baselines."""
+def eval_stories(
+    data,
+    skip_flagged,
+    as_json,
+    errors,
+    settings_file,
+    topics_dir,
+    registry_file,
+    floors,
+    gate,
+    quiet,
+    verbose,
+):
+    """B-cubed P/R/F1 and ARI of the build's stories against the gold `label`, beside
+    baselines; B-cubed precision of the stories read first (home order, largest)."""
     from ..evaluation.stories import evaluate_stories
+    from ..pipeline import story_sources
 
     check_gate_options(floors, gate)
     console = make_console(quiet, verbose)
-    result, note = evaluate_stories(data, skip_flagged, errors)
+    sources = story_sources(settings_file, topics_dir, registry_file)
+    result, note = evaluate_stories(
+        data, skip_flagged, errors, sources.settings, sources.topics_dir, sources.registry
+    )
     if note:
         console.info(note)
     click.echo(json.dumps(result.as_json()) if as_json else result.table())
     _gate(floors, gate, result.figures(), "f1: 90.0", data)
+
+
+@eval_group.command(name="agree")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@story_options
+def eval_agree(paths, settings_file, topics_dir, registry_file):
+    """Check that `group` and `build` put every article of PATH(s) in the same story;
+    exit 1 naming the articles when they do not."""
+    from ..evaluation.agreement import group_build_agreement
+    from ..pipeline import story_sources
+
+    sources = story_sources(settings_file, topics_dir, registry_file)
+    click.echo(group_build_agreement(list(paths), sources).verdict(paths))
 
 
 @eval_group.command(name="topics")

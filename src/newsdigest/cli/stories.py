@@ -9,7 +9,7 @@ import click
 
 from . import main
 from .common import console as make_console
-from .common import verbosity_options
+from .common import story_options, verbosity_options
 
 
 @main.command()
@@ -17,58 +17,49 @@ from .common import verbosity_options
 @click.option(
     "--jsonl", is_flag=True, help='One {"id", "story"} object per input article, in input order.'
 )
-@click.option(
-    "--topics",
-    "topics_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Apply the editor overrides (overrides.yml) in this folder. Default: none.",
-)
+@story_options
 @verbosity_options
-def group(paths, jsonl, topics_dir, quiet, verbose):
-    """Print the story of each article in PATH(s), with the build's grouping and defaults."""
+def group(paths, jsonl, settings_file, topics_dir, registry_file, quiet, verbose):
+    """Print the story of each article in PATH(s): the build's stories, with its settings,
+    overrides and (with --registry) slugs."""
     import resource
     import time
 
-    from ..ingest import ingest
-    from ..overrides import load_overrides, without_takedowns
-    from ..prepare import prepare_articles
-    from ..stories import find_stories
+    from ..pipeline import Options, read_stories, story_sources
 
     console = make_console(quiet, verbose)
     started = time.perf_counter()
-    overrides = load_overrides(topics_dir) if topics_dir else None
-    read = ingest(list(paths))
-    for problem in read.problems:
-        console.error(str(problem))
-    per_article = prepare_articles(read.articles)
-    problems = list(per_article.problems)
-    documents = without_takedowns(per_article.documents, overrides)
-    found = find_stories(
-        documents, [per_article.features[d.id].names for d in documents], overrides, None, problems
+    sources = story_sources(settings_file, topics_dir, registry_file)
+    staged = read_stories(
+        list(paths),
+        sources.settings,
+        sources.topics_dir,
+        console.detail,
+        Options(registry=sources.registry),
     )
-    for problem in problems:
+    for problem in staged.read.problems:
+        console.error(str(problem))
+    for problem in staged.problems[len(staged.read.problems) :]:
         console.detail(str(problem))
-    story_of = {a: s.slug for s in found.stories for a in s.article_ids}
+    story_of = staged.story_of()
     if jsonl:
-        kept = {d.id for d in documents}
-        for article in read.articles:
-            if article.id in kept:  # taken down or emptied articles have no story
+        for article in staged.read.articles:
+            if article.id in story_of:  # taken down or emptied articles have no story
                 click.echo(
                     json.dumps(
-                        {"id": article.id, "story": story_of.get(article.id)}, ensure_ascii=False
+                        {"id": article.id, "story": story_of[article.id]}, ensure_ascii=False
                     )
                 )
     else:
-        titles = {d.id: d.article.title or "" for d in documents}
-        for story in found.stories:
+        titles = {d.id: d.article.title or "" for d in staged.documents}
+        for story in staged.found.stories:
             click.echo(f"# {story.slug}: {story.title}")
             for article_id in story.article_ids:
                 click.echo(f"- {article_id}: {titles[article_id]}")
             click.echo("")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     console.info(
-        f"{len(documents)} articles in {len(found.stories)} stories; "
+        f"{len(story_of)} articles in {len(staged.found.stories)} stories; "
         f"{time.perf_counter() - started:.1f}s, peak memory {peak:.0f} MiB"
     )
 
@@ -83,27 +74,24 @@ def group(paths, jsonl, topics_dir, quiet, verbose):
     type=click.Path(exists=True, path_type=Path),
     help="Input folder or file (repeatable). Default: seeds/",
 )
-@click.option(
-    "--topics",
-    "topics_dir",
-    type=click.Path(path_type=Path),
-    default=Path("topics"),
-    show_default=True,
-    help="Folder of topic YAML files and overrides.yml.",
-)
+@story_options
 @verbosity_options
-def explain(story, inputs, topics_dir, quiet, verbose):
+def explain(story, inputs, settings_file, topics_dir, registry_file, quiet, verbose):
     """Tell why STORY (a story slug) has its articles and its topics."""
     from ..explain import explain_story
     from ..overrides import load_overrides
-    from ..pipeline import build_digest
-    from ..settings import Settings
+    from ..pipeline import Options, build_digest, story_sources
 
     console = make_console(quiet, verbose)
+    sources = story_sources(settings_file, topics_dir, registry_file)
     digest = build_digest(
-        list(inputs) or [Path("seeds")], Settings(), topics_dir, progress=console.detail
+        list(inputs) or [Path("seeds")],
+        sources.settings,
+        sources.topics_dir,
+        progress=console.detail,
+        options=Options(registry=sources.registry),
     )
     for problem in digest.problems:
         console.detail(str(problem))
-    for line in explain_story(digest, story, load_overrides(topics_dir)):
+    for line in explain_story(digest, story, load_overrides(sources.topics_dir)):
         click.echo(line)

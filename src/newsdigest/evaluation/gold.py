@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import EXIT_USAGE, NewsdigestError
 from ..ingest import ingest
-from ..model import Document, Problem
+from ..model import Article, Document, Problem
 from ..prepare import prepare_articles
 from ..readers.jsonl import LineError, iter_items
 from ..sentences import split_sentences
@@ -144,26 +144,32 @@ class GoldDocuments:
         return f"{data}: {skipped} article(s) skipped and not scored (e.g. {self.skipped[0]})"
 
 
-def gold_documents(data: Path, skip_flagged: bool = False) -> GoldDocuments:
-    """Every labelled article of ``data`` (without rows flagged as boilerplate, if asked)."""
-    read = ingest([data])
-    articles = [
-        a
-        for a in read.articles
-        if not (skip_flagged and a.extra("is_boilerplate") in ("True", "true", "1"))
-    ]
-    per_article = prepare_articles(articles)
-    documents = per_article.documents
+def not_boilerplate(article: Article) -> bool:
+    """False for a row the corpus flags ``is_boilerplate`` (scraped notices, stubs)."""
+    return article.extra("is_boilerplate") not in ("True", "true", "1")
+
+
+def gold_labels(documents: Sequence[Document], data: Path) -> list[str]:
+    """Each document's gold ``label``; MissingLabels when one has none."""
     missing = [d.id for d in documents if d.article.extra("label") is None]
     if missing:
         raise MissingLabels(
             f"{data}: {len(missing)} article(s) have no 'label' (e.g. {missing[0]}); "
             "expected a gold label on every line"
         )
+    return [str(d.article.extra("label")) for d in documents]
+
+
+def gold_documents(data: Path, skip_flagged: bool = False) -> GoldDocuments:
+    """Every labelled article of ``data`` (without rows flagged as boilerplate, if asked)."""
+    read = ingest([data])
+    articles = [a for a in read.articles if not skip_flagged or not_boilerplate(a)]
+    per_article = prepare_articles(articles)
+    documents = per_article.documents
     return GoldDocuments(
         documents,
         [per_article.features[d.id].names for d in documents],
-        [str(d.article.extra("label")) for d in documents],
+        gold_labels(documents, data),
         per_article.problems,
     )
 

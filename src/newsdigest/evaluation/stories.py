@@ -27,6 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..permalinks import Registry
+from ..settings import Settings
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -145,6 +148,27 @@ def story_errors(
     return mixed, split
 
 
+# Stories read first: the home page's first stories, and the largest ones.
+HEAD_STORIES = 30
+
+
+def head_precision(stories: Sequence[Sequence[int]], gold: Sequence[Hashable]) -> float:
+    """B-cubed precision over the articles of these stories only: how much of each
+    article's story is its own gold story, averaged over the articles (1.0 if none)."""
+    total, count = 0.0, 0
+    for members in stories:
+        labels = Counter(gold[i] for i in members)
+        total += sum(n * n for n in labels.values()) / len(members)
+        count += len(members)
+    return total / count if count else 1.0
+
+
+def largest(stories: Sequence[Sequence[int]], n: int = HEAD_STORIES) -> list[Sequence[int]]:
+    """The ``n`` largest stories (ties: the earlier in home order first)."""
+    order = sorted(range(len(stories)), key=lambda k: (-len(stories[k]), k))
+    return [stories[k] for k in order[:n]]
+
+
 def purity(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> float:
     """Share of articles whose predicted group's most common gold label is their own."""
     if not gold:
@@ -163,16 +187,22 @@ class StoryEvaluation:
     data: Path
     articles: int
     gold_stories: int
-    seconds: float  # the grouping's own time
+    seconds: float  # the story stage's own time (copies, grouping, overrides)
     rows: dict[str, Scores]
     baseline_threshold: float
     min_similarity: float
+    home_precision: float = 0.0  # B-cubed precision of the first HEAD_STORIES in home order
+    largest_precision: float = 0.0  # ... of the HEAD_STORIES largest stories
     wrong_merges: list[list[str]] | None = None  # article ids per wrong merge, with --errors
     missed_merges: list[list[str]] | None = None
     error_lines: list[str] = field(default_factory=list)  # the errors, as printed
 
     def figures(self) -> dict[str, float]:
-        return {"f1": self.rows["newsdigest"].f1 * 100}
+        return {
+            "f1": self.rows["newsdigest"].f1 * 100,
+            "home_precision": self.home_precision * 100,
+            "largest_precision": self.largest_precision * 100,
+        }
 
     def as_json(self) -> dict:
         return {
@@ -181,6 +211,8 @@ class StoryEvaluation:
             "gold_stories": self.gold_stories,
             "seconds": round(self.seconds, 2),
             "baseline_threshold": self.baseline_threshold,
+            "home_precision": round(self.home_precision, 4),
+            "largest_precision": round(self.largest_precision, 4),
             **{name: {k: round(v, 4) for k, v in vars(s).items()} for name, s in self.rows.items()},
             **(
                 {"wrong_merges": self.wrong_merges, "missed_merges": self.missed_merges}
@@ -192,7 +224,7 @@ class StoryEvaluation:
     def table(self) -> str:
         lines = [
             f"{self.data}: {self.articles} articles, {self.gold_stories} gold stories; "
-            f"grouping took {self.seconds:.1f}s",
+            f"the story stage took {self.seconds:.1f}s",
             f"{'method':<44}{'B3-P':>7}{'B3-R':>7}{'B3-F1':>7}{'ARI':>7}{'stories':>9}",
         ]
         for name, s in self.rows.items():
@@ -204,29 +236,58 @@ class StoryEvaluation:
                 f"{label:<44}{s.precision * 100:7.1f}{s.recall * 100:7.1f}{s.f1 * 100:7.1f}"
                 f"{s.ari * 100:7.1f}{s.clusters:9d}"
             )
+        lines.append(
+            f"B3-P of the first {HEAD_STORIES} stories in home order "
+            f"{self.home_precision * 100:.1f}, of the {HEAD_STORIES} largest "
+            f"{self.largest_precision * 100:.1f}"
+        )
         return "\n".join(lines + self.error_lines)
 
 
 def evaluate_stories(
-    data: Path, skip_flagged: bool = False, errors: bool = False
+    data: Path,
+    skip_flagged: bool = False,
+    errors: bool = False,
+    settings: Settings | None = None,
+    topics_dir: Path | None = None,
+    registry: Registry | None = None,
 ) -> tuple[StoryEvaluation, str | None]:
-    """B-cubed P/R/F1 and ARI of the build's grouping against the gold ``label``, beside
-    baselines; and a note of what was not scored."""
-    import time
+    """B-cubed P/R/F1 and ARI of the build's stories against the gold ``label``, beside
+    baselines; and a note of what was not scored.
 
-    from ..group import GroupSettings, document_vectors, group_documents
-    from .gold import gold_documents
+    The stories are the build's own (``pipeline.read_stories``: copies merged, the
+    settings, the overrides in ``topics_dir`` and the registry); a merged copy is scored
+    as a member of the story that holds its entry, and so is every article the build kept.
+    """
+    from ..group import GroupSettings, document_vectors
+    from ..pipeline import Options, read_stories
+    from .gold import GoldDocuments, gold_labels, not_boilerplate
 
-    gold_data = gold_documents(data, skip_flagged)
-    documents, gold = gold_data.documents, gold_data.labels
-    settings = GroupSettings()
-    started = time.perf_counter()
-    clusters = group_documents(documents, settings, gold_data.names)
-    seconds = time.perf_counter() - started
+    staged = read_stories(
+        [data],
+        settings or Settings(),
+        topics_dir,
+        options=Options(registry=registry),
+        keep=not_boilerplate if skip_flagged else None,
+    )
+    story_of = staged.story_of()
+    documents = [d for d in staged.per_article.documents if d.id in story_of]
+    gold_data = GoldDocuments(
+        documents,
+        [staged.per_article.features[d.id].names for d in documents],
+        gold_labels(documents, data),
+        staged.per_article.problems,
+    )
+    gold = gold_data.labels
+    index = {d.id: k for k, d in enumerate(documents)}
+    members: dict[str, list[int]] = {s.slug: [] for s in staged.found.stories}
+    for d in documents:
+        members[story_of[d.id]].append(index[d.id])
+    home = list(members.values())  # in home order
     predicted = [0] * len(documents)
-    for number, cluster in enumerate(clusters):
-        for index in cluster:
-            predicted[index] = number
+    for number, story in enumerate(home):
+        for member in story:
+            predicted[member] = number
     rows = {
         "newsdigest": score(predicted, gold),
         "singletons": score(list(range(len(documents))), gold),
@@ -234,11 +295,22 @@ def evaluate_stories(
     threshold, rows["tfidf-average-link"] = average_link_baseline(
         [d.article.text for d in documents], gold
     )
+    group_settings = GroupSettings()
     rows["linkable-ceiling"] = linkable_ceiling(
-        document_vectors(documents, settings, gold_data.names), gold, settings.min_similarity
+        document_vectors(documents, group_settings, gold_data.names),
+        gold,
+        group_settings.min_similarity,
     )
     result = StoryEvaluation(
-        data, len(documents), len(set(gold)), seconds, rows, threshold, settings.min_similarity
+        data,
+        len(documents),
+        len(set(gold)),
+        staged.seconds,
+        rows,
+        threshold,
+        group_settings.min_similarity,
+        head_precision(home[:HEAD_STORIES], gold),
+        head_precision(largest(home), gold),
     )
     if errors:
         mixed, split = story_errors(predicted, gold)
