@@ -289,7 +289,7 @@ def test_explain_names_the_joining_pair_and_the_matching_rule(articles, tmp_path
     out = capsys.readouterr().out
     assert "'texas-a' ~ 'texas-b' cosine" in out
     assert "Dale" in out and "Interstate" in out  # shared names shown
-    assert "Jails (jails)" in out and "match.any: the text says 'escaped'" in out
+    assert "Jails (jails)" in out and "match.any: the story says 'escapees' in the headline of texas-b" in out
     assert (
         run(
             [

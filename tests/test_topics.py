@@ -1,4 +1,5 @@
 import textwrap
+from dataclasses import replace
 
 import pytest
 
@@ -198,3 +199,81 @@ def test_overrides_file_is_not_read_as_a_topic(tmp_path):
     write(tmp_path, "overrides.yml", "hide: [some-story]\n")
     write(tmp_path, "a.yml", "name: A\nmatch:\n  any: [x]\n")
     assert [t.slug for t in load_topics(tmp_path)] == ["a"]
+
+
+def passing_story():
+    """An invented story of four articles about a harbour strike; one mentions Iraq once,
+    in passing, deep in its text, and one has an aside about football."""
+    from newsdigest.editor_topics import ArticleFacts
+
+    body = "Dock workers in Valdmouth stopped work on Monday over pay. " * 3
+    articles = (
+        ArticleFacts("a1", "Valdmouth dockers strike", "Dock workers stopped work.", body),
+        ArticleFacts("a2", "Port shut by strike", "The port closed.", body),
+        ArticleFacts(
+            "a3", "Strike enters second day", "Talks failed.", body + "A crane came from Iraq."
+        ),
+        ArticleFacts(
+            "a4", "Ships wait offshore", "Ships queued.", body + "The football match went ahead."
+        ),
+    )
+    text = "\n".join(f"{a.headline}\n{a.text}" for a in articles)
+    return StoryFacts("strike", text, frozenset(), (), articles)
+
+
+def test_a_place_mentioned_once_in_passing_does_not_claim_the_story():
+    from newsdigest.editor_topics import TopicSpec
+
+    story = passing_story()
+    iraq = TopicSpec(name="Middle East", match={"any": ["Iraq"]})
+    assert not topic_matches(iraq, story)
+    # One mention never counts, whatever the share; even a story of one article.
+    assert not topic_matches(iraq, story, share=0.01)
+    alone = StoryFacts("one", story.articles[2].text, frozenset(), (), story.articles[2:3])
+    assert not topic_matches(iraq, alone)
+    # Twice in 1 of 4 articles: under the default share (0.3); a share of 0.25 takes it.
+    twice = story.text + " Iraq"
+    a3 = replace(story.articles[2], text=story.articles[2].text + " Iraq again.")
+    twice = replace(story, text=twice, articles=(*story.articles[:2], a3, story.articles[3]))
+    assert not topic_matches(iraq, twice)
+    assert topic_matches(iraq, twice, share=0.25)
+    # The story's own subject, in its headlines, still counts.
+    assert topic_matches(TopicSpec(name="Ports", match={"any": ["strike"]}), story)
+    assert not topic_matches(TopicSpec(name="P", match={"all": ["strike", "Iraq"]}), story)
+
+
+def test_a_keyword_in_a_headline_or_lead_counts_even_in_one_article():
+    from newsdigest.editor_topics import ArticleFacts, TopicSpec
+
+    story = passing_story()
+    lead = ArticleFacts("a5", "Dockers vote", "Iraq sent a delegation to Valdmouth.", "...")
+    headline = ArticleFacts("a5", "Iraq watches Valdmouth strike", "The port stayed shut.", "..")
+    for extra in (lead, headline):
+        more = StoryFacts("s", story.text + extra.lead + extra.headline, frozenset(), (),
+                          (*story.articles, extra))
+        assert topic_matches(TopicSpec(name="ME", match={"any": ["Iraq"]}), more)
+
+
+def test_an_exclude_in_one_aside_does_not_hide_the_story():
+    from newsdigest.editor_topics import TopicSpec, check_rules
+
+    story = passing_story()
+    spec = TopicSpec(name="Ports", match={"any": ["dock*"], "exclude": ["football"]})
+    assert topic_matches(spec, story)
+    [_, exclude] = check_rules(spec, story)
+    assert exclude.passed
+    assert exclude.reason == (
+        "only 'football' in 1 of 4 articles (a4), once, in passing: does not exclude"
+    )
+    # Prominent (a headline), the same exclude keeps the story out.
+    spec = TopicSpec(name="Ports", match={"any": ["dock*"], "exclude": ["Ships"]})
+    assert not topic_matches(spec, story)
+
+
+def test_the_share_is_a_setting(tmp_path):
+    from newsdigest.settings import load_settings
+
+    (tmp_path / "s.yml").write_text("topic_keyword_share: 1.5\n", encoding="utf-8")
+    with pytest.raises(ConfigInvalid) as caught:
+        load_settings(tmp_path / "s.yml")
+    assert "s.yml:1: topic_keyword_share" in str(caught.value.errors[0])

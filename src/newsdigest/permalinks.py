@@ -8,9 +8,15 @@ old ones that hold most of their articles, and every old slug that lost its
 story redirects to the story that now holds its articles. Redirects are kept in
 the registry, so a link from last month still lands.
 
+Automatic topics keep their slugs the same way (``newsdigest.topics``): the registry
+remembers the articles under each automatic topic, and a topic that disappears or
+merges redirects to the topic that now holds most of its articles ("" when none does:
+its page and feeds then point at the topics index).
+
 File format (JSON, sorted keys, so a diff shows what changed)::
 
-    {"stories": {"slug": ["article-id", ...]}, "redirects": {"old-slug": "slug"}}
+    {"stories": {"slug": ["article-id", ...]}, "redirects": {"old-slug": "slug"},
+     "topics": {"topic-slug": ["article-id", ...]}, "topic_redirects": {"old": "topic-slug"}}
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from .model import Story
 class Registry:
     stories: dict[str, tuple[str, ...]] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # automatic topics
+    topic_redirects: dict[str, str] = field(default_factory=dict)  # "" : to the topics index
 
 
 class RegistryError(ConfigurationError):
@@ -43,18 +51,22 @@ def load_registry(path: Path) -> Registry:
         data = json.loads(path.read_text(encoding="utf-8"))
         stories = {str(k): tuple(str(i) for i in v) for k, v in data.get("stories", {}).items()}
         redirects = {str(k): str(v) for k, v in data.get("redirects", {}).items()}
+        topics = {str(k): tuple(str(i) for i in v) for k, v in data.get("topics", {}).items()}
+        topic_redirects = {str(k): str(v) for k, v in data.get("topic_redirects", {}).items()}
     except (ValueError, AttributeError, TypeError) as error:
         raise RegistryError(
             f"{path}: not a story registry ({error}); expected JSON with 'stories' and "
             "'redirects', as written by `newsdigest build --registry`"
         ) from None
-    return Registry(stories, redirects)
+    return Registry(stories, redirects, topics, topic_redirects)
 
 
 def save_registry(registry: Registry, path: Path) -> None:
     data = {
         "stories": {k: list(v) for k, v in sorted(registry.stories.items())},
         "redirects": dict(sorted(registry.redirects.items())),
+        "topics": {k: sorted(v) for k, v in sorted(registry.topics.items())},
+        "topic_redirects": dict(sorted(registry.topic_redirects.items())),
     }
     path.write_text(
         json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"

@@ -95,7 +95,7 @@ def build_digest(
     )
     progress(f"topics: {len(stories)} stories")
     facts = [story_facts(s, by_id) for s in stories]
-    assigned = assign_topics(stories, facts, editor_topics)
+    assigned = assign_topics(stories, facts, editor_topics, settings.topic_keyword_share)
     problems += [w.to_problem() for w in unmatched_topic_warnings(editor_topics, assigned.matched)]
     articles = {d.id: d.article for d in documents}
     date = digest_date(articles.values())

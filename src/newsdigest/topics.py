@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .editor_topics import StoryFacts, Topic, topic_matches
+from .editor_topics import KEYWORD_SHARE, ArticleFacts, StoryFacts, Topic, topic_matches
 from .model import Document, Story
 from .slugs import make_slug
 
@@ -18,6 +18,15 @@ def story_facts(story: Story, documents: dict[str, Document]) -> StoryFacts:
     texts, outlets and dates."""
     articles = [documents[i].article for i in story.article_ids]
     text = "\n".join(part for a in articles for part in (a.title or "", a.text))
+    parts = tuple(
+        ArticleFacts(
+            a.id,
+            "" if a.title_derived else a.title or "",
+            " ".join(documents[a.id].sentences[:2]),
+            f"{a.title or ''}\n{a.text}",
+        )
+        for a in articles
+    )
     return StoryFacts(
         slug=story.slug,
         text=text,
@@ -25,6 +34,7 @@ def story_facts(story: Story, documents: dict[str, Document]) -> StoryFacts:
             {a.source for a in articles if a.source} | {o for a in articles for o in a.also_in}
         ),
         dates=tuple(a.date.date() for a in articles if a.date),
+        articles=parts,
     )
 
 
@@ -37,13 +47,16 @@ class Assigned:
 
 
 def assign_topics(
-    stories: Sequence[Story], facts: Sequence[StoryFacts], editor_topics: Sequence[Topic]
+    stories: Sequence[Story],
+    facts: Sequence[StoryFacts],
+    editor_topics: Sequence[Topic],
+    share: float = KEYWORD_SHARE,
 ) -> Assigned:
     """Put each story under every editor topic whose rules match; the rest under automatic topics.
 
-    ``facts[i]`` is ``story_facts(stories[i], ...)``.
+    ``facts[i]`` is ``story_facts(stories[i], ...)``; ``share``: see ``keyword_evidence``.
     """
-    members, matched = _editor_members(stories, facts, editor_topics)
+    members, matched = _editor_members(stories, facts, editor_topics, share)
     story_topics: dict[str, list[str]] = {s.slug: [] for s in stories}
     for topic in editor_topics:
         for slug in members[topic.slug]:
@@ -73,14 +86,17 @@ def assign_topics(
 
 
 def _editor_members(
-    stories: Sequence[Story], facts: Sequence[StoryFacts], editor_topics: Sequence[Topic]
+    stories: Sequence[Story],
+    facts: Sequence[StoryFacts],
+    editor_topics: Sequence[Topic],
+    share: float,
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(topic slug -> its stories, pinned first; topic slug -> the stories its rules matched)."""
     matched: dict[str, list[str]] = {t.slug: [] for t in editor_topics}
     members: dict[str, list[str]] = {t.slug: [] for t in editor_topics}
     for story, story_fact in zip(stories, facts):
         for topic in editor_topics:
-            by_rule = topic.spec is not None and topic_matches(topic.spec, story_fact)
+            by_rule = topic.spec is not None and topic_matches(topic.spec, story_fact, share)
             if by_rule:
                 matched[topic.slug].append(story.slug)
             if by_rule or story.slug in topic.pinned:

@@ -100,10 +100,12 @@ def explain(story, inputs, topics_dir, quiet, verbose):
     from ..settings import Settings
 
     console = make_console(quiet, verbose)
+    settings = Settings()
     digest = build_digest(
-        list(inputs) or [Path("seeds")], Settings(), topics_dir, progress=console.detail
+        list(inputs) or [Path("seeds")], settings, topics_dir, progress=console.detail
     )
     for problem in digest.problems:
         console.detail(str(problem))
-    for line in explain_story(digest, story, load_overrides(topics_dir)):
+    lines = explain_story(digest, story, load_overrides(topics_dir), settings.topic_keyword_share)
+    for line in lines:
         click.echo(line)
