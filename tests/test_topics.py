@@ -249,8 +249,9 @@ def test_a_keyword_in_a_headline_or_lead_counts_even_in_one_article():
     lead = ArticleFacts("a5", "Dockers vote", "Iraq sent a delegation to Valdmouth.", "...")
     headline = ArticleFacts("a5", "Iraq watches Valdmouth strike", "The port stayed shut.", "..")
     for extra in (lead, headline):
-        more = StoryFacts("s", story.text + extra.lead + extra.headline, frozenset(), (),
-                          (*story.articles, extra))
+        more = StoryFacts(
+            "s", story.text + extra.lead + extra.headline, frozenset(), (), (*story.articles, extra)
+        )
         assert topic_matches(TopicSpec(name="ME", match={"any": ["Iraq"]}), more)
 
 
