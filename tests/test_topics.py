@@ -278,3 +278,72 @@ def test_the_share_is_a_setting(tmp_path):
     with pytest.raises(ConfigInvalid) as caught:
         load_settings(tmp_path / "s.yml")
     assert "s.yml:1: topic_keyword_share" in str(caught.value.errors[0])
+
+
+def subject_stories():
+    """36 invented one-article stories on three subjects, with their facts."""
+    from newsdigest.model import Story
+
+    subjects = {
+        "football": "The striker scored as the football club won the league match {n}; the "
+        "goalkeeper and the coach praised the fans at the stadium.",
+        "markets": "Shares fell on the stock market as the central bank raised interest rates "
+        "{n}; investors sold bonds and the market index dropped.",
+        "weather": "Heavy rain and storm winds flooded the valley {n}; forecasters warned of "
+        "more snow, frost and thunder in the mountains.",
+    }
+    stories, facts = [], []
+    for subject, text in subjects.items():
+        for n in range(12):
+            slug = f"{subject}-{n}"
+            stories.append(Story(slug=slug, title=slug, article_ids=(slug,)))
+            facts.append(StoryFacts(slug, text.format(n=n), frozenset(), ()))
+    return stories, facts
+
+
+def automatic_members(assigned):
+    return {t.slug: set(assigned.members[t.slug]) for t in assigned.topics if t.automatic}
+
+
+def test_automatic_topics_keep_their_slugs_and_stories_with_the_registry():
+    from newsdigest.permalinks import Registry
+    from newsdigest.topics import assign_topics
+
+    stories, facts = subject_stories()
+    first = assign_topics(stories, facts, [], previous=Registry())
+    registry = Registry(topics=first.registry_topics)
+    before = automatic_members(first)
+    assert len(before) == 2  # round(sqrt(36 / 8)): two of the subjects share a topic
+    # One story fewer (hidden): every topic keeps its slug and the rest of its stories.
+    hidden = stories[5].slug
+    again = assign_topics(stories[:5] + stories[6:], facts[:5] + facts[6:], [], previous=registry)
+    assert automatic_members(again) == {
+        slug: members - {hidden} for slug, members in before.items()
+    }
+    assert again.redirects == {}
+    # Without the registry the same change may rename them: the slugs come from the terms.
+    assert set(automatic_members(assign_topics(stories, facts, []))) == set(before)
+
+
+def test_an_automatic_topic_taken_over_by_an_editor_topic_redirects_there():
+    from newsdigest.editor_topics import Topic, TopicSpec
+    from newsdigest.permalinks import Registry
+    from newsdigest.topics import assign_topics
+
+    stories, facts = subject_stories()
+    first = assign_topics(stories, facts, [], previous=Registry())
+    registry = Registry(topics=first.registry_topics)
+    before = automatic_members(first)
+    [football] = [s for s, m in before.items() if "football-0" in m]
+    assert before[football] == {f"football-{n}" for n in range(12)}
+    spec = TopicSpec(name="Football", match={"any": ["goalkeeper"]})
+    editor = Topic("football", "Football", "", 1, False, "topics/football.yml:1", spec)
+    later = assign_topics(stories, facts, [editor], previous=registry)
+    assert set(later.members["football"]) == before[football]
+    assert automatic_members(later) == {s: m for s, m in before.items() if s != football}
+    assert later.redirects == {football: "football"}
+    # A topic whose stories all left the input redirects to the topics index ("").
+    gone = assign_topics(stories[:12], facts[:12], [], previous=registry)
+    assert automatic_members(gone) == {football: before[football]}
+    [other] = set(before) - {football}
+    assert gone.redirects == {other: ""}

@@ -143,3 +143,59 @@ def _redirects(
             target = redirects[target]
         redirects[old] = target
     return {old: new for old, new in redirects.items() if new in current}
+
+
+# A new automatic topic takes an old topic's slug when they share at least this share of
+# their articles (Jaccard): less, and it is another topic under an old name.
+TOPIC_SLUG_MIN_JACCARD = 0.3
+
+
+def stable_topic_slugs(
+    groups: Sequence[tuple[str, frozenset[str]]], previous: Registry, taken: set[str]
+) -> list[str]:
+    """A slug per automatic topic (``(slug it would take, its articles)``): the old topic's
+    whose articles it shares most of (Jaccard, at least TOPIC_SLUG_MIN_JACCARD), each old
+    slug going to one topic; a new slug otherwise, never one taken or redirected."""
+    claims = sorted(
+        (-jaccard, old, index)
+        for index, (_, articles) in enumerate(groups)
+        for old, before in previous.topics.items()
+        if old not in taken
+        and (jaccard := len(articles & set(before)) / len(articles | set(before)))
+        >= TOPIC_SLUG_MIN_JACCARD
+    )
+    slug_for: dict[int, str] = {}
+    for _, old, index in claims:
+        if index not in slug_for and old not in slug_for.values():
+            slug_for[index] = old
+    used = taken | set(slug_for.values()) | set(previous.topics) | set(previous.topic_redirects)
+    slugs = []
+    for index, (wanted, _) in enumerate(groups):
+        slug = slug_for.get(index)
+        if slug is None:
+            slug, number = wanted, 2
+            while slug in used:
+                slug, number = f"{wanted}-{number}", number + 1
+            used.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def topic_redirects(previous: Registry, members: dict[str, frozenset[str]]) -> dict[str, str]:
+    """Every old automatic topic slug without a topic now, to the topic (automatic or the
+    editor's; ``members``: slug -> articles) that holds most of its articles, or "" (the
+    topics index) when none does; earlier redirects kept, chains followed."""
+    redirects = {old: new for old, new in previous.topic_redirects.items() if old not in members}
+    for old, before in previous.topics.items():
+        if old in members:
+            continue
+        shared = {slug: len(articles & set(before)) for slug, articles in members.items()}
+        best = max(sorted(shared), key=lambda slug: shared[slug], default="")
+        redirects[old] = best if shared.get(best) else ""
+    for old in list(redirects):
+        target, seen = redirects[old], {old}
+        while target and target not in members and target not in seen:
+            seen.add(target)
+            target = redirects.get(target, "")
+        redirects[old] = target if target in members else ""
+    return redirects

@@ -95,7 +95,14 @@ def build_digest(
     )
     progress(f"topics: {len(stories)} stories")
     facts = [story_facts(s, by_id) for s in stories]
-    assigned = assign_topics(stories, facts, editor_topics, settings.topic_keyword_share)
+    assigned = assign_topics(
+        stories, facts, editor_topics, settings.topic_keyword_share, options.registry
+    )
+    registry = found.registry
+    if registry is not None:
+        registry = replace(
+            registry, topics=assigned.registry_topics, topic_redirects=assigned.redirects
+        )
     problems += [w.to_problem() for w in unmatched_topic_warnings(editor_topics, assigned.matched)]
     articles = {d.id: d.article for d in documents}
     date = digest_date(articles.values())
@@ -124,7 +131,8 @@ def build_digest(
         files_read=read.files_read,
         redirects=found.redirects,
         story_reasons=found.reasons,
-        registry=found.registry,
+        registry=registry,
+        topic_redirects=assigned.redirects,
         caches=per_article.caches + story_caches,
     )
 
