@@ -262,7 +262,8 @@ def test_topic_rules_that_match_nothing_warn(articles, tmp_path, capsys):
         == 0
     )
     err = capsys.readouterr().err
-    assert "space.yml:1: match: topic 'space' matches no story" in err
+    assert "space.yml:2: match: topic 'space' matches no story" in err  # the rule's line
+    assert "jails.yml:3: match.any: keyword 'penitentiary'" in err
     assert "keyword 'penitentiary' of topic 'jails' matches nothing" in err
     assert "'prison'" not in err
 

@@ -91,8 +91,10 @@ def test_duplicate_slugs_across_files_and_duplicate_keys(tmp_path):
     write(tmp_path, "c.yml", "name: One\nname: Two\n")
     errors = errors_for(tmp_path)
     assert any(
-        "b.yml:2: slug: slug 'syria' is already used by" in e and "a.yml:1" in e for e in errors
+        "b.yml:2: slug: slug 'syria' is already used by 'Syria' at" in e and "a.yml:1" in e
+        for e in errors
     )
+    assert not any("a.yml:1: slug" in e for e in errors)  # the later one is to rename
     assert any("c.yml:2: name: key given twice" in e for e in errors)
 
 
@@ -347,3 +349,62 @@ def test_an_automatic_topic_taken_over_by_an_editor_topic_redirects_there():
     assert automatic_members(gone) == {football: before[football]}
     [other] = set(before) - {football}
     assert gone.redirects == {other: ""}
+
+
+def test_an_explicit_duplicate_slug_is_blamed_on_the_later_file_at_its_slug_line(tmp_path):
+    write(tmp_path, "a.yml", "name: Korea\nslug: korea\n")
+    write(tmp_path, "z.yml", "name: Peninsula\ndescription: x\nslug: korea\n")
+    [error] = errors_for(tmp_path)
+    assert error.startswith(f"{tmp_path.as_posix()}/z.yml:3: slug: slug 'korea' is already")
+    assert "a.yml:1" in error and "give this topic its own slug" in error
+
+
+def test_a_rule_beside_match_says_to_indent_it(tmp_path):
+    write(tmp_path, "k.yml", "name: Korea\nmatch:\nany: [Pyongyang]\nexclude: [K-pop]\n")
+    errors = errors_for(tmp_path)
+    assert any(":3: any: 'any' is a match rule: indent it under match:" in e for e in errors)
+    assert any(":4: exclude: 'exclude' is a match rule" in e for e in errors)
+    assert any(":2: match: has no rules under it" in e for e in errors)
+    assert not any("got None" in e or "unknown key" in e for e in errors)
+
+
+def test_check_warns_about_regex_keywords_at_their_own_line(tmp_path, capsys):
+    write(
+        tmp_path,
+        "k.yml",
+        """\
+        name: Korea
+        description: The peninsula.
+        match:
+          any:
+            - Pyongyang|Seoul
+            - U.S.
+            - C++
+            - "(North )?Korea"
+          exclude: [K-pop]
+        """,
+    )
+    assert run(["check", "--topics", str(tmp_path), "--settings", str(tmp_path / "s.yml")]) == 0
+    err = capsys.readouterr().err
+    path = f"{tmp_path.as_posix()}/k.yml"
+    assert f"warning: {path}:5: match.any[0]: keyword 'Pyongyang|Seoul' looks like a regular" in err
+    assert f"warning: {path}:8: match.any[3]: keyword '(North )?Korea'" in err
+    assert "U.S." not in err and "C++" not in err and "Traceback" not in err
+
+
+def test_unmatched_keyword_warning_points_at_the_keyword(tmp_path, capsys, seeds):
+    write(tmp_path, "k.yml", "name: Korea\nmatch:\n  any:\n    - storm\n    - Zanzibarr\n")
+    code = run(
+        [
+            "check",
+            "--topics",
+            str(tmp_path),
+            "--settings",
+            str(tmp_path / "s.yml"),
+            "-i",
+            str(seeds),
+        ]
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert f"{tmp_path.as_posix()}/k.yml:5: match.any: keyword 'Zanzibarr'" in err

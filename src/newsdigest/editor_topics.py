@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -29,7 +29,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from slugify import slugify
 
-from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
+from .configfile import ConfigError, ConfigInvalid, key_name, load_yaml, validate
 
 TOPIC_FILE_SUFFIXES = (".yml", ".yaml")
 NOT_TOPICS = {
@@ -98,6 +98,8 @@ class Topic:
     source: str  # the file that defined it, or "automatic"
     spec: TopicSpec | None = None
     pinned: tuple[str, ...] = ()
+    # the line of each key in its file ("match.any[0]" -> 7), for messages
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 
 def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
@@ -121,77 +123,163 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern | None:
 
 def load_topics(folder: Path) -> list[Topic]:
     """Every topic in ``folder``; raises ConfigInvalid listing all errors across files."""
+    return load_topics_and_warnings(folder)[0]
+
+
+def load_topics_and_warnings(folder: Path) -> tuple[list[Topic], list[ConfigError]]:
+    """Every topic in ``folder`` and the warnings about them (keywords that look like
+    regular expressions, empty files); raises ConfigInvalid listing all errors."""
     errors: list[ConfigError] = []
     topics: list[Topic] = []
     if not folder.exists():
-        return []
+        return [], []
     for path in sorted(
         p for p in folder.iterdir() if p.suffix in TOPIC_FILE_SUFFIXES and p.name not in NOT_TOPICS
     ):
-        display = path.as_posix()
-        try:
-            data, lines = load_yaml(path, display)
-        except ConfigInvalid as invalid:
-            errors.extend(invalid.errors)
-            continue
-        if data is None:
+        topics += _load_file(path, errors)
+    errors += _duplicate_slugs(topics)
+    if any(e.severity == "error" for e in errors):
+        raise ConfigInvalid(errors)
+    return sorted(topics, key=lambda t: (t.order, t.slug)), errors
+
+
+def _load_file(path: Path, errors: list[ConfigError]) -> list[Topic]:
+    display = path.as_posix()
+    try:
+        data, lines = load_yaml(path, display)
+    except ConfigInvalid as invalid:
+        errors.extend(invalid.errors)
+        return []
+    if data is None:
+        message = "file is empty; expected a topic (name:, match:, ...) or a list of topics"
+        errors.append(ConfigError(display, None, "", message, "warning"))
+        return []
+    topics = []
+    items = data if isinstance(data, list) else [data]
+    for index, item in enumerate(items):
+        prefix = (index,) if isinstance(data, list) else ()
+        if not isinstance(item, dict):
             errors.append(
                 ConfigError(
                     display,
-                    None,
+                    lines.get(prefix),
                     "",
-                    "file is empty; expected a topic (name:, match:, ...) or a list of topics",
-                    "warning",
+                    f"got {type(item).__name__}; "
+                    "expected a topic as key: value lines (name:, match:, ...)",
                 )
             )
             continue
-        items = data if isinstance(data, list) else [data]
-        for index, item in enumerate(items):
-            prefix = (index,) if isinstance(data, list) else ()
-            if not isinstance(item, dict):
-                errors.append(
-                    ConfigError(
-                        display,
-                        lines.get(prefix),
-                        "",
-                        f"got {type(item).__name__}; "
-                        "expected a topic as key: value lines (name:, match:, ...)",
-                    )
-                )
-                continue
-            try:
-                spec = validate(TopicSpec, item, display, lines, prefix)
-            except ConfigInvalid as invalid:
-                errors.extend(invalid.errors)
-                continue
-            topics.append(
-                Topic(
-                    slug=spec.slug or slugify(spec.name),
-                    name=spec.name,
-                    description=spec.description,
-                    order=spec.order,
-                    automatic=False,
-                    source=f"{display}:{lines.get(prefix, 1)}",
-                    spec=spec,
-                    pinned=tuple(spec.pinned),
-                )
+        item, misplaced = _misplaced_rules(item, display, lines, prefix)
+        errors += misplaced
+        try:
+            spec = validate(TopicSpec, item, display, lines, prefix)
+        except ConfigInvalid as invalid:
+            errors.extend(invalid.errors)
+            continue
+        if misplaced:
+            continue
+        errors += _regex_warnings(spec, display, lines, prefix)
+        topics.append(
+            Topic(
+                slug=spec.slug or slugify(spec.name),
+                name=spec.name,
+                description=spec.description,
+                order=spec.order,
+                automatic=False,
+                source=f"{display}:{lines.get(prefix, 1)}",
+                spec=spec,
+                pinned=tuple(spec.pinned),
+                lines={
+                    key_name(k[len(prefix) :]): n
+                    for k, n in lines.items()
+                    if k[: len(prefix)] == prefix
+                },
             )
-    seen: dict[str, Topic] = {}
-    for topic in topics:
-        if topic.slug in seen:
+        )
+    return topics
+
+
+def _misplaced_rules(
+    item: dict, display: str, lines: dict[tuple, int], prefix: tuple
+) -> tuple[dict, list[ConfigError]]:
+    """A rule key (any:, exclude:, ...) beside ``match:`` instead of under it, and a
+    ``match:`` with nothing under it: an error that says to indent; the item without them."""
+    rules = set(MatchRules.model_fields)
+    errors = []
+    cleaned = dict(item)
+    for key in item:
+        if key in rules and key not in TopicSpec.model_fields:
             errors.append(
                 ConfigError(
-                    *_where(topic),
-                    "slug",
-                    f"slug '{topic.slug}' is already used "
-                    f"by {seen[topic.slug].source}; give each topic its own slug",
+                    display,
+                    lines.get((*prefix, key)),
+                    key_name((*prefix, key)),
+                    f"'{key}' is a match rule: indent it under match: "
+                    f"(match: on its own line, then '  {key}: ...')",
                 )
             )
-        seen.setdefault(topic.slug, topic)
-    real_errors = [e for e in errors if e.severity == "error"]
-    if real_errors:
-        raise ConfigInvalid(errors)
-    return sorted(topics, key=lambda t: (t.order, t.slug))
+            del cleaned[key]
+    if "match" in item and item["match"] is None:
+        errors.append(
+            ConfigError(
+                display,
+                lines.get((*prefix, "match")),
+                key_name((*prefix, "match")),
+                "has no rules under it; expected any:, all:, exclude:, outlets:, since: or "
+                "until: indented under match:",
+            )
+        )
+        cleaned["match"] = {}
+    return cleaned, errors
+
+
+# Characters that mean something in a regular expression and nothing in a keyword.
+# A keyword is plain words: "U.S." and "C++" are fine; "Pyongyang|Seoul", "Kim.*",
+# "(North )?Korea" or "\bIran" are patterns that match only those characters literally.
+_REGEX_SIGNS = re.compile(r"[|\\^$()\[\]{}?]|\.[*+?]|\w[*+]\w")
+
+
+def _regex_warnings(
+    spec: TopicSpec, display: str, lines: dict[tuple, int], prefix: tuple
+) -> list[ConfigError]:
+    warnings = []
+    for rule in ("any", "all", "exclude"):
+        for index, keyword in enumerate(getattr(spec.match, rule)):
+            if _REGEX_SIGNS.search(keyword):
+                where = (*prefix, "match", rule, index)
+                warnings.append(
+                    ConfigError(
+                        display,
+                        lines.get(where) or lines.get(where[:-1]),
+                        key_name(where),
+                        f"keyword {keyword!r} looks like a regular expression; keywords are "
+                        "plain words matched literally: list each word or phrase on its own "
+                        "(e.g. [Pyongyang, Seoul]), with '*' only at the end for any ending",
+                        "warning",
+                    )
+                )
+    return warnings
+
+
+def _duplicate_slugs(topics: list[Topic]) -> list[ConfigError]:
+    """An error at each topic whose slug an earlier one (earlier file, or earlier in the
+    same file) already has: the later one is the one to rename."""
+    errors = []
+    seen: dict[str, Topic] = {}
+    for topic in topics:
+        first = seen.setdefault(topic.slug, topic)
+        if first is not topic:
+            path, line = _where(topic, "slug" if topic.spec and topic.spec.slug else "name")
+            errors.append(
+                ConfigError(
+                    path,
+                    line,
+                    "slug",
+                    f"slug '{topic.slug}' is already used by '{first.name}' at {first.source}; "
+                    "give this topic its own slug (slug: ...) or another name",
+                )
+            )
+    return errors
 
 
 # The only characters outside ASCII that Python's re, ignoring case, takes for an ASCII
@@ -402,9 +490,10 @@ def topic_matches(spec: TopicSpec, story: StoryFacts, share: float = KEYWORD_SHA
     return match_reasons(spec, story, share) is not None
 
 
-def _where(topic: Topic) -> tuple[str, int]:
+def _where(topic: Topic, key: str = "") -> tuple[str, int]:
+    """The file and line of ``key`` of the topic ("match.any[0]"), else of the topic."""
     path, _, line = topic.source.rpartition(":")
-    return path, int(line)
+    return path, topic.lines.get(key) or int(line)
 
 
 def unmatched_topic_warnings(
@@ -418,7 +507,7 @@ def unmatched_topic_warnings(
         if rules and not matched.get(topic.slug) and (rules.any or rules.all or rules.outlets):
             warnings.append(
                 ConfigError(
-                    *_where(topic),
+                    *_where(topic, "match"),
                     "match",
                     f"topic '{topic.slug}' matches no story "
                     "in this input; check its keywords, outlets and dates",
@@ -441,11 +530,11 @@ def unmatched_keyword_warnings(
         if topic.spec is None:
             continue
         for key in ("any", "all"):
-            for keyword in getattr(topic.spec.match, key):
+            for index, keyword in enumerate(getattr(topic.spec.match, key)):
                 if not any(find_keyword([keyword], s) for s in stories):
                     warnings.append(
                         ConfigError(
-                            *_where(topic),
+                            *_where(topic, f"match.{key}[{index}]"),
                             f"match.{key}",
                             f"keyword {keyword!r} of topic "
                             f"'{topic.slug}' matches nothing in this input",

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from .cache import CacheConfig
 from .dates import digest_date, local_day, localise, within
 from .dedupe import collapse_duplicates
-from .editor_topics import StoryFacts, load_topics, unmatched_topic_warnings
+from .editor_topics import StoryFacts, load_topics_and_warnings, unmatched_topic_warnings
 from .executor import Executor
 from .highlights import story_highlights
 from .ingest import ingest
@@ -56,7 +56,7 @@ def build_digest(
     Raises ``ConfigInvalid`` when the topic files are wrong: an editor's mistake must
     stop the build with a clear message, not publish a site without the topic.
     """
-    editor_topics = load_topics(topics_dir) if topics_dir else []
+    editor_topics, topic_warnings = load_topics_and_warnings(topics_dir) if topics_dir else ([], [])
     overrides = load_overrides(topics_dir) if topics_dir else None
     progress("ingest: reading input")
     read = ingest(inputs)
@@ -68,7 +68,7 @@ def build_digest(
         options.cache,
         options.batch,
     )
-    problems = read.problems + per_article.problems
+    problems = [w.to_problem() for w in topic_warnings] + read.problems + per_article.problems
     features = per_article.features
     # Taken-down articles go first, so that they name no outlet of a copy either. Syndicated
     # copies become one entry listing every outlet.
