@@ -78,7 +78,12 @@ def _topic_lines(digest: Digest, story: Story, share: float) -> list[str]:
     topics = {t.slug: t for t in digest.topics}
     lines = []
     for topic in (topics[slug] for slug in story.topics):
-        if topic.automatic:
+        if topic.automatic and topic.name == "Other news":
+            lines.append(
+                f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, "
+                "and the stories grouped with it share no subject (no word in most of them)"
+            )
+        elif topic.automatic:
             lines.append(
                 f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, "
                 f"and "

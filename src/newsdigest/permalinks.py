@@ -16,7 +16,8 @@ its page and feeds then point at the topics index).
 File format (JSON, sorted keys, so a diff shows what changed)::
 
     {"stories": {"slug": ["article-id", ...]}, "redirects": {"old-slug": "slug"},
-     "topics": {"topic-slug": ["article-id", ...]}, "topic_redirects": {"old": "topic-slug"}}
+     "topics": {"topic-slug": ["article-id", ...]}, "topic_redirects": {"old": "topic-slug"},
+     "topic_groups": [["article-id", ...], ...]}
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Registry:
     redirects: dict[str, str] = field(default_factory=dict)
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # automatic topics
     topic_redirects: dict[str, str] = field(default_factory=dict)  # "" : to the topics index
+    # the groups the last build's k-means found (articles), which the next one starts from
+    topic_groups: tuple[tuple[str, ...], ...] = ()
 
 
 class RegistryError(ConfigurationError):
@@ -53,12 +56,13 @@ def load_registry(path: Path) -> Registry:
         redirects = {str(k): str(v) for k, v in data.get("redirects", {}).items()}
         topics = {str(k): tuple(str(i) for i in v) for k, v in data.get("topics", {}).items()}
         topic_redirects = {str(k): str(v) for k, v in data.get("topic_redirects", {}).items()}
+        groups = tuple(tuple(str(i) for i in g) for g in data.get("topic_groups", []))
     except (ValueError, AttributeError, TypeError) as error:
         raise RegistryError(
             f"{path}: not a story registry ({error}); expected JSON with 'stories' and "
             "'redirects', as written by `newsdigest build --registry`"
         ) from None
-    return Registry(stories, redirects, topics, topic_redirects)
+    return Registry(stories, redirects, topics, topic_redirects, groups)
 
 
 def save_registry(registry: Registry, path: Path) -> None:
@@ -67,6 +71,7 @@ def save_registry(registry: Registry, path: Path) -> None:
         "redirects": dict(sorted(registry.redirects.items())),
         "topics": {k: sorted(v) for k, v in sorted(registry.topics.items())},
         "topic_redirects": dict(sorted(registry.topic_redirects.items())),
+        "topic_groups": sorted(sorted(g) for g in registry.topic_groups),
     }
     path.write_text(
         json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"

@@ -101,7 +101,10 @@ def build_digest(
     registry = found.registry
     if registry is not None:
         registry = replace(
-            registry, topics=assigned.registry_topics, topic_redirects=assigned.redirects
+            registry,
+            topics=assigned.registry_topics,
+            topic_redirects=assigned.redirects,
+            topic_groups=tuple(assigned.groups),
         )
     problems += [w.to_problem() for w in unmatched_topic_warnings(editor_topics, assigned.matched)]
     articles = {d.id: d.article for d in documents}

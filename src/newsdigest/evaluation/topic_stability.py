@@ -91,7 +91,10 @@ def _build(
     members = {slug: frozenset(assigned.members[slug]) for slug in automatic}
     assert found.registry is not None
     registry = replace(
-        found.registry, topics=assigned.registry_topics, topic_redirects=assigned.redirects
+        found.registry,
+        topics=assigned.registry_topics,
+        topic_redirects=assigned.redirects,
+        topic_groups=tuple(assigned.groups),
     )
     return _Build(members, registry, len(stories))
 
