@@ -113,20 +113,7 @@ def _automatic(
     )
     other = sorted(i for name, members in raw if not name for i in members)
     found = [(n, m) for n, m in raw if n] + ([((), other)] if other else [])
-    groups = [
-        (
-            make_slug("-".join(terms), set()),
-            frozenset(a for i in indices for a in stories[i].article_ids),
-        )
-        for terms, indices in found
-        if terms
-    ]
-    # "Other news" keeps its own slug; the named topics, the slugs of named topics.
-    before = previous or Registry()
-    named = replace(before, topics={k: v for k, v in before.topics.items() if k != OTHER_NEWS})
-    slugs = stable_topic_slugs(groups, named, taken | {OTHER_NEWS})
-    if len(groups) < len(found):
-        slugs.append(make_slug(OTHER_NEWS, taken))
+    slugs = _topic_slugs(stories, found, previous, taken)
     kept = [tuple(sorted(a for i in m for a in stories[i].article_ids)) for _, m in raw]
     return kept, [
         (
@@ -145,6 +132,30 @@ def _automatic(
 
 
 OTHER_NEWS = "other-news"  # the slug of the stories no topic fits
+
+
+def _topic_slugs(
+    stories: Sequence[Story],
+    found: list[tuple[tuple[str, ...], list[int]]],
+    previous: Registry | None,
+    taken: set[str],
+) -> list[str]:
+    """A slug per topic of ``found`` ("Other news" last, with no terms): named topics keep
+    the slugs of the named topics they continue; "Other news" keeps its own."""
+    groups = [
+        (
+            make_slug("-".join(terms), set()),
+            frozenset(a for i in indices for a in stories[i].article_ids),
+        )
+        for terms, indices in found
+        if terms
+    ]
+    before = previous or Registry()
+    named = replace(before, topics={k: v for k, v in before.topics.items() if k != OTHER_NEWS})
+    slugs = stable_topic_slugs(groups, named, taken | {OTHER_NEWS})
+    if len(groups) < len(found):
+        slugs.append(make_slug(OTHER_NEWS, taken))
+    return slugs
 
 
 def _previous_labels(stories: Sequence[Story], previous: Registry) -> list[int | None]:
