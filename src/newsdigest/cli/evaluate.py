@@ -218,7 +218,7 @@ def eval_topic_stability(data, editor_topic, no_registry, floors, gate, quiet, v
     check_gate_options(floors, gate)
     result = evaluate_stability(data, editor_topic, not no_registry)
     click.echo(result.table())
-    _gate(floors, gate, result.figures(), "kept_hide: 90.0", data if data.is_file() else None)
+    _gate(floors, gate, result.figures(), "kept_hide: 90.0", data)
 
 
 @eval_group.command(name="quotes")
