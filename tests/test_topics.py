@@ -374,3 +374,14 @@ def test_unrelated_stories_are_other_news_and_a_name_is_what_the_stories_share()
     assert topics[-1] == ((), list(range(48, 56)))  # "Other news", last
     # One group of everything: nothing to tell it from, so not presented as a topic.
     assert automatic_topics(odd[:5]) == [((), [0, 1, 2, 3, 4])]
+
+
+def test_eval_topic_stability_gates_on_the_mixed_fixture(root, capsys):
+    floors = root / "eval" / "floors.yml"
+    args = ["eval", "topic-stability", str(root / "tests" / "fixtures" / "mixed")]
+    args += ["--editor-topic", str(root / "topics" / "middle-east.yml")]
+    assert run(args) == 0
+    out = capsys.readouterr().out
+    assert "hide          1     100.0" in out and "new           1     100.0" in out
+    assert run([*args, "--floors", str(floors), "--gate", "topic-stability-mixed"]) == 0
+    assert "gate topic-stability-mixed: ok" in capsys.readouterr().out
