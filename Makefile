@@ -101,8 +101,9 @@ eval: $(STAMP) eval-stories corpus
 corpus:
 	@test -d "$(CORPUS)" || { echo "make eval: no corpus at $(CORPUS); set CORPUS=path/to/corpus" >&2; exit 2; }
 
-# Story grouping and automatic topics, against the same floors file; and `group` and
-# `build` must put every article of each dev set in the same story.
+# Story grouping and automatic topics (their quality, and whether they stay put across
+# small changes), against the same floors file; and `group` and `build` must put every
+# article of each dev set in the same story.
 eval-stories: $(STAMP) corpus
 	$(BIN)/newsdigest eval stories $(CORPUS)/ecbplus/articles.jsonl --floors $(FLOORS) --gate stories-ecbplus
 	$(BIN)/newsdigest eval stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged \
@@ -112,6 +113,11 @@ eval-stories: $(STAMP) corpus
 	$(BIN)/newsdigest eval agree $(CORPUS)/ecbplus/articles.jsonl
 	$(BIN)/newsdigest eval agree $(CORPUS)/multinews_sample/articles.jsonl
 	$(BIN)/newsdigest eval topics $(CORPUS)/bbc_news_summary/articles.jsonl --floors $(FLOORS) --gate topics-bbc
+	$(BIN)/newsdigest eval topic-stability $(CORPUS)/multinews_sample/articles.jsonl --floors $(FLOORS) \
+	  --gate topic-stability-multinews
+	$(BIN)/newsdigest eval topic-stability $(CORPUS)/bbc_news_summary/articles.jsonl --floors $(FLOORS) \
+	  --gate topic-stability-bbc
+	$(BIN)/newsdigest eval topic-stability tests/fixtures/mixed --floors $(FLOORS) --gate topic-stability-mixed
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
 lock: $(STAMP)

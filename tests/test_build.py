@@ -117,6 +117,14 @@ def test_fixture_site_matches_the_golden_files(built_site):
     assert {"feed.atom.xml", "feed.rss.xml", "feed.json", "feed-infrastructure.atom.xml"} <= set(
         produced
     )
+    # An automatic topic of the earlier build whose stories the editor topic now holds: its
+    # page redirects there, and its feeds stay at their URLs with one entry saying so.
+    topic = produced["topics/bridge-aldwick-repairs.md"].decode()
+    assert "# This topic has moved" in topic and "[Infrastructure](infrastructure.md)" in topic
+    for feed in ("feed-bridge-aldwick-repairs.atom.xml", "feed-bridge-aldwick-repairs.rss.xml"):
+        assert "This topic has moved: its stories are now under Infrastructure" in (
+            produced[feed].decode()
+        )
 
 
 def test_second_build_is_byte_identical(root, built, tmp_path):

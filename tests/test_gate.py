@@ -50,3 +50,15 @@ def test_floors_gate_and_other_data_only_warns(tmp_path):
     assert len(result.warnings) == 1 and fingerprint in result.warnings[0]
     with pytest.raises(GateFailed, match="no entry 'other'"):
         apply_gate(floors, "other", {"f1": 91.0}, "f1: 90", data)
+
+
+def test_a_folder_fingerprint_changes_with_a_file_name_or_its_bytes(tmp_path):
+    from newsdigest.evaluation.gate import corpus_fingerprint
+
+    (tmp_path / "a.txt").write_text("one", encoding="utf-8")
+    first = corpus_fingerprint(tmp_path)
+    assert first == corpus_fingerprint(tmp_path)
+    (tmp_path / "a.txt").rename(tmp_path / "b.txt")
+    second = corpus_fingerprint(tmp_path)
+    (tmp_path / "b.txt").write_text("two", encoding="utf-8")
+    assert len({first, second, corpus_fingerprint(tmp_path)}) == 3

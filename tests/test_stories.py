@@ -262,7 +262,8 @@ def test_topic_rules_that_match_nothing_warn(articles, tmp_path, capsys):
         == 0
     )
     err = capsys.readouterr().err
-    assert "space.yml:1: match: topic 'space' matches no story" in err
+    assert "space.yml:2: match: topic 'space' matches no story" in err  # the rule's line
+    assert "jails.yml:3: match.any: keyword 'penitentiary'" in err
     assert "keyword 'penitentiary' of topic 'jails' matches nothing" in err
     assert "'prison'" not in err
 
@@ -289,7 +290,10 @@ def test_explain_names_the_joining_pair_and_the_matching_rule(articles, tmp_path
     out = capsys.readouterr().out
     assert "'texas-a' ~ 'texas-b' cosine" in out
     assert "Dale" in out and "Interstate" in out  # shared names shown
-    assert "Jails (jails)" in out and "match.any: the text says 'escaped'" in out
+    assert (
+        "Jails (jails)" in out
+        and "match.any: the story says 'escapees' in the headline of texas-b" in out
+    )
     assert (
         run(
             [
@@ -442,3 +446,24 @@ def test_bcubed_and_purity_by_hand():
     assert precision == pytest.approx(0.75) and recall == pytest.approx(2.6667 / 4, abs=1e-4)
     assert f1 == pytest.approx(2 * precision * recall / (precision + recall))
     assert purity([1, 1, 2, 2], ["x", "x", "x", "y"]) == 0.75
+
+
+def test_explain_says_why_a_topic_did_not_take_the_story(articles, tmp_path, capsys):
+    topics = tmp_path / "topics"
+    topics.mkdir()
+    (topics / "jails.yml").write_text(
+        "name: Jails\nmatch:\n  any: [jailbreak, escape]\n  exclude: [Cedar Ridge]\n",
+        encoding="utf-8",
+    )
+    (topics / "quakes.yml").write_text(
+        "name: Quakes\nmatch:\n  any: [earthquake]\n", encoding="utf-8"
+    )
+    slug = "two-inmates-flee-cedar-ridge-detention-center"
+    assert run(["explain", slug, "--input", str(articles), "--topics", str(topics)]) == 0
+    out = capsys.readouterr().out
+    missed = out.split("Not under these editor topics:")[1]
+    assert (
+        "Jails (jails), " in missed
+        and "match.exclude: excluded: 'Cedar Ridge' in the headline of texas-a" in missed
+    )
+    assert "Quakes (quakes), " in missed and "match.any: none of 'earthquake' appears" in missed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from difflib import get_close_matches
 
-from .editor_topics import match_reasons
+from .editor_topics import KEYWORD_SHARE, check_rules
 from .errors import NewsdigestError, UsageError
 from .model import Digest, Story
 from .overrides import Overrides
@@ -16,8 +16,12 @@ class StoryHidden(NewsdigestError):
     """The editor hid the story: there is nothing to explain on the site."""
 
 
-def explain_story(digest: Digest, story: str, overrides: Overrides | None) -> list[str]:
-    """The explanation's lines; raises StoryHidden or UsageError (no such story)."""
+def explain_story(
+    digest: Digest, story: str, overrides: Overrides | None, share: float = KEYWORD_SHARE
+) -> list[str]:
+    """The explanation's lines; raises StoryHidden or UsageError (no such story).
+
+    ``share``: the build's ``topic_keyword_share``."""
     slug = digest.redirects.get(story, story)
     found = next((s for s in digest.stories if s.slug == slug), None)
     if found is None:
@@ -48,15 +52,38 @@ def explain_story(digest: Digest, story: str, overrides: Overrides | None) -> li
     if not reasons:
         lines.append("  - a single article: no other article was similar enough")
     lines += [f"  - {line}" for line in reasons]
-    return [*lines, "\nTopics:", *_topic_lines(digest, found)]
+    lines += ["\nTopics:", *_topic_lines(digest, found, share)]
+    return lines + _missed_lines(digest, found, share)
 
 
-def _topic_lines(digest: Digest, story: Story) -> list[str]:
+def _missed_lines(digest: Digest, story: Story, share: float) -> list[str]:
+    """Why each editor topic the story is not under did not take it: the rule that
+    failed, the exclude that hit, in which article."""
+    facts = story_facts(story, digest.documents)
+    lines = []
+    for topic in digest.topics:
+        if topic.automatic or topic.slug in story.topics or topic.spec is None:
+            continue
+        checks = check_rules(topic.spec, facts, share)
+        if not checks:
+            lines.append(f"  - {topic.name} ({topic.slug}), {topic.source}: no rules; pinned only")
+            continue
+        failed = "; ".join(f"{c.rule}: {c.reason}" for c in checks if not c.passed)
+        lines.append(f"  - {topic.name} ({topic.slug}), {topic.source}: {failed}")
+    return ["\nNot under these editor topics:", *lines] if lines else []
+
+
+def _topic_lines(digest: Digest, story: Story, share: float) -> list[str]:
     facts = story_facts(story, digest.documents)
     topics = {t.slug: t for t in digest.topics}
     lines = []
     for topic in (topics[slug] for slug in story.topics):
-        if topic.automatic:
+        if topic.automatic and topic.name == "Other news":
+            lines.append(
+                f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, "
+                "and the stories grouped with it share no subject (no word in most of them)"
+            )
+        elif topic.automatic:
             lines.append(
                 f"  - {topic.name} ({topic.slug}): automatic; no editor topic claims the story, "
                 f"and "
@@ -65,6 +92,7 @@ def _topic_lines(digest: Digest, story: Story) -> list[str]:
         elif story.slug in topic.pinned:
             lines.append(f"  - {topic.name} ({topic.slug}): pinned in {topic.source}")
         else:
-            why = (match_reasons(topic.spec, facts) if topic.spec else None) or []
+            checks = check_rules(topic.spec, facts, share) if topic.spec else []
+            why = [f"{c.rule}: {c.reason}" for c in checks]
             lines.append(f"  - {topic.name} ({topic.slug}), {topic.source}: " + "; ".join(why))
     return lines

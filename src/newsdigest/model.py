@@ -141,6 +141,8 @@ class Digest:
     redirects: dict[str, str] = field(default_factory=dict)  # old story slug -> current slug
     story_reasons: dict[str, list[str]] = field(default_factory=dict)  # slug -> why these articles
     registry: Registry | None = None  # the updated story registry, when one was given
+    # old automatic topic slug -> the topic now holding its articles ("": the topics index)
+    topic_redirects: dict[str, str] = field(default_factory=dict)
     caches: list[CacheUse] = field(default_factory=list)
     copies: dict[str, str] = field(default_factory=dict)  # merged copy's id -> the kept entry's
 

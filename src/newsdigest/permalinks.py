@@ -8,9 +8,16 @@ old ones that hold most of their articles, and every old slug that lost its
 story redirects to the story that now holds its articles. Redirects are kept in
 the registry, so a link from last month still lands.
 
+Automatic topics keep their slugs the same way (``newsdigest.topics``): the registry
+remembers the articles under each automatic topic, and a topic that disappears or
+merges redirects to the topic that now holds most of its articles ("" when none does:
+its page and feeds then point at the topics index).
+
 File format (JSON, sorted keys, so a diff shows what changed)::
 
-    {"stories": {"slug": ["article-id", ...]}, "redirects": {"old-slug": "slug"}}
+    {"stories": {"slug": ["article-id", ...]}, "redirects": {"old-slug": "slug"},
+     "topics": {"topic-slug": ["article-id", ...]}, "topic_redirects": {"old": "topic-slug"},
+     "topic_groups": [["article-id", ...], ...]}
 """
 
 from __future__ import annotations
@@ -29,6 +36,10 @@ from .model import Story
 class Registry:
     stories: dict[str, tuple[str, ...]] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # automatic topics
+    topic_redirects: dict[str, str] = field(default_factory=dict)  # "" : to the topics index
+    # the groups the last build's k-means found (articles), which the next one starts from
+    topic_groups: tuple[tuple[str, ...], ...] = ()
 
 
 class RegistryError(ConfigurationError):
@@ -43,6 +54,9 @@ def load_registry(path: Path) -> Registry:
         data = json.loads(path.read_text(encoding="utf-8"))
         stories = {str(k): tuple(str(i) for i in v) for k, v in data.get("stories", {}).items()}
         redirects = {str(k): str(v) for k, v in data.get("redirects", {}).items()}
+        topics = {str(k): tuple(str(i) for i in v) for k, v in data.get("topics", {}).items()}
+        topic_redirects = {str(k): str(v) for k, v in data.get("topic_redirects", {}).items()}
+        groups = tuple(tuple(str(i) for i in g) for g in data.get("topic_groups", []))
     except OSError as error:
         raise RegistryError(f"{path}: cannot be read: {error.strerror}") from None
     except RecursionError:
@@ -55,13 +69,16 @@ def load_registry(path: Path) -> Registry:
             f"{path}: not a story registry ({error}); expected JSON with 'stories' and "
             "'redirects', as written by `newsdigest build --registry`"
         ) from None
-    return Registry(stories, redirects)
+    return Registry(stories, redirects, topics, topic_redirects, groups)
 
 
 def save_registry(registry: Registry, path: Path) -> None:
     data = {
         "stories": {k: list(v) for k, v in sorted(registry.stories.items())},
         "redirects": dict(sorted(registry.redirects.items())),
+        "topics": {k: sorted(v) for k, v in sorted(registry.topics.items())},
+        "topic_redirects": dict(sorted(registry.topic_redirects.items())),
+        "topic_groups": sorted(sorted(g) for g in registry.topic_groups),
     }
     path.write_text(
         json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
@@ -138,3 +155,59 @@ def _redirects(
             target = redirects[target]
         redirects[old] = target
     return {old: new for old, new in redirects.items() if new in current}
+
+
+# A new automatic topic takes an old topic's slug when they share at least this share of
+# their articles (Jaccard): less, and it is another topic under an old name.
+TOPIC_SLUG_MIN_JACCARD = 0.3
+
+
+def stable_topic_slugs(
+    groups: Sequence[tuple[str, frozenset[str]]], previous: Registry, taken: set[str]
+) -> list[str]:
+    """A slug per automatic topic (``(slug it would take, its articles)``): the old topic's
+    whose articles it shares most of (Jaccard, at least TOPIC_SLUG_MIN_JACCARD), each old
+    slug going to one topic; a new slug otherwise, never one taken or redirected."""
+    claims = sorted(
+        (-jaccard, old, index)
+        for index, (_, articles) in enumerate(groups)
+        for old, before in previous.topics.items()
+        if old not in taken
+        and (jaccard := len(articles & set(before)) / len(articles | set(before)))
+        >= TOPIC_SLUG_MIN_JACCARD
+    )
+    slug_for: dict[int, str] = {}
+    for _, old, index in claims:
+        if index not in slug_for and old not in slug_for.values():
+            slug_for[index] = old
+    used = taken | set(slug_for.values()) | set(previous.topics) | set(previous.topic_redirects)
+    slugs = []
+    for index, (wanted, _) in enumerate(groups):
+        slug = slug_for.get(index)
+        if slug is None:
+            slug, number = wanted, 2
+            while slug in used:
+                slug, number = f"{wanted}-{number}", number + 1
+            used.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def topic_redirects(previous: Registry, members: dict[str, frozenset[str]]) -> dict[str, str]:
+    """Every old automatic topic slug without a topic now, to the topic (automatic or the
+    editor's; ``members``: slug -> articles) that holds most of its articles, or "" (the
+    topics index) when none does; earlier redirects kept, chains followed."""
+    redirects = {old: new for old, new in previous.topic_redirects.items() if old not in members}
+    for old, before in previous.topics.items():
+        if old in members:
+            continue
+        shared = {slug: len(articles & set(before)) for slug, articles in members.items()}
+        best = max(sorted(shared), key=lambda slug: shared[slug], default="")
+        redirects[old] = best if shared.get(best) else ""
+    for old in list(redirects):
+        target, seen = redirects[old], {old}
+        while target and target not in members and target not in seen:
+            seen.add(target)
+            target = redirects.get(target, "")
+        redirects[old] = target if target in members else ""
+    return redirects

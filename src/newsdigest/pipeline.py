@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from .cache import CacheConfig
 from .dates import digest_date, local_day, localise, within
 from .dedupe import merge_copies
-from .editor_topics import StoryFacts, load_topics, unmatched_topic_warnings
+from .editor_topics import StoryFacts, load_topics_and_warnings, unmatched_topic_warnings
 from .executor import Executor
 from .highlights import story_highlights
 from .ingest import IngestResult, ingest
@@ -147,9 +147,10 @@ def build_digest(
     Raises ``ConfigInvalid`` when the topic files are wrong: an editor's mistake must
     stop the build with a clear message, not publish a site without the topic.
     """
-    editor_topics = load_topics(topics_dir) if topics_dir else []
+    editor_topics, topic_warnings = load_topics_and_warnings(topics_dir) if topics_dir else ([], [])
     staged = read_stories(inputs, settings, topics_dir, progress, options, summaries=True)
-    documents, found, problems = staged.documents, staged.found, staged.problems
+    documents, found = staged.documents, staged.found
+    problems = [w.to_problem() for w in topic_warnings] + staged.problems
     features = staged.per_article.features
     by_id = {d.id: d for d in documents}
     progress(f"stories: summaries and exclusives of {len(found.stories)} stories")
@@ -163,7 +164,17 @@ def build_digest(
     )
     progress(f"topics: {len(stories)} stories")
     facts = [story_facts(s, by_id) for s in stories]
-    assigned = assign_topics(stories, facts, editor_topics)
+    assigned = assign_topics(
+        stories, facts, editor_topics, settings.topic_keyword_share, options.registry
+    )
+    registry = found.registry
+    if registry is not None:
+        registry = replace(
+            registry,
+            topics=assigned.registry_topics,
+            topic_redirects=assigned.redirects,
+            topic_groups=tuple(assigned.groups),
+        )
     problems += [w.to_problem() for w in unmatched_topic_warnings(editor_topics, assigned.matched)]
     articles = {d.id: d.article for d in documents}
     date = digest_date(articles.values())
@@ -192,7 +203,8 @@ def build_digest(
         files_read=staged.read.files_read,
         redirects=found.redirects,
         story_reasons=found.reasons,
-        registry=found.registry,
+        registry=registry,
+        topic_redirects=assigned.redirects,
         caches=staged.per_article.caches + story_caches,
         copies=staged.copies,
     )

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .configfile import ConfigError, ConfigInvalid, load_yaml, validate
+from .editor_topics import KEYWORD_SHARE
 
 
 class Settings(BaseModel):
@@ -64,6 +65,15 @@ class Settings(BaseModel):
         "UTC", description="IANA time zone for dates on pages, e.g. Europe/London"
     )
     topics_dir: str = Field("topics", description="folder of editor topic YAML files")
+    topic_keyword_share: float = Field(
+        KEYWORD_SHARE,
+        gt=0,
+        le=1,
+        description="a topic keyword (any, all, exclude) counts for a story when it is in "
+        "an article's headline or lead (first two sentences), or mentioned more than once "
+        "and in at least this share of the story's articles; one mention in passing never "
+        "counts",
+    )
 
     @field_validator("timezone")
     @classmethod

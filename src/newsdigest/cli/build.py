@@ -230,7 +230,7 @@ def serve(dev_addr, quiet, verbose, **params):
 @verbosity_options
 def check(settings_file, topics_dir, inputs, quiet, verbose):
     """Validate the settings, topic files and overrides without building."""
-    from ..editor_topics import load_topics, unmatched_keyword_warnings
+    from ..editor_topics import load_topics_and_warnings, unmatched_keyword_warnings
     from ..overrides import load_overrides
     from ..pipeline import build_digest
     from ..settings import Settings, load_settings
@@ -244,16 +244,19 @@ def check(settings_file, topics_dir, inputs, quiet, verbose):
     except ConfigInvalid as invalid:
         errors.extend(invalid.errors)
     folder = topics_dir or Path(settings.topics_dir if settings else "topics")
-    topics = []
-    for load in (load_topics, load_overrides):
-        try:
-            loaded = load(folder)
-        except ConfigInvalid as invalid:
-            errors.extend(invalid.errors)
-        else:
-            topics = loaded if load is load_topics else topics
+    topics, warnings = [], []
+    try:
+        topics, warnings = load_topics_and_warnings(folder)
+    except ConfigInvalid as invalid:
+        errors.extend(invalid.errors)
+    try:
+        load_overrides(folder)
+    except ConfigInvalid as invalid:
+        errors.extend(invalid.errors)
     if errors:
         raise ConfigInvalid(errors)
+    for warning in warnings:
+        console.error(f"warning: {warning}")
     if inputs:
         digest = build_digest(list(inputs), settings or Settings(), folder)
         for problem in digest.problems:

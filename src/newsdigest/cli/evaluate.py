@@ -1,4 +1,5 @@
-"""``newsdigest eval summaries|stories|topics``: quality against gold data, and the gate."""
+"""``newsdigest eval summaries|stories|topics|topic-stability|quotes``: quality against gold
+data, and the gate."""
 
 from __future__ import annotations
 
@@ -222,6 +223,33 @@ def eval_topics(data, floors, gate, quiet, verbose):
         console.info(note)
     click.echo(result.table())
     _gate(floors, gate, result.figures(), "nmi: 75.0", data)
+
+
+@eval_group.command(name="topic-stability")
+@click.argument("data", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--editor-topic",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("topics/middle-east.yml"),
+    show_default=True,
+    help="The editor topic the 'editor' change adds.",
+)
+@click.option(
+    "--no-registry",
+    is_flag=True,
+    help="Automatic topics without the registry (each build clusters afresh).",
+)
+@floor_options
+@verbosity_options
+def eval_topic_stability(data, editor_topic, no_registry, floors, gate, quiet, verbose):
+    """How many automatic topics keep their slug and stories after one story is hidden, one
+    editor topic added, 1% more articles (DATA: a file or folder the build reads)."""
+    from ..evaluation.topic_stability import evaluate_stability
+
+    check_gate_options(floors, gate)
+    result = evaluate_stability(data, editor_topic, not no_registry)
+    click.echo(result.table())
+    _gate(floors, gate, result.figures(), "kept_hide: 90.0", data)
 
 
 @eval_group.command(name="quotes")

@@ -93,5 +93,7 @@ def explain(story, inputs, settings_file, topics_dir, registry_file, quiet, verb
     )
     for problem in digest.problems:
         console.detail(str(problem))
-    for line in explain_story(digest, story, load_overrides(sources.topics_dir)):
+    overrides = load_overrides(sources.topics_dir)
+    share = sources.settings.topic_keyword_share
+    for line in explain_story(digest, story, overrides, share):
         click.echo(line)

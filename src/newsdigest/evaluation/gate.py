@@ -59,11 +59,16 @@ class FloorEntry(BaseModel):
 
 
 def corpus_fingerprint(path: Path) -> str:
-    """``sha256:`` and the first 16 hex digits of the file's SHA-256."""
+    """``sha256:`` and the first 16 hex digits of the file's SHA-256 (of a folder: of each
+    file's path within it and its bytes, in path order)."""
     digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for item in files:
+        if path.is_dir():
+            digest.update(item.relative_to(path).as_posix().encode() + b"\0")
+        with item.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
     return f"sha256:{digest.hexdigest()[:16]}"
 
 

@@ -17,6 +17,7 @@ class TopicEvaluation:
     topics: int
     nmi: float  # x 100
     purity: float  # x 100
+    other: float  # share of the stories under "Other news", x 100
 
     def figures(self) -> dict[str, float]:
         return {"nmi": self.nmi}
@@ -25,7 +26,8 @@ class TopicEvaluation:
         return (
             f"{self.data}: {self.articles} articles, {self.categories} gold categories, "
             f"{self.stories} stories, "
-            f"{self.topics} automatic topics\nNMI {self.nmi:.1f}  purity {self.purity:.1f}"
+            f"{self.topics} automatic topics\nNMI {self.nmi:.1f}  purity {self.purity:.1f}  "
+            f"in Other news {self.other:.1f}% of stories"
         )
 
 
@@ -36,7 +38,7 @@ def evaluate_topics(data: Path) -> tuple[TopicEvaluation, str | None]:
 
     from ..group import GroupSettings, group_documents
     from ..model import Story
-    from ..topics import assign_topics, story_facts
+    from ..topics import OTHER_NEWS, assign_topics, story_facts
     from .gold import gold_documents
 
     gold_data = gold_documents(data)
@@ -59,5 +61,6 @@ def evaluate_topics(data: Path) -> tuple[TopicEvaluation, str | None]:
         len(assigned.topics),
         normalized_mutual_info_score(gold, predicted) * 100,
         purity(predicted, gold) * 100,
+        sum(s.topics[0] == OTHER_NEWS for s in assigned.stories) / max(1, len(stories)) * 100,
     )
     return result, gold_data.note(data)

@@ -125,6 +125,26 @@ class FeedWriter:
         rss.write_bytes(feed.rss_str(pretty=True))
         return [atom, rss]
 
+    def write_moved(self, folder: Path, old: str, page: str, name: str) -> list[Path]:
+        """The feeds of an automatic topic that disappeared or merged, kept at their URLs
+        with one entry saying where its stories went (``page``, named ``name``)."""
+        title = f"{self.info.name}: {old} (moved to {name})"
+        feed = self.generator([], f"feed-{old}", title, name, page)
+        entry = feed.add_entry(order="append")
+        link = self.href(self.info.page_path(page))
+        entry_id = link if self.info.url else f"urn:newsdigest:topic-moved:{old}"
+        entry.id(entry_id)
+        entry.guid(entry_id, permalink=bool(self.info.url))
+        entry.title(f"This topic has moved: its stories are now under {name}")
+        entry.link(href=link)
+        entry.summary(f"Follow {name} for these stories: {link}")
+        entry.published(self.fallback)
+        entry.updated(self.fallback)
+        atom, rss = folder / f"feed-{old}.atom.xml", folder / f"feed-{old}.rss.xml"
+        atom.write_bytes(feed.atom_str(pretty=True))
+        rss.write_bytes(feed.rss_str(pretty=True))
+        return [atom, rss]
+
     def languages(self, stories: Sequence[Story]) -> list[str | None]:
         """Each story's language, where its articles agree (``Highlights.language``)."""
         highlights = self.site.digest.highlights
@@ -200,4 +220,6 @@ def write_feeds(site: Site, info: SiteInfo, docs: Path) -> list[Path]:
             topic.description or topic.name,
             topic_page(topic.slug),
         )
+    for old, (page, name) in sorted(site.topic_moves().items()):
+        written += writer.write_moved(folder, old, page, name)
     return written

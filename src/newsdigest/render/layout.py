@@ -69,6 +69,15 @@ class Site:
         self.by_outlet = self._by_outlet()
         self.by_day = self._by_day()
 
+    def topic_moves(self) -> dict[str, tuple[str, str]]:
+        """Old automatic topic slug -> (the page now holding its stories, that page's name):
+        the topic's page, or the topics index when it is gone or has no page."""
+        shown = {t.slug: t.name for t in self.topics}
+        return {
+            old: (topic_page(new), shown[new]) if new in shown else ("topics/index.md", "Topics")
+            for old, new in self.digest.topic_redirects.items()
+        }
+
     def _by_outlet(self) -> dict[str, list[Story]]:
         by_outlet: dict[str, list[Story]] = {name: [] for name in self.outlet_slugs}
         for story in self.stories:

@@ -176,7 +176,24 @@ def all_pages(
         **listings,
         **dict(story_pages),
         **redirect_pages(digest.redirects, {s.slug: md_escape(s.title) for s in digest.stories}),
+        **topic_redirect_pages(pages.site.topic_moves()),
     }
+
+
+def topic_redirect_pages(moves: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Pages at the URLs of automatic topics that disappeared or merged (``Site.topic_moves``:
+    old slug -> (the page now holding its stories, its name)), like ``redirect_pages``."""
+    pages = {}
+    for old, (page, name) in sorted(moves.items()):
+        url = page.removeprefix("topics/").removesuffix(".md")
+        url = "../" if url == "index" else f"../{url}/"
+        link = page.removeprefix("topics/")
+        pages[topic_page(old)] = (
+            "---\nsearch:\n  exclude: true\n---\n\n"
+            f'<meta http-equiv="refresh" content="0; url={url}">\n\n'
+            f"# This topic has moved\n\nIts stories are now under [{md_escape(name)}]({link}).\n"
+        )
+    return pages
 
 
 def redirect_pages(redirects: dict[str, str], titles: dict[str, str]) -> dict[str, str]:
