@@ -385,3 +385,39 @@ def test_eval_topic_stability_gates_on_the_mixed_fixture(root, capsys):
     assert "hide          1     100.0" in out and "new           1     100.0" in out
     assert run([*args, "--floors", str(floors), "--gate", "topic-stability-mixed"]) == 0
     assert "gate topic-stability-mixed: ok" in capsys.readouterr().out
+
+
+def test_a_topic_near_the_naming_bar_keeps_its_name_while_it_continues_a_named_one():
+    from newsdigest.topics import automatic_groups
+
+    # Twelve ferry reports (a name needs its term in at most half of all the texts).
+    ferries = [
+        f"The ferry crossing to the harbour island was cancelled, day {n}; the operator "
+        f"blamed the storm."
+        for n in range(12)
+    ]
+    # A group of twelve reports that the last build held as one topic: five of them (42%:
+    # under the 50% a new name needs, over the 40% a continuing one keeps) are court cases.
+    court = [
+        f"A court heard the {w} case." for w in ("orchid", "kite", "violin", "glacier", "tram")
+    ]
+    unrelated = [
+        "Pottery classes reopened in the village hall.",
+        "Lantern parades lit the old quay.",
+        "A chess prodigy beat the grandmaster.",
+        "Glass blowers demonstrated their craft downtown.",
+        "Beekeepers reported a record honey yield.",
+        "The choir rehearsed a new requiem.",
+        "Snow closed the mountain pass overnight.",
+    ]
+    texts = ferries + court + unrelated
+    last = [0] * 12 + [1] * 12
+
+    def named(named_before):
+        groups = automatic_groups(texts, last, named_before)
+        assert [m for _, m in groups] == [list(range(12)), list(range(12, 24))]
+        return [t for t, _ in groups]
+
+    assert named(None)[0] and not named(None)[1]  # a new group: under the bar, no name
+    assert "court" in named([True] * 24)[1]  # it continues a named topic: kept
+    assert not named([True] * 12 + [False] * 12)[1]  # it was "Other news": still under
