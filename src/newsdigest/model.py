@@ -94,6 +94,7 @@ class Story:
     slug: str
     title: str
     article_ids: tuple[str, ...]  # oldest first, then by id
+    title_derived: bool = False  # the headline was taken from the text (no input title)
     summary: Summary = field(default_factory=lambda: Summary(()))
     topics: tuple[str, ...] = ()  # topic slugs
 

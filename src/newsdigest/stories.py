@@ -39,6 +39,7 @@ def new_story(members: Sequence[Document], taken: set[str]) -> Story:
         slug=make_slug(first.title or first.id, taken),
         title=titled.title or first.id,
         article_ids=tuple(a.id for a in articles),
+        title_derived=titled.title_derived or not titled.title,
     )
 
 
