@@ -229,8 +229,8 @@ def _term_reason(term: str) -> str | None:
     return None
 
 
-def format_audit(audit: Audit, show_sample: bool = True) -> list[str]:
-    """The audit as lines for the terminal."""
+def format_audit(audit: Audit, examples: bool = True) -> list[str]:
+    """The audit as lines for the terminal (``examples``: with examples and the sample)."""
     figures = audit.figures()
     lines = [
         f"{audit.stories} story pages, {audit.summary_sentences} summary sentences",
@@ -238,13 +238,16 @@ def format_audit(audit: Audit, show_sample: bool = True) -> list[str]:
         f"unterminated summary sentences: {figures['unterminated_summary_pct']:.1f}%; "
         f"bad titles: {figures['bad_titles_pct']:.1f}% of story pages",
     ]
+    if not examples:
+        counts = ", ".join(f"{kind} {f.count}" for kind, f in audit.findings.items())
+        return [*lines, counts]
     for kind, finding in audit.findings.items():
         lines.append(f"{kind}: {finding.count}")
         for ex in finding.examples:
             where = ex["story"] + (f" / {ex['article']}" if ex["article"] else "")
             why = f" [{ex['why']}]" if ex.get("why") else ""
             lines.append(f"  {where}{why}: {ex['text'][:160]}")
-    if show_sample and audit.sample:
+    if audit.sample:
         lines.append(f"sample of {len(audit.sample)} summary sentences (seed {SEED}):")
         lines.extend(f"  {s['story']} / {s['article']}: {s['text']}" for s in audit.sample)
     return lines

@@ -21,8 +21,16 @@ from .common import check_gate_options, floor_options
     show_default=True,
     help="Summary sentences drawn (seeded) for a person to read.",
 )
+@click.option("--counts", is_flag=True, help="Only the counts: no examples, no sample.")
 @floor_options
-def audit(build_dir: Path, as_json: bool, sample: int, floors: Path | None, gate: str | None):
+def audit(
+    build_dir: Path,
+    as_json: bool,
+    sample: int,
+    counts: bool,
+    floors: Path | None,
+    gate: str | None,
+):
     """Count furniture, bad headlines, unterminated sentences, unmarked derived headlines
     and unknown dates, and repeated sentences on the story pages in BUILD_DIR (what
     `newsdigest build --out BUILD_DIR` wrote). Examples go to the terminal, never to a file
@@ -32,11 +40,11 @@ def audit(build_dir: Path, as_json: bool, sample: int, floors: Path | None, gate
     from ..evaluation.gate import apply_gate
 
     check_gate_options(floors, gate)
-    result = audit_build(build_dir, sample)
+    result = audit_build(build_dir, 0 if counts else sample)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
-        for line in format_audit(result):
+        for line in format_audit(result, examples=not counts):
             click.echo(line)
     if floors is not None and gate is not None:
         verdict = apply_gate(floors, gate, result.figures(), "max_furniture_titles: 0")
