@@ -35,7 +35,7 @@ from typing import Any
 from .captions import glue_points
 from .datelines import find_dateline
 from .errors import NewsdigestError
-from .furniture import inline_reason, line_reason
+from .furniture import STRONG_WORDS, inline_reason, line_reason, words
 
 RECORD = "digest.json"
 EXAMPLES = 5
@@ -188,7 +188,8 @@ def _audit_story(story: dict[str, Any], page: str, findings: dict[str, Finding])
         if glue_points(item["text"]):
             findings["glued_summary"].add(slug, item["article"], item["text"])
     for term in story.get("terms", []):
-        reason = line_reason(term) or _term_reason(term)
+        # One word alone ("Instagram") is a name; two of machinery ("Play Facebook") are not.
+        reason = _term_reason(term) or (line_reason(term) if len(words(term)) > 1 else None)
         if reason:
             findings["furniture_terms"].add(slug, "", term, reason)
     shown = Counter(
@@ -218,13 +219,17 @@ def _audit_title(story: dict[str, Any], page: str, findings: dict[str, Finding])
         findings["undated_unmarked"].add(slug, undated[0]["id"], f"{len(undated)} undated")
 
 
-def _term_reason(term: str) -> str | None:
-    """A key term is a name or a phrase of the news: any machinery word makes it furniture."""
-    from .furniture import MACHINERY, words
+# Words a key term of the news never needs: the page's machinery (a term that is a name,
+# "Instagram", "Reddit", is news about that name).
+TERM_FURNITURE = STRONG_WORDS | {
+    "hide", "photos", "photo", "click", "embed", "getty", "images", "credit",
+    "skip", "caption", "videos", "subscribe", "autoplay",
+}  # fmt: skip
 
-    lowered = [w.lower() for w in words(term)]
-    strong = {"caption", "captions", "photos", "gallery", "video", "embed", "share", "autoplay"}
-    if any(w in strong for w in lowered) or (lowered and all(w in MACHINERY for w in lowered)):
+
+def _term_reason(term: str) -> str | None:
+    """Why a key term is furniture: it holds a word of the page's machinery."""
+    if any(w.lower() in TERM_FURNITURE for w in words(term)):
         return "machinery word"
     return None
 

@@ -54,9 +54,15 @@ def find_dateline(sentence: str) -> Dateline | None:
 
 
 def without_dateline(sentence: str) -> str:
-    """The sentence after its dateline (the sentence itself when it has none)."""
-    found = find_dateline(sentence)
-    if found is None:
-        return sentence
-    rest = sentence.lstrip()[len(found.text) :].lstrip()
-    return rest[:1].upper() + rest[1:] if rest else sentence
+    """The sentence after its dateline (the sentence itself when it has none); a label
+    before it goes too ("EXCLUSIVE: LONDON (AP) - ...")."""
+    text = sentence
+    for _ in range(2):
+        found = find_dateline(text)
+        if found is None:
+            break
+        rest = text.lstrip()[len(found.text) :].lstrip()
+        if not rest:
+            break
+        text = rest[:1].upper() + rest[1:]
+    return text

@@ -56,13 +56,13 @@ _CAPITALISED = re.compile(r"^[A-Z][a-z'\-]+$|^[A-Z]\.?$")
 _SENTENCE_END = re.compile(r"[.!?…][\"')\]]*$")
 
 # Phrases that are machinery whatever surrounds them (matched case-insensitively).
-_MACHINE_PHRASES = re.compile(
+MACHINE_PHRASES = re.compile(
     r"\b(?:"
     r"not supported on (?:this|your) (?:device|browser)"
     r"|(?:please )?(?:enable|turn on) (?:javascript|cookies)"
     r"|verify (?:that )?you(?:'re| are) (?:not a robot|a human)"
     r"|are you a robot"
-    r"|scroll (?:down|up) for"
+    r"|scroll (?:down|up) for(?: the)?(?: videos?| more| pictures| photos)?"
     r"|continue reading (?:the )?(?:main )?(?:story|article|below)"
     r"|(?:click|tap) (?:here|to (?:play|watch|view|see|enlarge|read))"
     r"|copy this code"
@@ -70,13 +70,17 @@ _MACHINE_PHRASES = re.compile(
     r"|subscribe (?:now|today|to (?:read|continue))"
     r"|already a subscriber"
     r"|(?:image|photo|picture) (?:caption|copyright|credit)"
-    r"|(?:photo|picture|image)s? by [A-Z]"
+    r"|^(?:photo|picture|image)s? by [A-Z]"
     r"|getty images|ap photo|afp photo|reuters photo|epa photo|pa wire"
-    r"|story highlights"
+    r"|(?-i:Story [Hh]ighlights)"
     r"|(?:hide|show) (?:caption|transcript)"
     r"|\d+ (?:photos?|images|pictures) (?:gallery|in this gallery)"
     r"|gallery \d+ photos?"
     r"|we've noticed that you"
+    r"|(?:sign up|subscribe)\b.{0,60}\bnewsletter|newsletter\b.{0,60}\b(?:sign up|subscribe)"
+    r"|in your inbox"
+    r"|(?:just|must) watched?\b"
+    r"|^file\s*[-\u2013\u2014]+\s*(?:in )?this\b.{0,120}\bphoto\b"
     r")",
     re.IGNORECASE,
 )
@@ -87,7 +91,7 @@ _BYLINE = re.compile(
 )
 # A credit in brackets or after a slash: "(Photo: Reuters)", "Joe Bloggs/AFP", "© EPA".
 _CREDIT = re.compile(
-    r"©|\((?:photo|image|picture|credit|source)s?:?[^)]{0,60}\)"
+    r"©|\((?:photo|image|picture|credit|source)s?\b:?[^)]{0,60}\)"
     r"|\b[A-Z][\w.]+/(?:AFP|AP|Reuters|Getty|EPA|Getty Images|REX|Shutterstock)\b",
     re.IGNORECASE,
 )
@@ -107,6 +111,9 @@ _STAMP = re.compile(
     re.IGNORECASE,
 )
 
+# An e-mail address or a social-media handle: a byline's contact line.
+_CONTACT = re.compile(r"[\w.+\-]+@[\w\-]+\.[a-z]{2,}|\(@\w{3,}\)|^@\w{3,}$")
+
 # jusText: prose has this share of stop words or more (its "stopwords_high").
 PROSE_STOPWORD_SHARE = 0.3
 # A line this short (in words) with no stop word and no sentence end is no prose.
@@ -121,8 +128,12 @@ def stoplist() -> frozenset[str]:
     return frozenset(w.lower() for w in justext.get_stoplist("English"))
 
 
+# An address or a URL scheme ("javascript:alert(1)", "https://x.org/a") is no word of text.
+_ADDRESS = re.compile(r"\b[a-z][a-z+.\-]*:(?://)?[^\s)\]]+")
+
+
 def words(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+    return _TOKEN.findall(_ADDRESS.sub(" ", text))
 
 
 def stopword_share(text: str) -> float:
@@ -172,9 +183,11 @@ def line_reason(text: str) -> str | None:
         return "no words"
     if _STAMP.match(line):
         return "time stamp"
+    if _CONTACT.search(line) and len(tokens) <= SHORT_LINE_WORDS * 2:
+        return "contact"
     if _BYLINE.match(line):
         return "byline"
-    if _MACHINE_PHRASES.search(line):
+    if MACHINE_PHRASES.search(line):
         return "machinery phrase"
     if _CREDIT.search(line) and len(tokens) <= 12:
         return "credit"
@@ -191,7 +204,7 @@ def line_reason(text: str) -> str | None:
 def inline_reason(sentence: str) -> str | None:
     """Why a sentence holds furniture (glued to it or alone), or None."""
     line = " ".join(sentence.split())
-    if _MACHINE_PHRASES.search(line):
+    if MACHINE_PHRASES.search(line):
         return "machinery phrase"
     tokens = words(line)
     if _machinery_run(tokens):

@@ -94,9 +94,9 @@ class Story:
     slug: str
     title: str
     article_ids: tuple[str, ...]  # oldest first, then by id
-    title_derived: bool = False  # the headline was taken from the text (no input title)
     summary: Summary = field(default_factory=lambda: Summary(()))
     topics: tuple[str, ...] = ()  # topic slugs
+    title_derived: bool = False  # the headline was taken from the text (no input title)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from .dedupe import shingle_sets
 from .executor import Executor
 from .group import article_names
 from .model import Article, CacheUse, Document, Problem, SentenceRef, Summary
+from .nonarticle import non_article_reason
 from .rankers import DEFAULT_RANKER, RANKERS
 from .sentences import split_sentences
 from .summarise import Length, summarise_document
@@ -129,12 +130,17 @@ def prepare_articles(
     finally:
         if store:
             store.close()
-    problems = [
-        Problem(article.origin, "no text left after removing boilerplate")
-        for article, prepared in zip(articles, results)
-        if not prepared.document.sentences
-    ]
-    kept = [p for p in results if p.document.sentences]
+    problems = []
+    kept = []
+    for article, prepared in zip(articles, results):
+        if not prepared.document.sentences:
+            problems.append(Problem(article.origin, "no text left after removing boilerplate"))
+            continue
+        reason = non_article_reason(prepared.document.sentences)
+        if reason:
+            problems.append(Problem(article.origin, f"not an article: {reason}"))
+            continue
+        kept.append(prepared)
     return PerArticle(
         [p.document for p in kept],
         {p.document.id: p for p in kept},

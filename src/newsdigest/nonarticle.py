@@ -1,0 +1,62 @@
+"""Pages that are not articles: what a scraper saved in place of one.
+
+A web-archive crawl notice, a sign-in or robot wall, a gallery or a video page with
+captions and no prose never becomes a story: the build skips it with the reason, and
+its summary counts it with the other skips. Judged on the cleaned sentences, by what
+such a page is made of, not by its wording alone:
+
+- *crawl notice*: most of its sentences speak of crawls, seeds, the Wayback Machine;
+- *wall*: a short page whose sentences ask the reader to sign in, subscribe or prove
+  they are human;
+- *no prose*: not one sentence that read as prose (a sentence end,
+  enough words, jusText's share of stop words): captions, headings and player text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .captions import ends_as_sentence
+from .furniture import MACHINE_PHRASES, stopword_share
+
+_CRAWL = re.compile(
+    r"\b(?:crawl(?:s|ed|er|ing)?|wayback machine|internet archive|archive-it|alexa internet"
+    r"|seed list|the seed for|heritrix)\b",
+    re.IGNORECASE,
+)
+_WALL = re.compile(
+    r"\b(?:sign in|log in|subscribe|subscription|subscriber|create an account|register"
+    r"|not a robot|are you a human|enable javascript|enable cookies|paywall)\b",
+    re.IGNORECASE,
+)
+# Prose: a sentence of at least PROSE_WORDS words, ending as one, and this share of stop words.
+PROSE_WORDS = 5
+PROSE_STOPWORDS = 0.15
+MIN_PROSE = 1
+# A wall is short: at most this many sentences.
+WALL_SENTENCES = 8
+
+
+def is_prose(sentence: str) -> bool:
+    return (
+        len(sentence.split()) >= PROSE_WORDS
+        and ends_as_sentence(sentence)
+        and stopword_share(sentence) >= PROSE_STOPWORDS
+        and not MACHINE_PHRASES.search(sentence)
+    )
+
+
+def non_article_reason(sentences: Sequence[str]) -> str | None:
+    """Why the page whose cleaned sentences these are is no article, or None."""
+    if not sentences:
+        return None
+    crawl = sum(1 for s in sentences if _CRAWL.search(s))
+    if crawl >= 2 and crawl * 3 >= len(sentences):
+        return "a web-archive crawl notice"
+    wall = sum(1 for s in sentences if _WALL.search(s))
+    if len(sentences) <= WALL_SENTENCES and wall and wall * 2 >= len(sentences):
+        return "a sign-in or robot wall"
+    if sum(1 for s in sentences if is_prose(s)) < MIN_PROSE:
+        return "no prose (a gallery, a video or a list of links)"
+    return None
