@@ -164,3 +164,46 @@ def test_real_multinews_titles_are_not_datelines():
     bad = [t for t in titles if t and title_reason(t) == "dateline"]
     assert len([t for t in titles if t]) > 600
     assert bad == []
+
+
+# --- pages that are not articles (nonarticle.py) ---------------------------------------
+
+
+def test_non_article_pages_are_skipped_with_their_reason():
+    from helpers import prepare_documents
+    from newsdigest.nonarticle import non_article_reason
+
+    crawl = [
+        "The seed for this crawl was a list of every host the crawler had seen.",
+        "Each crawl ran for a month, and the seed list grew every crawl.",
+    ]
+    wall = ["Welcome back.", "Why are we asking this?", "Already have an account? Sign in."]
+    gallery = ["Flooded streets in Eastham", "Rescuers at work", "The harbour wall"]
+    article = ["The council closed the bridge on Monday after engineers found cracks."]
+    assert non_article_reason(crawl) == "a web-archive crawl notice"
+    assert non_article_reason(wall) == "a sign-in or robot wall"
+    assert non_article_reason(gallery).startswith("no prose")
+    assert non_article_reason(article) is None
+    problems: list = []
+    kept = prepare_documents(
+        [
+            Article(id="w", origin="wall.html", text="\n".join(wall)),
+            Article(id="a", origin="a.txt", text=article[0]),
+        ],
+        problems,
+    )
+    assert [d.id for d in kept] == ["a"]
+    assert [str(p) for p in problems] == [
+        "wall.html: skipped: not an article: a sign-in or robot wall"
+    ]
+
+
+def test_real_articles_are_not_taken_for_non_articles():
+    """Every BBC and CNN/DailyMail article is an article."""
+    from newsdigest.nonarticle import non_article_reason
+
+    for name in ("bbc_news_summary", "frank_cnndm_xsum"):
+        rows = [json.loads(line) for line in (CORPUS / name / "articles.jsonl").open()]
+        for row in rows[::3]:
+            article = clean_article(Article(id=row["id"], text=row["text"], origin=row["id"]))
+            assert non_article_reason(split_sentences(article.text)) is None, row["id"]

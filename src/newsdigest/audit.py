@@ -35,7 +35,7 @@ from typing import Any
 from .captions import glue_points
 from .datelines import find_dateline
 from .errors import NewsdigestError
-from .furniture import STRONG_WORDS, inline_reason, line_reason, words
+from .furniture import MACHINERY, STRONG_WORDS, inline_reason, line_reason, words
 
 RECORD = "digest.json"
 EXAMPLES = 5
@@ -188,8 +188,7 @@ def _audit_story(story: dict[str, Any], page: str, findings: dict[str, Finding])
         if glue_points(item["text"]):
             findings["glued_summary"].add(slug, item["article"], item["text"])
     for term in story.get("terms", []):
-        # One word alone ("Instagram") is a name; two of machinery ("Play Facebook") are not.
-        reason = _term_reason(term) or (line_reason(term) if len(words(term)) > 1 else None)
+        reason = _term_reason(term)
         if reason:
             findings["furniture_terms"].add(slug, "", term, reason)
     shown = Counter(
@@ -219,18 +218,21 @@ def _audit_title(story: dict[str, Any], page: str, findings: dict[str, Finding])
         findings["undated_unmarked"].add(slug, undated[0]["id"], f"{len(undated)} undated")
 
 
-# Words a key term of the news never needs: the page's machinery (a term that is a name,
-# "Instagram", "Reddit", is news about that name).
+# Words a key term of the news never needs: the page's machinery. A term with one
+# ordinary word of it is news ("came close", "YouTube video"); one made only of them is not.
 TERM_FURNITURE = STRONG_WORDS | {
-    "hide", "photos", "photo", "click", "embed", "getty", "images", "credit",
-    "skip", "caption", "videos", "subscribe", "autoplay",
+    "hide", "click", "embed", "getty", "skip", "subscribe", "credit", "credits",
 }  # fmt: skip
 
 
 def _term_reason(term: str) -> str | None:
-    """Why a key term is furniture: it holds a word of the page's machinery."""
-    if any(w.lower() in TERM_FURNITURE for w in words(term)):
+    """Why a key term is furniture: a word only the page's machinery uses, or nothing but
+    machinery words ("email email", "click share")."""
+    lowered = [w.lower() for w in words(term)]
+    if any(w in TERM_FURNITURE for w in lowered):
         return "machinery word"
+    if len(set(lowered)) > 1 and all(w in MACHINERY for w in lowered):
+        return "machinery words"
     return None
 
 

@@ -24,7 +24,7 @@ from .dedupe import shingle_sets
 from .executor import Executor
 from .group import article_names
 from .model import Article, CacheUse, Document, Problem, SentenceRef, Summary
-from .nonarticle import non_article_reason
+from .nonarticle import NOT_AN_ARTICLE, non_article_reason
 from .rankers import DEFAULT_RANKER, RANKERS
 from .sentences import split_sentences
 from .summarise import Length, summarise_document
@@ -138,7 +138,7 @@ def prepare_articles(
             continue
         reason = non_article_reason(prepared.document.sentences)
         if reason:
-            problems.append(Problem(article.origin, f"not an article: {reason}"))
+            problems.append(Problem(article.origin, NOT_AN_ARTICLE + reason))
             continue
         kept.append(prepared)
     return PerArticle(
