@@ -6,9 +6,10 @@ its summary counts it with the other skips. Judged on the cleaned sentences, by 
 such a page is made of, not by its wording alone:
 
 - *crawl notice*: most of its sentences speak of crawls, seeds, the Wayback Machine;
-- *wall*: a short page (at most ``WALL_SENTENCES`` sentences, ``WALL_WORDS`` words) of which a third or more of the
-  sentences ask the reader to sign in, subscribe, pay or prove they are human;
-- *no prose*: not one sentence that read as prose (a sentence end,
+- *wall*: a short page (at most ``WALL_SENTENCES`` sentences, ``WALL_WORDS`` words)
+  of which a third or more of the sentences ask the reader to sign in, subscribe, pay
+  or prove they are human;
+- *no prose*: not one sentence that reads as prose (a sentence end,
   enough words, jusText's share of stop words): captions, headings and player text.
 """
 
@@ -54,9 +55,8 @@ def is_prose(sentence: str) -> bool:
         return False
     if ends_as_sentence(sentence) and words >= ANY_LANGUAGE_WORDS:
         return True  # the stop words are English ones: a long sentence is prose in any language
-    return (
-        ends_as_sentence(sentence) or words >= UNENDED_PROSE_WORDS
-    ) and stopword_share(sentence) >= PROSE_STOPWORDS
+    ended = ends_as_sentence(sentence) or words >= UNENDED_PROSE_WORDS
+    return ended and stopword_share(sentence) >= PROSE_STOPWORDS
 
 
 def non_article_reason(sentences: Sequence[str]) -> str | None:
