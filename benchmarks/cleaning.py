@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="at most this many rows")
     args = parser.parse_args()
     reasons: Counter[str] = Counter()
-    touched = rows = 0
+    touched = split = rows = 0
     with args.data.open(encoding="utf-8") as file:
         for line in file:
             row = json.loads(line)
@@ -39,12 +39,16 @@ def main() -> None:
             # The whole-line rules first, as clean.strip_boilerplate runs them.
             text = _LABEL.sub("", _BOILERPLATE.sub("", normalise_text(row.get("text") or "")))
             _, removed = strip_furniture(text)
-            touched += bool(removed)
+            touched += any(not r.reason.startswith("split off") for r in removed)
+            split += any(r.reason.startswith("split off") for r in removed)
             for item in removed:
                 reasons[item.reason] += 1
                 if args.show:
                     print(f"{row['id']}\t{item.reason}\t{item.text}")
-    print(f"{rows} articles, {touched} with furniture removed")
+    print(
+        f"{rows} articles: {touched} with furniture removed, {split} with a caption or "
+        "standfirst split off its sentence (kept, on a line of its own)"
+    )
     for reason, count in reasons.most_common():
         print(f"  {count:5d}  {reason}")
 
