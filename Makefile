@@ -110,10 +110,10 @@ eval-pages: $(STAMP) corpus
 	  $(CORPUS)/frank_cnndm_xsum/articles.jsonl > $(PAGES)/cnndm.jsonl
 	$(PAGE_BUILD) --input $(CORPUS)/multinews_sample/articles.jsonl --out $(PAGES)/multinews \
 	  2> $(PAGES)/multinews.log || { cat $(PAGES)/multinews.log >&2; exit 1; }
-	$(AUDIT) --gate pages-multinews $(PAGES)/multinews
+	$(AUDIT) --gate pages-multinews --corpus $(CORPUS)/multinews_sample/articles.jsonl $(PAGES)/multinews
 	$(PAGE_BUILD) --input $(PAGES)/cnndm.jsonl --out $(PAGES)/cnndm \
 	  2> $(PAGES)/cnndm.log || { cat $(PAGES)/cnndm.log >&2; exit 1; }
-	$(AUDIT) --gate pages-cnndm $(PAGES)/cnndm
+	$(AUDIT) --gate pages-cnndm --corpus $(CORPUS)/frank_cnndm_xsum/articles.jsonl $(PAGES)/cnndm
 
 corpus:
 	@test -d "$(CORPUS)" || { echo "make eval: no corpus at $(CORPUS); set CORPUS=path/to/corpus" >&2; exit 2; }

@@ -22,12 +22,20 @@ from .common import check_gate_options, floor_options
     help="Summary sentences drawn (seeded) for a person to read.",
 )
 @click.option("--counts", is_flag=True, help="Only the counts: no examples, no sample.")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="With --floors: the data the build was made from, checked against the entry's "
+    "corpus fingerprint.",
+)
 @floor_options
 def audit(
     build_dir: Path,
     as_json: bool,
     sample: int,
     counts: bool,
+    corpus: Path | None,
     floors: Path | None,
     gate: str | None,
 ):
@@ -47,7 +55,7 @@ def audit(
         for line in format_audit(result, examples=not counts):
             click.echo(line)
     if floors is not None and gate is not None:
-        verdict = apply_gate(floors, gate, result.figures(), "max_furniture_titles: 0")
+        verdict = apply_gate(floors, gate, result.figures(), "max_furniture_titles: 0", corpus)
         for warning in verdict.warnings:
             click.echo(warning, err=True)
         click.echo(verdict.verdict, err=as_json)
