@@ -207,3 +207,19 @@ def test_real_articles_are_not_taken_for_non_articles():
         for row in rows[::3]:
             article = clean_article(Article(id=row["id"], text=row["text"], origin=row["id"]))
             assert non_article_reason(split_sentences(article.text)) is None, row["id"]
+
+
+def test_a_caption_that_says_where_people_stand_goes():
+    text = (
+        "Ann Roe, left, greets Bo Li at the harbour in Eastham on Tuesday The ferry resumed "
+        "service on Friday.\nThe harbour master, Jo Bloggs, said the quay was safe."
+    )
+    assert kept(text) == (
+        "The ferry resumed service on Friday.\nThe harbour master, Jo Bloggs, said the quay was safe."
+    )
+
+
+def test_a_dash_left_of_a_dateline_goes():
+    assert kept("-- A ferry ran aground off Eastham on Friday.") == (
+        "A ferry ran aground off Eastham on Friday."
+    )

@@ -115,6 +115,14 @@ _STAMP = re.compile(
 # An e-mail address or a social-media handle: a byline's contact line.
 _CONTACT = re.compile(r"[\w.+\-]+@[\w\-]+\.[a-z]{2,}|\(@\w{3,}\)|^@\w{3,}$")
 
+# Where someone stands in a photo, between commas: ", left,", ", second from right,". Only
+# captions say it (none of 20,779 BBC sentences does; 22 Multi-News and 10 CNN/DailyMail
+# captions do).
+POSITION = re.compile(
+    r", (?:(?:second|third|fourth) from )?(?:left|right|center|centre|top|bottom|front|rear"
+    r"|foreground|background)\)?,"
+)
+
 # jusText: prose has this share of stop words or more (its "stopwords_high").
 PROSE_STOPWORD_SHARE = 0.3
 # A line this short (in words) with no stop word and no sentence end is no prose.
@@ -207,6 +215,8 @@ def inline_reason(sentence: str) -> str | None:
     line = " ".join(sentence.split())
     if MACHINE_PHRASES.search(line):
         return "machinery phrase"
+    if POSITION.search(line):
+        return "photo caption"
     tokens = words(line)
     if _machinery_run(tokens):
         return "machinery run"

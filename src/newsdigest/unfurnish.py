@@ -30,6 +30,7 @@ from .captions import ends_as_sentence, glue_points
 from .furniture import (
     MACHINE_PHRASES,
     MACHINERY,
+    POSITION,
     STRONG_WORDS,
     inline_reason,
     is_prose,
@@ -95,15 +96,9 @@ def strip_furniture(text: str) -> tuple[str, list[Removed]]:
 
 
 def _clean_line(line: str, removed: list[Removed]) -> str | None:
-    reason = line_reason(line)
-    if reason and not is_prose(line):
-        removed.append(Removed(f"line: {reason}", line))
-        return None
-    if _GALLERY_LINE.match(line):
-        removed.append(Removed("line: gallery", line))
-        return None
-    if _CAPTION_LINE.search(line) and len(split_sentences(line)) <= CAPTION_SENTENCES:
-        removed.append(Removed("line: caption with its credit", line))
+    why = _whole_line_reason(line)
+    if why:
+        removed.append(Removed(why, line))
         return None
     # A page's parts run together with " | " (a caption, its credit, the next headline):
     # each is cleaned alone, and those left keep their separator.
@@ -119,19 +114,42 @@ def _clean_line(line: str, removed: list[Removed]) -> str | None:
         Removed("split off: caption or standfirst", (split_sentences(p) or [p])[-1])
         for p in unglued[:-1]
     )
-    # A piece split off may be furniture of its own ("... Hide Caption 1 of 43").
-    final = []
-    for piece in unglued:
-        reason = line_reason(piece)
-        if reason and not is_prose(piece):
-            removed.append(Removed(f"line: {reason}", piece))
-        else:
-            final.append(piece)
+    final = [kept for piece in unglued if (kept := _clean_piece(piece, removed))]
     return "\n".join(final) if final else None
+
+
+def _whole_line_reason(line: str) -> str | None:
+    """Why the whole line goes (furniture and no prose, a gallery, a captioned credit)."""
+    reason = line_reason(line)
+    if reason and not is_prose(line):
+        return f"line: {reason}"
+    if _GALLERY_LINE.match(line):
+        return "line: gallery"
+    if _CAPTION_LINE.search(line) and len(split_sentences(line)) <= CAPTION_SENTENCES:
+        return "line: caption with its credit"
+    return None
+
+
+def _clean_piece(piece: str, removed: list[Removed]) -> str | None:
+    """A line split off at a glue point: furniture of its own ("... Hide Caption 1 of 43")
+    goes, and so does a photo caption that says where people stand ("Jo Roe, left, ...")."""
+    reason = line_reason(piece)
+    if reason and not is_prose(piece):
+        removed.append(Removed(f"line: {reason}", piece))
+        return None
+    sentences = split_sentences(piece)
+    captions = [s for s in sentences if POSITION.search(s)]
+    if not captions:
+        return piece
+    removed.extend(Removed("sentence: photo caption", c) for c in captions)
+    return " ".join(s for s in sentences if not POSITION.search(s)) or None
 
 
 def _clean_sentence(sentence: str, removed: list[Removed]) -> str | None:
     sentence = _drop_bracket_credits(sentence, removed)
+    if sentence.startswith("-- "):  # what a scraper left of "(CNN) -- ..."
+        removed.append(Removed("dateline dash", "--"))
+        sentence = sentence[3:]
     label = _CAPS_LABEL.match(sentence)
     if label and label.group(1).lower() in MACHINERY:
         removed.append(Removed("widget label", label.group(1)))
@@ -153,8 +171,8 @@ def _clean_sentence(sentence: str, removed: list[Removed]) -> str | None:
         removed.append(Removed("opening: photo caption", sentence[: len(sentence) - len(rest)]))
         sentence = rest
     reason = inline_reason(sentence)
-    if reason is None:
-        return sentence
+    if reason is None or reason == "photo caption":
+        return sentence  # a caption goes once what is glued to it is split off (_clean_line)
     rest = _after_furniture(sentence)
     if rest is not None and rest != sentence:
         removed.append(Removed(f"opening: {reason}", sentence[: len(sentence) - len(rest)].strip()))
