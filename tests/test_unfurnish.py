@@ -223,3 +223,25 @@ def test_a_dash_left_of_a_dateline_goes():
     assert kept("-- A ferry ran aground off Eastham on Friday.") == (
         "A ferry ran aground off Eastham on Friday."
     )
+
+
+def test_a_story_without_input_titles_takes_its_most_representative_derived_one():
+    from helpers import document
+    from newsdigest.stories import new_story
+
+    odd = document("Weather stayed dry all week in the valley.\nThe bridge reopened.", id="a")
+    lead = document(
+        "The Eastham bridge reopened on Friday after three weeks of repairs.\n"
+        "Engineers said the Eastham bridge was safe.",
+        id="b",
+    )
+    other = document(
+        "Commuters crossed the Eastham bridge again on Friday.\nRepairs took three weeks.",
+        id="c",
+    )
+    story = new_story([odd, lead, other], set())
+    assert story.title == "The Eastham bridge reopened on Friday after three weeks of repairs"
+    assert story.title_derived
+    titled = document("Text of it.", id="d", title="Bridge reopens")
+    assert new_story([lead, titled], set()).title == "Bridge reopens"
+    assert not new_story([lead, titled], set()).title_derived
