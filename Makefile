@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # mkdocs-material 9.7+ prints a notice about MkDocs 2 on every build; we pin mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site digest test lint lint-workflows format serve eval eval-stories corpus bench e2e screenshots clean lock fetch
+.PHONY: site digest test lint lint-workflows format serve eval eval-stories eval-pages corpus bench e2e screenshots clean lock fetch
 
 $(STAMP): pyproject.toml constraints.txt Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -89,7 +89,7 @@ serve: $(STAMP)  ## preview on http://127.0.0.1:8000/
 CORPUS ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../shared/corpus)
 FLOORS := eval/floors.yml
 GATE    = $(BIN)/newsdigest eval summaries --no-baselines --floors $(FLOORS)
-eval: $(STAMP) eval-stories corpus
+eval: $(STAMP) eval-stories eval-pages corpus
 	$(BIN)/newsdigest eval quotes eval/quote_labels.jsonl --corpus $(CORPUS) --floors $(FLOORS) --gate quotes
 	$(BIN)/newsdigest eval quotes eval/quote_labels_holdout.jsonl --corpus $(CORPUS) --floors $(FLOORS) \
 	  --gate quotes-holdout
@@ -97,6 +97,23 @@ eval: $(STAMP) eval-stories corpus
 	$(GATE) --gate summaries-bbc $(CORPUS)/bbc_news_summary/articles.jsonl --skip-flagged -n 5 --slice ::4
 	$(GATE) --gate summaries-stories $(CORPUS)/multinews_sample/articles.jsonl --skip-flagged --words 250 \
 	  --clusters $(CORPUS)/multinews_sample/clusters.jsonl --limit 60
+
+# The page audit: the dev Multi-News (every row) and the CNN/DailyMail rows built as a reader
+# gets them, their story pages audited (newsdigest audit), each count under its ceiling.
+PAGES := .cache/eval-pages
+AUDIT  = $(BIN)/newsdigest audit --counts --floors $(FLOORS)
+# Each build's skips and repairs go to its log (the build summary counts them).
+PAGE_BUILD = $(BIN)/newsdigest build -q
+eval-pages: $(STAMP) corpus
+	mkdir -p $(PAGES)
+	$(BIN)/python -c 'import json, sys; sys.stdout.writelines(l for l in open(sys.argv[1]) if json.loads(l)["label"] == "cnndm")' \
+	  $(CORPUS)/frank_cnndm_xsum/articles.jsonl > $(PAGES)/cnndm.jsonl
+	$(PAGE_BUILD) --input $(CORPUS)/multinews_sample/articles.jsonl --out $(PAGES)/multinews \
+	  2> $(PAGES)/multinews.log || { cat $(PAGES)/multinews.log >&2; exit 1; }
+	$(AUDIT) --gate pages-multinews --corpus $(CORPUS)/multinews_sample/articles.jsonl $(PAGES)/multinews
+	$(PAGE_BUILD) --input $(PAGES)/cnndm.jsonl --out $(PAGES)/cnndm \
+	  2> $(PAGES)/cnndm.log || { cat $(PAGES)/cnndm.log >&2; exit 1; }
+	$(AUDIT) --gate pages-cnndm --corpus $(CORPUS)/frank_cnndm_xsum/articles.jsonl $(PAGES)/cnndm
 
 corpus:
 	@test -d "$(CORPUS)" || { echo "make eval: no corpus at $(CORPUS); set CORPUS=path/to/corpus" >&2; exit 2; }

@@ -111,14 +111,18 @@ def test_lead_comparison_on_articles_where_newsdigest_is_and_is_not_the_lead():
     )
     references = [["The council approved a budget for road repairs."]] * 2
     figures = lead_comparison([news, captioned], references, [Length(sentences=2)] * 2)
-    # The glued caption is passed over in the second article only: it differs from LEAD-2 there.
-    assert figures["differs_from_lead"] == 50.0
-    assert (
-        figures["differs_rouge1"] < figures["lead_differs_rouge1"]
-    )  # the reference is the captioned lead
-    assert figures["differs_margin_rouge1"] == pytest.approx(
-        figures["differs_rouge1"] - figures["lead_differs_rouge1"]
+    # Cleaning splits the glued caption off its sentence (unfurnish.py), so LEAD-2 of the
+    # second article is the caption and the council's sentence; newsdigest passes over the
+    # caption there only, and so differs from LEAD-2 there, and is nearer the reference.
+    assert captioned.sentences[:2] == (
+        "Road crews at work in the city centre on Monday",
+        "The council approved road repairs.",
     )
+    assert figures["differs_from_lead"] == 50.0
+    assert figures["differs_rouge1"] > figures["lead_differs_rouge1"]
+    assert figures["differs_margin_rouge1"] == pytest.approx(
+        figures["differs_rouge1"] - figures["lead_differs_rouge1"], abs=0.011
+    )  # each figure is rounded to 2 decimals
     assert (
         figures["dangling_openers"]
         == figures["lead_dangling_openers"]

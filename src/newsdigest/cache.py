@@ -44,6 +44,9 @@ LOCK_TIMEOUT_SECONDS = 1.0
 # The modules whose code decides a cached value; their source is part of every key.
 STAGE_MODULES = (
     "clean.py",
+    "furniture.py",
+    "unfurnish.py",
+    "datelines.py",
     "sentences.py",
     "captions.py",
     "rankers.py",

@@ -13,8 +13,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from .captions import is_caption_or_furniture
+from .datelines import find_dateline, without_dateline
+from .furniture import inline_reason
 from .model import Article
-from .sentences import first_sentence
+from .sentences import first_sentence, split_sentences
+from .unfurnish import strip_furniture
 
 # "The post <title> appeared first on <outlet>." - the WordPress feed trailer.
 # The title and outlet it names are real metadata, kept when the input has none.
@@ -184,18 +188,51 @@ def strip_boilerplate(text: str) -> tuple[str, Trailer | None]:
         trailer = Trailer(match.group("title").strip(), match.group("outlet").strip())
         text = _POST_TRAILER.sub("", text)
     text = _LABEL.sub("", _BOILERPLATE.sub("", text))
+    # What the lines above do not name: furniture by its make-up, inside sentences too.
+    text, _ = strip_furniture(text)
     return _BLANK_LINES.sub("\n\n", text).strip(), trailer
 
 
+# A derived title is the first sentence of the article's opening ones that is news (a
+# heading, a caption, a line of furniture are passed over), else its first sentence.
+TITLE_SEARCH_SENTENCES = 8
+TITLE_MIN_WORDS = 4
+
+
 def derive_title(text: str) -> str | None:
-    """The first sentence, cut at a word boundary if long; None for empty text."""
-    first = first_sentence(text)
-    if first is None:
+    """A headline from the article's lead: its first sentence that is news, not a caption or
+    furniture, without the dateline it opens with ("KIEV (Reuters) -"), cut at a word
+    boundary if long; None for empty text."""
+    lead = split_sentences(text)[:TITLE_SEARCH_SENTENCES]
+    if not lead:
         return None
-    if len(first) <= DERIVED_TITLE_CHARS:
-        return first.rstrip(".")
-    cut = first[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:")
+    candidates = [without_dateline(s) for s in lead]
+    first = next(
+        (
+            c
+            for c in candidates
+            if len(c.split()) >= TITLE_MIN_WORDS
+            and not is_caption_or_furniture(c)
+            and inline_reason(c) is None
+        ),
+        candidates[0],
+    )
+    return title_cut(first)
+
+
+def title_cut(sentence: str) -> str:
+    """The sentence as a headline: without its full stop, cut at a word boundary if long."""
+    if len(sentence) <= DERIVED_TITLE_CHARS:
+        return sentence.rstrip(".")
+    cut = sentence[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:-\u2013\u2014 ")
     return cut + "…"
+
+
+def wire_credit(text: str) -> str | None:
+    """The agency a dateline credits ("KIEV (Reuters) -" -> "Reuters"), or None."""
+    first = first_sentence(text)
+    found = find_dateline(first) if first else None
+    return found.credit if found else None
 
 
 def clean_article(article: Article) -> Article:
@@ -223,6 +260,10 @@ def clean_article(article: Article) -> Article:
             changes[name] = one_line(value) or None
     if not article.source and trailer:
         changes["source"] = one_line(trailer.outlet)
+    credit = wire_credit(text)
+    if credit and not changes.get("source", article.source) and not article.extra("credit"):
+        # Evidence in the text of who filed it, shown as "via Reuters"; not an outlet.
+        changes["extras"] = (*article.extras, ("credit", credit))
     if not article.language:
         changes["language"] = guess_language(text)
     else:

@@ -96,6 +96,7 @@ class Story:
     article_ids: tuple[str, ...]  # oldest first, then by id
     summary: Summary = field(default_factory=lambda: Summary(()))
     topics: tuple[str, ...] = ()  # topic slugs
+    title_derived: bool = False  # the headline was taken from the text (no input title)
 
 
 @dataclass(frozen=True)

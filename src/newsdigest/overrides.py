@@ -236,7 +236,7 @@ class _Editing:
         if slug not in self.by_slug:
             self.warn(("retitle", slug), f"no story '{slug}' in this build; nothing to retitle")
             return
-        self.by_slug[slug] = replace(self.by_slug[slug], title=title)
+        self.by_slug[slug] = replace(self.by_slug[slug], title=title, title_derived=False)
         self.note(slug, f"retitled by the editor ({self.overrides.source})")
 
     def hide(self, index: int, slug: str) -> str | None:

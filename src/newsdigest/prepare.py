@@ -26,6 +26,7 @@ from .dedupe import shingle_sets
 from .executor import Executor
 from .group import article_names
 from .model import Article, CacheUse, Document, Problem, SentenceRef, Summary
+from .nonarticle import NOT_AN_ARTICLE, non_article_reason
 from .rankers import DEFAULT_RANKER, RANKERS
 from .sentences import iter_sentences
 from .summarise import Length, summarise_document
@@ -144,30 +145,31 @@ def prepare_articles(
     finally:
         if store:
             store.close()
-    problems = (
-        [
-            Problem(article.origin, "no text left after removing boilerplate")
-            for article, prepared in zip(articles, results)
-            if not prepared.document.sentences
-        ]
-        + [
-            Problem(
-                article.origin,
-                f"bidirectional control characters removed from its {' and '.join(fields)}".replace(
-                    "source", "outlet"
-                ),
-                "repaired",
-            )
-            for article in articles
-            if (fields := bidi_fields(article))
-        ]
-        + [
-            Problem(article.origin, f"long article: summarised from {read}", "warning")
-            for article, prepared in zip(articles, results)
-            if (read := prepared.document.article.extra(CUT_EXTRA))
-        ]
-    )
-    kept = [p for p in results if p.document.sentences]
+    problems = [
+        Problem(
+            article.origin,
+            f"bidirectional control characters removed from its {' and '.join(fields)}".replace(
+                "source", "outlet"
+            ),
+            "repaired",
+        )
+        for article in articles
+        if (fields := bidi_fields(article))
+    ] + [
+        Problem(article.origin, f"long article: summarised from {read}", "warning")
+        for article, prepared in zip(articles, results)
+        if (read := prepared.document.article.extra(CUT_EXTRA))
+    ]
+    kept = []
+    for article, prepared in zip(articles, results):
+        if not prepared.document.sentences:
+            problems.append(Problem(article.origin, "no text left after removing boilerplate"))
+            continue
+        reason = non_article_reason(prepared.document.sentences)
+        if reason:
+            problems.append(Problem(article.origin, NOT_AN_ARTICLE + reason))
+            continue
+        kept.append(prepared)
     return PerArticle(
         [p.document for p in kept],
         {p.document.id: p for p in kept},

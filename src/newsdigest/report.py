@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import EXIT_FAILED, EXIT_OK
 from .model import Digest
+from .nonarticle import NOT_AN_ARTICLE
 
 ACTIONS = ("skipped", "repaired", "merged", "warning")
 
@@ -22,13 +23,19 @@ class BuildReport:
     def counts(self) -> dict[str, int]:
         return {action: sum(p.action == action for p in self.digest.problems) for action in ACTIONS}
 
+    @property
+    def not_articles(self) -> int:
+        """Skipped pages that are not articles (crawl notices, walls, galleries)."""
+        return sum(p.message.startswith(NOT_AN_ARTICLE) for p in self.digest.problems)
+
     def summary(self) -> str:
         digest, counts = self.digest, self.counts
+        pages = f" ({self.not_articles} not articles)" if self.not_articles else ""
         return (
             f"read {digest.files_read} files: {len(digest.articles)} articles in "
             f"{len(digest.stories)} stories, {len(digest.topics)} topics; "
-            f"{counts['repaired']} repaired, {counts['skipped']} skipped, {counts['merged']} "
-            f"merged as copies; "
+            f"{counts['repaired']} repaired, {counts['skipped']} skipped{pages}, "
+            f"{counts['merged']} merged as copies; "
             f"{self.pages} pages in {self.docs}"
         )
 
@@ -39,6 +46,7 @@ class BuildReport:
             "articles": len(digest.articles),
             "stories": len(digest.stories),
             **self.counts,
+            "not_articles": self.not_articles,
             "problems": [
                 {"file": p.origin, "action": p.action, "reason": p.message} for p in digest.problems
             ],

@@ -9,6 +9,7 @@ editor's merges and splits, the registry's slugs, summaries, topics) are
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -37,16 +38,45 @@ def date_key(article: Article) -> tuple[bool, datetime, str]:
 
 
 def new_story(members: Sequence[Document], taken: set[str]) -> Story:
-    """A story of these documents: articles oldest first, the slug from the oldest, and a
-    title given by the input before one derived from a first sentence."""
-    articles = sorted((d.article for d in members), key=date_key)
+    """A story of these documents: articles oldest first, a title given by the input before
+    one derived from the text (the most representative of the articles' derived ones); the
+    slug from the oldest article, as before (the registry keeps it once published)."""
+    documents = sorted(members, key=lambda d: date_key(d.article))
+    articles = [d.article for d in documents]
     first = articles[0]
-    titled = next((a for a in articles if a.title and not a.title_derived), first)
+    titled = next((a for a in articles if a.title and not a.title_derived), None)
+    if titled is None:
+        titled = representative(documents)
+    title = titled.title or first.id
     return Story(
         slug=make_slug(first.title or first.id, taken),
-        title=titled.title or first.id,
+        title=title,
         article_ids=tuple(a.id for a in articles),
+        title_derived=titled.title_derived or not titled.title,
     )
+
+
+# How much of each other article a derived title is compared with: its lead.
+LEAD_SENTENCES = 5
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def representative(documents: Sequence[Document]) -> Article:
+    """The article whose derived title shares most words with the other articles' leads
+    (the oldest on a tie): the headline that says what the story's coverage says."""
+    leads = [set(_WORD.findall(" ".join(d.sentences[:LEAD_SENTENCES]).lower())) for d in documents]
+    best, best_score = documents[0].article, -1.0
+    for i, document in enumerate(documents):
+        title = document.article.title
+        if not title:
+            continue
+        words = set(_WORD.findall(title.lower()))
+        score = sum(
+            len(words & lead) / max(len(words), 1) for j, lead in enumerate(leads) if j != i
+        )
+        if score > best_score:
+            best, best_score = document.article, score
+    return best
 
 
 # A story whose articles' mean pairwise cosine is under this is loose: held together by

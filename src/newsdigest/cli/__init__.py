@@ -59,4 +59,4 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 # Importing the command modules registers their commands.
-from . import build, evaluate, fetch, stories, summarize  # noqa: E402,F401
+from . import audit, build, evaluate, fetch, stories, summarize  # noqa: E402,F401

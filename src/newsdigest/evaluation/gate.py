@@ -107,10 +107,19 @@ def check_floors(
     """Messages for each figure below its floor (empty when the gate passes).
 
     ``figures``: what was measured, by key ("rouge1", "f1", "nmi"); ``names``: how to print a key.
+    A key ``max_<figure>`` is a ceiling instead (counts of faults, as the page audit's):
+    the figure fails when it is above it.
     """
     failures = []
     for key, floor in floors.items():
-        if key not in figures:
+        if key.startswith("max_") and key[4:] in figures:
+            figure = key[4:]
+            if figures[figure] > float(floor):
+                failures.append(
+                    f"{names.get(figure, figure)} {figures[figure]:.2f} is above the ceiling "
+                    f"{float(floor):.2f}"
+                )
+        elif key not in figures:
             failures.append(
                 f"floor for unknown figure '{key}'; expected one of {', '.join(figures)}"
             )

@@ -10,6 +10,7 @@ compiles them into the site.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .feeds import write_feeds
 from .layout import Site, topic_page
 from .markup import excerpt, md_escape, safe_url
 from .mkdocs import SiteInfo, read_mkdocs_config, write_mkdocs_config
-from .pages import STORY_PAGES_PER_TASK, Pages, all_pages, make_environment
+from .pages import STORY_PAGES_PER_TASK, Pages, all_pages_and_records, make_environment
 
 __all__ = ["excerpt", "md_escape", "safe_url", "write_site"]
 
@@ -51,7 +52,9 @@ def write_site(
     if site_url:
         config["site_url"] = site_url
     site = Site(digest, settings)
-    pages = all_pages(Pages(site, make_environment(templates, settings)), executor, pages_per_task)
+    pages, records = all_pages_and_records(
+        Pages(site, make_environment(templates, settings)), executor, pages_per_task
+    )
     docs = out_dir / "docs"
     if docs.exists():
         shutil.rmtree(docs)
@@ -62,6 +65,7 @@ def write_site(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    write_record(out_dir, records, settings)
     write_feeds(site, SiteInfo.from_config(config), docs)
     write_mkdocs_config(
         out_dir,
@@ -73,3 +77,15 @@ def write_site(
         site_url,
     )
     return written
+
+
+# The record of what each story page shows, beside the pages (not under docs/, so never
+# published): ``newsdigest audit`` reads it. Article texts stay in the build folder.
+RECORD = "digest.json"
+
+
+def write_record(out_dir: Path, records: list[dict[str, object]], settings: Settings) -> Path:
+    path = out_dir / RECORD
+    data = {"version": 1, "excerpt_chars": settings.excerpt_chars, "stories": records}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..captions import ends_as_sentence
 from ..executor import Executor
-from ..model import Digest, SentenceRef, Story
+from ..model import Article, Digest, SentenceRef, Story
 from ..quotes import Quote
 from ..settings import Settings
 from .layout import Site, day_page, outlet_names, outlet_page, story_page, topic_page
@@ -40,17 +41,29 @@ class QuoteBudget:
     (rounded up, at least one). A sentence already on the page costs nothing again;
     blocks are filled in page order, so the summary wins over the coverage excerpt."""
 
-    def __init__(self, digest: Digest, share: float):
+    def __init__(self, digest: Digest, share: float, limit: int = 10**9):
         self.digest = digest
         self.share = share
+        self.limit = limit  # excerpt_chars: the record holds each text as the page shows it
         self.shown: dict[str, set[int]] = {}
+        # What each section of the page shows, for the page record (audit.py reads it).
+        self.record: dict[str, list[dict[str, object]]] = {}
 
-    def take(self, refs: Iterable[SentenceRef]) -> list[SentenceRef]:
-        return [ref for ref in refs if self._fits(ref.article_id, (ref.index,))]
+    def take(self, refs: Iterable[SentenceRef], section: str = "") -> list[SentenceRef]:
+        taken = [ref for ref in refs if self._fits(ref.article_id, (ref.index,))]
+        if section:
+            self.record.setdefault(section, []).extend(
+                _shown(r.article_id, r.text, self.limit, index=r.index) for r in taken
+            )
+        return taken
 
     def take_quotes(self, quotes: Iterable[Quote]) -> list[Quote]:
         """The quotes that fit, each costing the sentences it is quoted from."""
-        return [quote for quote in quotes if self._fits(quote.article_id, quote.indices)]
+        taken = [quote for quote in quotes if self._fits(quote.article_id, quote.indices)]
+        self.record.setdefault("quotes", []).extend(
+            _shown(q.article_id, q.text, self.limit, speaker=q.speaker) for q in taken
+        )
+        return taken
 
     def _fits(self, article_id: str, indices: tuple[int, ...]) -> bool:
         shown = self.shown.setdefault(article_id, set())
@@ -60,6 +73,17 @@ class QuoteBudget:
             return False
         shown.update(new)
         return True
+
+
+def _shown(article: str, text: str, limit: int, **more: object) -> dict[str, object]:
+    """A sentence as the page shows it (cut at ``limit``) and whether the whole one ends
+    as a sentence does (a cut can hide a sentence that runs on into the next)."""
+    shown = excerpt(text, limit)
+    item: dict[str, object] = {"article": article, **more, "text": shown}
+    if shown != " ".join(text.split()):
+        item["cut"] = True
+        item["ends"] = ends_as_sentence(text)
+    return item
 
 
 def make_environment(templates: Path, settings: Settings) -> Environment:
@@ -105,17 +129,33 @@ class Pages:
             "newest": self.site.newest,
             "front_matter": front_matter,
             "html_text": html_text,
-            "budget": lambda: QuoteBudget(digest, settings.max_article_share),
+            "budget": self._budget,
         }
+        self.budgets: list[QuoteBudget] = []
+
+    def _budget(self) -> QuoteBudget:
+        budget = QuoteBudget(
+            self.site.digest,
+            self.site.settings.max_article_share,
+            self.site.settings.excerpt_chars,
+        )
+        self.budgets.append(budget)
+        return budget
 
     def render(self, template: str, **values: object) -> str:
         return self.env.get_template(template).render(**values, **self.context)
 
     def story(self, story: Story) -> tuple[str, str]:
+        path, text, _ = self.story_with_record(story)
+        return path, text
+
+    def story_with_record(self, story: Story) -> tuple[str, str, dict[str, object]]:
+        """The story page, and the record of what it shows (see ``page_record``)."""
         digest = self.site.digest
         articles = digest.story_articles(story)
         highlights = digest.highlights[story.slug]
-        return story_page(story.slug), self.render(
+        self.budgets.clear()
+        text = self.render(
             "story.md.j2",
             story=story,
             articles=articles,
@@ -131,6 +171,8 @@ class Pages:
             first_date=highlights.first_date,
             first=[digest.articles[i] for i in highlights.first],
         )
+        shown = self.budgets[0].record if self.budgets else {}
+        return story_page(story.slug), text, page_record(story, articles, shown, highlights.terms)
 
     def listings(self) -> dict[str, str]:
         """Home, topics, outlets, archive and tags."""
@@ -163,20 +205,57 @@ def all_pages(
 ) -> dict[str, str]:
     """Every page: story pages on forked processes (most of a site) while this one renders
     the listing pages; then the redirects of old story URLs."""
+    return all_pages_and_records(pages, executor, per_task)[0]
+
+
+def all_pages_and_records(
+    pages: Pages, executor: Executor, per_task: int = STORY_PAGES_PER_TASK
+) -> tuple[dict[str, str], list[dict[str, object]]]:
+    """``all_pages``, and the record of each story page, in the order of the stories."""
     stories = pages.site.stories
     listings: dict[str, str] = {}
-    story_pages = executor.fork_map(
-        lambda i: pages.story(stories[i]),
+    rendered = executor.fork_map(
+        lambda i: pages.story_with_record(stories[i]),
         len(stories),
         per_task,
         meanwhile=lambda: listings.update(pages.listings()),
     )
     digest = pages.site.digest
-    return {
+    every = {
         **listings,
-        **dict(story_pages),
+        **{path: text for path, text, _ in rendered},
         **redirect_pages(digest.redirects, {s.slug: md_escape(s.title) for s in digest.stories}),
         **topic_redirect_pages(pages.site.topic_moves()),
+    }
+    return every, [record for _, _, record in rendered]
+
+
+def page_record(
+    story: Story,
+    articles: list[Article],
+    shown: dict[str, list[dict[str, object]]],
+    terms: Iterable[str],
+) -> dict[str, object]:
+    """What one story page shows, as plain data: its headline (and whether it was taken
+    from the text), its articles' headlines and dates, and each section's sentences,
+    quotes and key terms. ``newsdigest audit`` reads these; they are not published."""
+    return {
+        "slug": story.slug,
+        "page": story_page(story.slug),
+        "title": story.title,
+        "title_derived": story.title_derived,
+        "articles": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "title_derived": a.title_derived,
+                "source": a.source,
+                "dated": a.date is not None,
+            }
+            for a in articles
+        ],
+        "sections": {name: list(items) for name, items in sorted(shown.items())},
+        "terms": list(terms),
     }
 
 
