@@ -193,3 +193,10 @@ def test_report_and_exit_code_when_nothing_can_be_read(tmp_path):
     assert code == 1
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["skipped"] == 1 and report["problems"][0]["reason"] == "empty file"
+
+
+def test_the_build_summary_counts_in_words_a_reader_would_write(root, tmp_path, capsys):
+    # The seeds: two files, two articles, one story ("1 story", not "1 stories").
+    assert run(["build", "--input", str(root / "seeds"), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "read 2 files: 2 articles in 1 story, " in err

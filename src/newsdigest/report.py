@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import EXIT_FAILED, EXIT_OK
 from .model import Digest
 from .nonarticle import NOT_AN_ARTICLE
+from .render.markup import plural
 
 ACTIONS = ("skipped", "repaired", "merged", "warning")
 
@@ -32,11 +33,12 @@ class BuildReport:
         digest, counts = self.digest, self.counts
         pages = f" ({self.not_articles} not articles)" if self.not_articles else ""
         return (
-            f"read {digest.files_read} files: {len(digest.articles)} articles in "
-            f"{len(digest.stories)} stories, {len(digest.topics)} topics; "
+            f"read {plural(digest.files_read, 'file')}: {plural(len(digest.articles), 'article')} "
+            f"in {plural(len(digest.stories), 'story', 'stories')}, "
+            f"{plural(len(digest.topics), 'topic')}; "
             f"{counts['repaired']} repaired, {counts['skipped']} skipped{pages}, "
             f"{counts['merged']} merged as copies; "
-            f"{self.pages} pages in {self.docs}"
+            f"{plural(self.pages, 'page')} in {self.docs}"
         )
 
     def as_json(self) -> dict[str, object]:
