@@ -106,6 +106,9 @@ def test_removals_are_reported_with_a_reason():
         ("Eastham (CNN) The bridge reopened on Friday.", "CNN", "The bridge reopened"),
         ("OLDTOWN -- The bridge reopened on Friday.", None, "The bridge reopened"),
         ("NORTH VALE, Westland (AP) — The bridge reopened.", "AP", "The bridge reopened"),
+        ("OLDTOWN--A stray dog joined the rescue.", None, "A stray dog joined"),
+        ("OLDTOWN, June 10 (UPI) -- A man sang at the airport.", "UPI", "A man sang"),
+        ("OLDTOWN\u2014The bridge reopened on Friday.", None, "The bridge reopened"),
     ],
 )
 def test_datelines(sentence, credit, rest):
@@ -132,6 +135,13 @@ def test_derived_title_skips_datelines_and_cuts_at_a_word():
     assert title.endswith("…") and len(title) <= 101
     assert " ".join(title[:-1].split()) in text  # whole words, as printed
     assert wire_credit(text) == "Reuters"
+
+
+def test_a_dateline_split_off_as_a_sentence_leaves_no_dash_on_the_headline():
+    # "PORTVILLE, Wes." ends with an abbreviation's full stop: the splitter makes it a
+    # sentence of its own, and the next one opens with the dateline's dash.
+    text = "PORTVILLE, Wes. - A Portville woman was arrested after she crashed a wedding."
+    assert derive_title(text) == "A Portville woman was arrested after she crashed a wedding"
 
 
 def test_the_credit_is_kept_only_when_no_outlet_is_named():

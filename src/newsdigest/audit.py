@@ -115,6 +115,8 @@ def title_reason(title: str) -> str | None:
     dateline = find_dateline(text)
     if dateline is not None:
         return "dateline"
+    if text[:1] and not (text[0].isalnum() or text[0] in "\"'\u201c\u2018(¡¿$£€#"):
+        return "opens with punctuation"  # "- A Flagler County woman ...", "| Video"
     furniture = line_reason(text) or inline_reason(text)
     if furniture:
         return furniture

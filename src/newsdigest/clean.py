@@ -197,6 +197,8 @@ def strip_boilerplate(text: str) -> tuple[str, Trailer | None]:
 # heading, a caption, a line of furniture are passed over), else its first sentence.
 TITLE_SEARCH_SENTENCES = 8
 TITLE_MIN_WORDS = 4
+# Marks a headline never opens with: dashes, colons, bullets and separators left over.
+_OPENING_MARKS = "-\u2013\u2014:;,.|\u2022\u00b7 "
 
 
 def derive_title(text: str) -> str | None:
@@ -206,7 +208,9 @@ def derive_title(text: str) -> str | None:
     lead = split_sentences(text)[:TITLE_SEARCH_SENTENCES]
     if not lead:
         return None
-    candidates = [without_dateline(s) for s in lead]
+    # A dateline the splitter made a sentence of ("PALM COAST, Fla." / "- A Flagler County
+    # woman ...") leaves its dash on the next one.
+    candidates = [without_dateline(s).lstrip(_OPENING_MARKS) for s in lead]
     first = next(
         (
             c

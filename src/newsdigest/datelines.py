@@ -25,9 +25,17 @@ AGENCIES = (
     "|PA|AAP|CP|Mashable|TheWrap|Variety|Deadline|EW|RTTNews|MarketWatch"
 )
 _CREDIT = rf"\((?P<credit>{AGENCIES})\)"
+# A wire dateline may carry the day it was filed: "LAS VEGAS, June 10 (UPI) --".
+_FILED = (
+    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:,\s*\d{4})?)?"
+)
 
-_WITH_CREDIT = re.compile(rf"^(?:(?P<place>{_PLACE})\s*)?{_CREDIT}\s*{_DASH}?\s*")
-_CAPS_DASH = re.compile(rf"^(?P<place>{_CAPS_PLACE})\s*{_DASH}\s+")
+_WITH_CREDIT = re.compile(rf"^(?:(?P<place>{_PLACE}){_FILED}\s*)?{_CREDIT}\s*{_DASH}?\s*")
+# The dash may touch the sentence when it is a double or long one: "HIROSHIMA--A stray dog".
+_CAPS_DASH = re.compile(
+    rf"^(?P<place>{_CAPS_PLACE})\s*(?:{_DASH}\s+|(?:--|\u2014|\u2013)(?=[A-Z\"'\u201c]))"
+)
 # An upper-case place, a comma and a country run straight into the sentence:
 # "DONETSK/KIEV, Ukraine Pro-Russian protesters ...".
 _CAPS_COMMA = re.compile(

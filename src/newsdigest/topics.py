@@ -160,13 +160,17 @@ def _topic_slugs(
     return slugs
 
 
-def _named_before(stories: Sequence[Story], previous: Registry) -> list[bool]:
-    """Per story, whether most of its articles were under a named automatic topic (not
-    "Other news") at the last build."""
+def _named_before(stories: Sequence[Story], previous: Registry) -> list[bool | None]:
+    """Per story, whether most of its articles were under a named automatic topic (True)
+    or in "Other news" (False) at the last build; None for a story new to both."""
+    other = set(previous.topics.get(OTHER_NEWS, ()))
     named = {a for slug, ids in previous.topics.items() if slug != OTHER_NEWS for a in ids}
-    return [
-        2 * sum(a in named for a in story.article_ids) > len(story.article_ids) for story in stories
-    ]
+    out: list[bool | None] = []
+    for story in stories:
+        yes = sum(a in named for a in story.article_ids)
+        no = sum(a in other for a in story.article_ids)
+        out.append(None if yes == no == 0 else yes > no)
+    return out
 
 
 def _previous_labels(stories: Sequence[Story], previous: Registry) -> list[int | None]:
@@ -231,7 +235,7 @@ def automatic_topics(
 def automatic_groups(
     texts: Sequence[str],
     previous: Sequence[int | None] | None = None,
-    named_before: Sequence[bool] | None = None,
+    named_before: Sequence[bool | None] | None = None,
 ) -> list[tuple[tuple[str, ...], list[int]]]:
     """The groups of ``automatic_topics`` before those without a name are put together.
 
@@ -243,9 +247,11 @@ def automatic_groups(
     ``previous[i]``: the topic story ``i`` was in at the last build (any number standing
     for a topic), or None for a new story. k-means then starts from those topics'
     centres, so a small change in the input leaves the topics where they were.
-    ``named_before[i]``: story ``i`` was under a named topic at the last build; a group
-    most of whose stories were keeps a name down to AUTO_TOPIC_KEEP_SHARE (hysteresis: a
-    topic whose best term sits near the bar does not flip to "Other news" and back).
+    ``named_before[i]``: story ``i`` was under a named topic at the last build (True), in
+    "Other news" (False) or not there (None). A group most of whose known stories were
+    named keeps a name down to AUTO_TOPIC_KEEP_SHARE; one that was "Other news" needs
+    AUTO_TOPIC_JOIN_SHARE to be named (hysteresis: a group whose best term sits near the
+    bar does not flip between a topic and "Other news" at each small change).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -269,10 +275,11 @@ def automatic_groups(
     terms = vectorizer.get_feature_names_out()
 
     def bar(members: list[int]) -> float:
-        continuing = named_before is not None and 2 * sum(named_before[i] for i in members) > len(
-            members
-        )
-        return AUTO_TOPIC_KEEP_SHARE if continuing else AUTO_TOPIC_MIN_SHARE
+        known = [named_before[i] for i in members] if named_before else []
+        votes = [k for k in known if k is not None]
+        if not votes:
+            return AUTO_TOPIC_MIN_SHARE
+        return AUTO_TOPIC_KEEP_SHARE if 2 * sum(votes) > len(votes) else AUTO_TOPIC_JOIN_SHARE
 
     return [
         (_topic_terms(matrix, members, terms, len(groups), bar(members)), members)
@@ -347,6 +354,9 @@ AUTO_TOPIC_MIN_LIFT = 2.0
 # of its stories. (Multi-News, every row: hiding one story of 300 took the "Court, Charges,
 # Law" topic of 78 stories from just over half to just under, and all 78 into "Other news".)
 AUTO_TOPIC_KEEP_SHARE = 0.4
+# ... and a group that continues "Other news" is named only when its best term is in this
+# share (adding one editor topic split two named groups out of Multi-News' Other news).
+AUTO_TOPIC_JOIN_SHARE = 0.6
 
 
 def _topic_terms(
