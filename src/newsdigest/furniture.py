@@ -164,6 +164,8 @@ def _machinery_run(tokens: list[str]) -> bool:
     """Two machinery words side by side, one of them strong, or three in four words
     ("Skip in Skip x Embed x Share", "Hide Caption", "autoplay autoplay")."""
     lowered = [t.lower() for t in tokens]
+    if sum(1 for w in lowered if w in MACHINERY) < 2:  # most lines: nothing to look for
+        return False
     for i in range(len(lowered) - 1):
         a, b = lowered[i], lowered[i + 1]
         if a in MACHINERY and b in MACHINERY and (a in STRONG_WORDS or b in STRONG_WORDS):
