@@ -8,6 +8,21 @@ from newsdigest.prepare import prepare_articles
 from newsdigest.sentences import split_sentences
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+# Invented words for generated articles (long ones, many ones).
+WORDS = [
+    "harbour",
+    "council",
+    "ferry",
+    "budget",
+    "bridge",
+    "tide",
+    "ward",
+    "market",
+    "school",
+    "tram",
+    "lantern",
+    "quay",
+]
 
 
 def document(text: str, id: str = "doc", **meta) -> Document:

@@ -364,8 +364,8 @@ def _topic_terms(
 ) -> tuple[str, ...]:
     """A topic's name: the terms in the largest share of its stories, weighted by how much
     more often they are there than in all stories (share x log(lift)); ties by term.
-    Empty when the stories share no term (``AUTO_TOPIC_MIN_SHARE``), or when there is one
-    group only (there is nothing to tell it from)."""
+    Empty when the stories share no term (none in more than ``min_share`` of them), or
+    when there is one group only (there is nothing to tell it from)."""
     import numpy as np
 
     if topics <= 1 or not len(terms):

@@ -10,20 +10,7 @@ from pathlib import Path
 
 import pytest
 
-WORDS = [
-    "harbour",
-    "council",
-    "ferry",
-    "budget",
-    "bridge",
-    "tide",
-    "ward",
-    "market",
-    "school",
-    "tram",
-    "lantern",
-    "quay",
-]
+from helpers import WORDS
 
 
 def children(pid: int) -> set[int]:

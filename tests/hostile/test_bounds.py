@@ -4,26 +4,12 @@ summarised from its beginning, and its page says so."""
 import time
 from pathlib import Path
 
+from helpers import WORDS
 from newsdigest.bounds import CUT_EXTRA, MAX_ARTICLE_CHARS, MAX_ARTICLE_SENTENCES
 from newsdigest.cli import run
 from newsdigest.model import Article
 from newsdigest.prepare import prepare_article, prepare_articles
 from newsdigest.summarise import Length
-
-WORDS = [
-    "harbour",
-    "council",
-    "ferry",
-    "budget",
-    "bridge",
-    "tide",
-    "ward",
-    "market",
-    "school",
-    "tram",
-    "lantern",
-    "quay",
-]
 
 
 def long_text(sentences: int) -> str:
